@@ -1,0 +1,83 @@
+package dev.projectdashboard.starter.startup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.projectdashboard.starter.StarterWebTests;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
+
+class ActuatorDefaultsTests extends StarterWebTests {
+
+    @Autowired
+    ReadyLogger readyLogger;
+
+    @Autowired
+    Environment environment;
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void healthAndProbesArePublic() {
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+        client.get().uri("/actuator/info").exchange().expectStatus().isOk();
+        client.get()
+                .uri("/actuator/health/liveness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+        client.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusIsPublicAndTagsTheApplication() {
+        String scrape = client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(scrape).contains("application=\"starter-test\"");
+    }
+
+    @Test
+    void otherActuatorEndpointsAreNotExposed() {
+        client.get()
+                .uri("/actuator/env")
+                .headers(h -> h.setBearerAuth(dev.projectdashboard.starter.security.DevTokens.adminToken("root")))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+    }
+
+    @Test
+    void serviceSettingsOverrideDefaultsAndDefaultsFillTheRest() {
+        assertThat(environment.getProperty("spring.webflux.problemdetails.enabled"))
+                .isEqualTo("true");
+        assertThat(environment.getProperty("server.shutdown")).isEqualTo("graceful");
+        // application.yml of the test service wins over the starter's empty default
+        assertThat(environment.getProperty("dashboard.security.query-token-paths"))
+                .isEqualTo("/ws");
+    }
+
+    @Test
+    void readyLineNamesServicePortAndUpstreams() {
+        assertThat(readyLogger.readyLine())
+                .isEqualTo("starter-test ready on port " + port
+                        + "; upstreams: {file-service=http://localhost:8081, push-service=http://localhost:8084}");
+    }
+}

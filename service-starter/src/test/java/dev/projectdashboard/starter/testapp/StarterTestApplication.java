@@ -1,0 +1,118 @@
+package dev.projectdashboard.starter.testapp;
+
+import dev.projectdashboard.starter.problem.ProblemException;
+import dev.projectdashboard.starter.security.DashboardAuthorization;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import dev.projectdashboard.starter.security.DashboardSecurityCustomizer;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** A minimal service on the starter, with one endpoint per behaviour the tests prove. */
+@SpringBootApplication
+public class StarterTestApplication {
+
+    @Bean
+    DashboardSecurityCustomizer adminRules() {
+        return exchanges -> exchanges
+                .pathMatchers("/api/admin/**")
+                .access(DashboardAuthorization.admin())
+                .pathMatchers("/api/publish")
+                .access(DashboardAuthorization.serviceOrAdmin());
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> functionalRoutes(Validator validator) {
+        return RouterFunctions.route()
+                .POST("/fn/items", request -> request.bodyToMono(Item.class).flatMap(item -> {
+                    Set<ConstraintViolation<Item>> violations = validator.validate(item);
+                    if (!violations.isEmpty()) {
+                        return Mono.error(new ConstraintViolationException(violations));
+                    }
+                    return ServerResponse.ok().bodyValue(item);
+                }))
+                .GET("/fn/hello", request -> ServerResponse.ok().bodyValue(Map.of("hello", "world")))
+                .GET("/fn/boom", request -> Mono.error(new IllegalStateException("functional secret detail")))
+                .GET("/fn/gone", request -> Mono.error(new ProblemException(HttpStatus.GONE, "It is gone.")))
+                .build();
+    }
+
+    /** What a request body looks like in a service. */
+    public record Item(@NotBlank String name, @Min(1) @Max(10) int quantity) {}
+
+    @RestController
+    static class TestController {
+
+        @GetMapping("/api/me")
+        Map<String, Object> me(@AuthenticationPrincipal DashboardPrincipal user) {
+            return Map.of(
+                    "user_id", user.userId(),
+                    "roles", new TreeSet<>(user.roles()),
+                    "projects", new TreeSet<>(user.projects()),
+                    "devices", new TreeSet<>(user.devices()),
+                    "admin", user.isAdmin(),
+                    "may_watch_demo", user.mayWatchProject("demo"),
+                    "may_act_for_cam_1", user.mayActForDevice("cam-1"));
+        }
+
+        @GetMapping("/ws")
+        Map<String, String> websocketHandshakeStandIn(@AuthenticationPrincipal DashboardPrincipal user) {
+            return Map.of("user_id", user.userId());
+        }
+
+        @GetMapping("/api/admin/stats")
+        Map<String, Integer> adminStats() {
+            return Map.of("users", 1);
+        }
+
+        @PostMapping("/api/publish")
+        Map<String, Boolean> publish() {
+            return Map.of("published", true);
+        }
+
+        @GetMapping("/internal/ping")
+        Map<String, String> internalPing() {
+            return Map.of("pong", "ok");
+        }
+
+        @PostMapping("/api/items")
+        Item create(@Valid @RequestBody Item item) {
+            return item;
+        }
+
+        @GetMapping("/api/items")
+        Map<String, Integer> list(@RequestParam("page_size") @Min(1) int pageSize) {
+            return Map.of("page_size", pageSize);
+        }
+
+        @GetMapping("/api/boom")
+        Map<String, String> boom() {
+            throw new IllegalStateException("controller secret detail");
+        }
+
+        @GetMapping("/api/conflict")
+        Map<String, String> conflict() {
+            throw new ProblemException(HttpStatus.CONFLICT, "The item already exists.").with("item", "x");
+        }
+    }
+}
