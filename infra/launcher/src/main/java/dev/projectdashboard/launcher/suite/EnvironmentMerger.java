@@ -1,0 +1,54 @@
+package dev.projectdashboard.launcher.suite;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds each child's environment. The rule, from weakest to strongest:
+ *
+ * <ol>
+ *   <li>local-stack's values ({@code local-stack.env}) and the suite's upstream URLs;
+ *   <li>the environment {@code ./dashboard up} was started with: a variable the user set explicitly (say
+ *       {@code REDIS_URL=redis://elsewhere:6379 ./dashboard up}) wins, so one can point the suite at a real
+ *       server;
+ *   <li>what only the launcher can know: each service's {@code SERVER_PORT} and local-stack's
+ *       {@code LOCAL_STACK_DIR} (one value for all six services, or a foreign directory, would break the run).
+ * </ol>
+ */
+public final class EnvironmentMerger {
+
+    public static final String LOCAL_STACK_DIR = "LOCAL_STACK_DIR";
+    public static final String SERVER_PORT = "SERVER_PORT";
+
+    private EnvironmentMerger() {}
+
+    public static Map<String, String> forLocalStack(Map<String, String> user, Path localStackDir) {
+        Map<String, String> env = new LinkedHashMap<>(user);
+        env.put(LOCAL_STACK_DIR, localStackDir.toAbsolutePath().toString());
+        return env;
+    }
+
+    public static Map<String, String> forService(
+            Map<String, String> user, Map<String, String> stack, SuiteDefinition suite, Component service) {
+        Map<String, String> env = new LinkedHashMap<>(stack);
+        suite.upstreamUrls().forEach(env::putIfAbsent);
+        env.putAll(user);
+        env.put(SERVER_PORT, Integer.toString(service.port()));
+        return env;
+    }
+
+    /** Names local-stack provides that the user's environment overrides, to say so at start. */
+    public static Set<String> overriddenByUser(Map<String, String> user, Map<String, String> stack) {
+        Set<String> overridden = new TreeSet<>();
+        for (Map.Entry<String, String> entry : stack.entrySet()) {
+            String mine = user.get(entry.getKey());
+            if (mine != null && !mine.equals(entry.getValue())) {
+                overridden.add(entry.getKey());
+            }
+        }
+        return overridden;
+    }
+}
