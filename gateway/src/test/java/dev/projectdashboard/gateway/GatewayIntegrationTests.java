@@ -1,0 +1,279 @@
+package dev.projectdashboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+/** The gateway against stub backends: DESIGN §4 routes, WebSockets, security at the edge, page and health. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class GatewayIntegrationTests {
+
+    private static final Map<String, StubBackend> BACKENDS = Map.of(
+            "FILE_SERVICE_URL", new StubBackend("file-service"),
+            "REALTIME_SERVICE_URL", new StubBackend("realtime-service"),
+            "DEVICE_BRIDGE_URL", new StubBackend("device-bridge"),
+            "PUSH_SERVICE_URL", new StubBackend("push-service"),
+            "DEPLOY_NOTIFIER_URL", new StubBackend("deploy-notifier"));
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        BACKENDS.forEach((variable, backend) -> registry.add(variable, backend::url));
+        registry.add("dashboard.security.jwt-secret", () -> TestTokens.JWT_SECRET);
+        registry.add("dashboard.security.api-key", () -> TestTokens.API_KEY);
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        BACKENDS.values().forEach(StubBackend::close);
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    @LocalServerPort
+    int port;
+
+    private final String token = TestTokens.userToken("user-1");
+
+    @ParameterizedTest
+    @CsvSource({
+        "/project-dashboard/api/v1/files/info/scenes/20260101/t1/a.txt, file-service, /api/v1/files/info/scenes/20260101/t1/a.txt",
+        "/project-dashboard/api/v1/realtime/stats, realtime-service, /api/v1/realtime/stats",
+        "/project-dashboard/socket.io/, realtime-service, /socket.io/",
+        "/project-dashboard/api/v1/devices/cam-1, device-bridge, /api/v1/devices/cam-1",
+        "/project-dashboard/api/v1/webhooks, push-service, /api/v1/webhooks",
+        "/project-dashboard/api/v1/push/logs, push-service, /api/v1/push/logs",
+        "/project-dashboard/api/webhooks/deployment, deploy-notifier, /api/webhooks/deployment",
+        "/project-dashboard/api/webhooks/github, deploy-notifier, /api/webhooks/github",
+        "/project-dashboard/api/v1/deployments/42, deploy-notifier, /api/v1/deployments/42",
+        "/project-dashboard/api/v1/projects/demo, deploy-notifier, /api/v1/projects/demo",
+        "/project-dashboard/ws, realtime-service, /ws",
+    })
+    void routesEachPublicPathToItsServiceWithoutThePrefix(String publicPath, String service, String backendPath) {
+        client.get()
+                .uri(publicPath + "?page=2")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Stub-Service", service)
+                .expectHeader()
+                .valueEquals("X-Stub-Path", backendPath)
+                .expectHeader()
+                .valueEquals("X-Stub-Query", "page=2")
+                .expectHeader()
+                .valueEquals("X-Stub-Prefix", "/project-dashboard")
+                .expectHeader()
+                .valueEquals("X-Stub-Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void sendsSocketIoClientsOnTheLegacyWsPathToSocketIo() {
+        client.get()
+                .uri("/project-dashboard/ws/?EIO=4&transport=polling")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Stub-Service", "realtime-service")
+                .expectHeader()
+                .valueEquals("X-Stub-Path", "/socket.io/")
+                .expectHeader()
+                .valueEquals("X-Stub-Query", "EIO=4&transport=polling");
+    }
+
+    @Test
+    void replacesAForwardedPrefixChosenByTheClient() {
+        client.get()
+                .uri("/project-dashboard/api/v1/files/info/x")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .header("X-Forwarded-Prefix", "/evil")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Stub-Prefix", "/project-dashboard");
+    }
+
+    @Test
+    void passesSignedWebhooksWithoutUserToken() {
+        client.post()
+                .uri("/project-dashboard/api/webhooks/deployment")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"type\":\"step_started\"}")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .valueEquals("X-Stub-Path", "/api/webhooks/deployment");
+    }
+
+    @Test
+    void rejectsApiCallsWithoutTokenAtTheEdge() {
+        int before = backend("file-service").receivedPaths().size();
+        client.get()
+                .uri("/project-dashboard/api/v1/files/info/x")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(401);
+        assertThat(backend("file-service").receivedPaths()).hasSize(before);
+    }
+
+    @Test
+    void neverRoutesInternalEndpoints() {
+        client.get()
+                .uri("/project-dashboard/internal/files/presign")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        client.get()
+                .uri("/internal/files/presign")
+                .header("X-Api-Key", TestTokens.API_KEY)
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        BACKENDS.values()
+                .forEach(backend -> assertThat(backend.receivedPaths()).noneMatch(path -> path.contains("internal")));
+    }
+
+    @Test
+    void answersUnknownPathsWithProblemJson() {
+        client.get()
+                .uri("/project-dashboard/api/v1/nothing-here")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .exchange()
+                .expectStatus()
+                .isNotFound()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(404);
+        client.get()
+                .uri("/project-dashboard/api/v1/nothing-here")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void proxiesNativeWebSocketToRealtimeWs() {
+        assertThat(echoThroughGateway("/project-dashboard/ws?token=" + token))
+                .isEqualTo("realtime-service /ws?token=" + token + " hello");
+    }
+
+    @Test
+    void proxiesSocketIoWebSocketOnTheLegacyPath() {
+        assertThat(echoThroughGateway("/project-dashboard/ws/?EIO=4&transport=websocket"))
+                .isEqualTo("realtime-service /socket.io/?EIO=4&transport=websocket hello");
+    }
+
+    @Test
+    void servesTheDashboardPage() {
+        client.get()
+                .uri("/project-dashboard/")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.TEXT_HTML)
+                .expectBody(String.class)
+                .value(page -> assertThat(page).contains("<title>Project Dashboard</title>"));
+        client.get()
+                .uri("/project-dashboard?token=abc")
+                .exchange()
+                .expectStatus()
+                .isPermanentRedirect()
+                .expectHeader()
+                .location("/project-dashboard/?token=abc");
+    }
+
+    @Test
+    void isReadyWithoutAskingBackendsAndShowsThemSeparately() {
+        client.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.readinessState.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.downstream")
+                .doesNotExist();
+        client.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.downstream.components['file-service'].status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.downstream.components['deploy-notifier'].status")
+                .isEqualTo("UP");
+    }
+
+    @Test
+    void exposesPrometheusMetricsTaggedWithTheApplication() {
+        client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .value(body -> assertThat(body).contains("application=\"gateway\""));
+    }
+
+    private String echoThroughGateway(String path) {
+        Sinks.One<String> echo = Sinks.one();
+        Mono<Void> session = new ReactorNettyWebSocketClient()
+                .execute(URI.create("ws://127.0.0.1:" + port + path), webSocket -> webSocket
+                        .send(Mono.just(webSocket.textMessage("hello")))
+                        .then(webSocket
+                                .receive()
+                                .map(WebSocketMessage::getPayloadAsText)
+                                .next()
+                                .doOnNext(echo::tryEmitValue)
+                                .then()));
+        StepVerifier.create(session).expectComplete().verify(Duration.ofSeconds(10));
+        return echo.asMono().block(Duration.ofSeconds(1));
+    }
+
+    private static StubBackend backend(String name) {
+        return BACKENDS.values().stream()
+                .filter(backend -> backend.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+}
