@@ -1,0 +1,37 @@
+package dev.projectdashboard.fileservice.storage;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+
+/** The non-blocking S3 client every storage operation goes through. */
+@Configuration(proxyBeanMethods = false)
+class S3Configuration {
+
+    @Bean(destroyMethod = "close")
+    S3AsyncClient s3AsyncClient(S3Properties properties) {
+        S3AsyncClientBuilder builder = S3AsyncClient.builder()
+                .region(Region.of(properties.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(properties.accessKey(), properties.secretKey())))
+                .forcePathStyle(properties.pathStyle())
+                // S3-compatible servers (MinIO, OSS, s3proxy) lag behind AWS's default flexible checksums
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .connectionTimeout(properties.requestTimeout())
+                        .readTimeout(properties.requestTimeout()))
+                .overrideConfiguration(override -> override.apiCallTimeout(properties.requestTimeout()));
+        if (properties.endpointOverride() != null) {
+            builder.endpointOverride(properties.endpointOverride());
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.projectdashboard.fileservice.storage;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where file-service keeps the file bytes: any S3-compatible store (AWS, MinIO, s3proxy, Aliyun OSS).
+ *
+ * @param endpoint endpoint override ({@code S3_ENDPOINT}); empty for the AWS endpoint of {@code region}
+ * @param region signing region ({@code S3_REGION})
+ * @param bucket the one bucket holding {@code scenes/} and {@code results/} ({@code S3_BUCKET})
+ * @param accessKey access key id ({@code S3_ACCESS_KEY})
+ * @param secretKey secret access key ({@code S3_SECRET_KEY})
+ * @param pathStyle path-style addressing ({@code S3_PATH_STYLE}); local servers need it, AWS does not
+ * @param requestTimeout upper bound of one S3 API call, retries included
+ */
+@Validated
+@ConfigurationProperties("dashboard.s3")
+public record S3Properties(
+        @Pattern(regexp = "(https?://\\S+)?", message = "must be empty or an http(s) URL such as http://localhost:9000")
+                String endpoint,
+        @NotBlank String region,
+        // S3 bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens
+        @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", message = "must be a valid S3 bucket name")
+                String bucket,
+        @NotBlank String accessKey,
+        @NotBlank String secretKey,
+        @DefaultValue("true") boolean pathStyle,
+        @NotNull @DefaultValue("10s") Duration requestTimeout) {
+
+    /** The endpoint override, or {@code null} to let the SDK use the AWS endpoint of the region. */
+    public URI endpointOverride() {
+        return endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
+    }
+}

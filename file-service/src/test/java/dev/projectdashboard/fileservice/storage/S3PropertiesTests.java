@@ -1,0 +1,57 @@
+package dev.projectdashboard.fileservice.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+class S3PropertiesTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(Config.class)
+            .withPropertyValues(
+                    "dashboard.s3.endpoint=http://localhost:9000",
+                    "dashboard.s3.region=us-east-1",
+                    "dashboard.s3.bucket=project-dashboard",
+                    "dashboard.s3.access-key=key",
+                    "dashboard.s3.secret-key=secret");
+
+    @Test
+    void bindsAValidConfiguration() {
+        runner.run(context -> {
+            S3Properties properties = context.getBean(S3Properties.class);
+            assertThat(properties.endpointOverride()).hasToString("http://localhost:9000");
+            assertThat(properties.pathStyle()).isTrue();
+            assertThat(properties.requestTimeout()).hasSeconds(10);
+        });
+    }
+
+    @Test
+    void usesTheAwsEndpointWhenNoneIsGiven() {
+        runner.withPropertyValues("dashboard.s3.endpoint=")
+                .run(context -> assertThat(context.getBean(S3Properties.class).endpointOverride())
+                        .isNull());
+    }
+
+    @Test
+    void refusesToStartWithAnInvalidBucketNamingTheProperty() {
+        runner.withPropertyValues("dashboard.s3.bucket=Not_A_Bucket").run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("dashboard.s3")
+                .hasStackTraceContaining("bucket"));
+    }
+
+    @Test
+    void refusesToStartWithoutCredentialsNamingTheProperty() {
+        runner.withPropertyValues("dashboard.s3.secret-key=").run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("dashboard.s3")
+                .hasStackTraceContaining("secretKey"));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(S3Properties.class)
+    static class Config {}
+}
