@@ -38,7 +38,7 @@ public final class LocalStack implements AutoCloseable {
     private final S3Node s3;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalStack(Path workDir, boolean ownsWorkDir, LocalStackSettings settings) {
+    private LocalStack(Path workDir, boolean ownsWorkDir, LocalStackSettings settings) throws IOException {
         this.workDir = workDir;
         this.ownsWorkDir = ownsWorkDir;
         // unpacking PostgreSQL takes seconds: the binaries stay in the cache directory, keyed by their digest

@@ -18,12 +18,16 @@ final class RedisNode {
 
     private final Path dir;
     private final int port;
-    private File executable;
+    private final File executable;
     private RedisServer server;
 
-    RedisNode(Path dir, int port) {
+    RedisNode(Path dir, int port) throws IOException {
         this.dir = Directories.create(dir);
         this.port = port;
+        // written here, before PostgreSQL and HiveMQ start in parallel: a process forked while this file is
+        // still open for writing would make exec fail with ETXTBSY ("Text file busy")
+        this.executable =
+                ExecutableProvider.newJarResourceProvider(this.dir.toFile()).get();
     }
 
     int port() {
@@ -33,9 +37,6 @@ final class RedisNode {
     synchronized void start() throws IOException {
         if (server != null) {
             return;
-        }
-        if (executable == null) {
-            executable = ExecutableProvider.newJarResourceProvider(dir.toFile()).get();
         }
         Path data = Directories.create(dir.resolve("data"));
         Path config = dir.resolve("redis.conf");

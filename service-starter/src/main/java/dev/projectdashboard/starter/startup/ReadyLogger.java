@@ -1,5 +1,7 @@
 package dev.projectdashboard.starter.startup;
 
+import java.net.URI;
+import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,21 @@ public class ReadyLogger implements ApplicationListener<ApplicationReadyEvent> {
         String name = environment.getProperty("spring.application.name", "application");
         // set by Boot once the web server listens, so a random port shows its real value
         String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "?"));
-        return name + " ready on port " + port + "; upstreams: " + new TreeMap<>(properties.upstreams());
+        Map<String, String> upstreams = new TreeMap<>();
+        properties.upstreams().forEach((upstream, url) -> upstreams.put(upstream, withoutCredentials(url)));
+        return name + " ready on port " + port + "; upstreams: " + upstreams;
+    }
+
+    /** {@code redis://:secret@host:6379} becomes {@code redis://***@host:6379}: passwords never reach a log. */
+    static String withoutCredentials(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getRawUserInfo() == null) {
+                return url;
+            }
+            return url.replace(uri.getRawUserInfo() + "@", "***@");
+        } catch (IllegalArgumentException notAUri) {
+            return "<unparseable URL>";
+        }
     }
 }
