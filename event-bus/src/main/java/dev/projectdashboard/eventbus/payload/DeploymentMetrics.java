@@ -1,0 +1,24 @@
+package dev.projectdashboard.eventbus.payload;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** {@code deployment.metrics}: source 002's {@code metrics_update} notification. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeploymentMetrics(
+        @JsonProperty("project") String project,
+        @JsonProperty("deployment_id") String deploymentId,
+        @JsonProperty("timestamp") String timestamp,
+        @JsonProperty("metrics") Metrics metrics) {
+
+    /** The {@code metrics} object of source 002. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Metrics(
+            @JsonProperty("total_duration") Long totalDuration,
+            @JsonProperty("start_time") String startTime,
+            @JsonProperty("end_time") String endTime,
+            @JsonProperty("status") String status,
+            @JsonProperty("steps_count") Integer stepsCount,
+            @JsonProperty("successful_steps") Integer successfulSteps,
+            @JsonProperty("failed_steps") Integer failedSteps) {}
+}

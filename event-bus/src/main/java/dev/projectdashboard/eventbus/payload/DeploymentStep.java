@@ -1,0 +1,20 @@
+package dev.projectdashboard.eventbus.payload;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * {@code deployment.step_started}, {@code deployment.step_completed} and {@code deployment.step_failed}: source
+ * 002's step notification (one shape, the event type tells which). {@code timestamp} stays the producer's string.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeploymentStep(
+        @JsonProperty("project") String project,
+        @JsonProperty("deployment_id") String deploymentId,
+        @JsonProperty("step_name") String stepName,
+        @JsonProperty("step_status") String stepStatus,
+        @JsonProperty("timestamp") String timestamp,
+        @JsonProperty("workflow_name") String workflowName,
+        @JsonProperty("workflow_id") String workflowId,
+        @JsonProperty("logs") String logs,
+        @JsonProperty("duration") Long duration) {}
