@@ -243,7 +243,10 @@ public final class LocalStack implements AutoCloseable {
         return Collections.unmodifiableMap(env);
     }
 
-    /** Stops Redis (its data is lost); {@link #startRedis()} brings it back on the same port. */
+    /**
+     * Stops Redis gracefully; {@link #startRedis()} brings it back on the same port with its data (append-only file),
+     * as a production Redis would come back. To simulate a Redis that lost its data, delete keys before stopping.
+     */
     public void stopRedis() {
         step("stopping Redis", () -> redis.stop());
     }

@@ -13,6 +13,9 @@ import redis.embedded.core.ExecutableProvider;
  * A real redis-server (6.2, streams included) from the embedded-redis jar. The binary and the config file are
  * written into the stack's own directory: the library's defaults would leave a {@code redis-*} directory in
  * {@code java.io.tmpdir} per run.
+ *
+ * <p>Its data is kept in an append-only file in the stack's directory: a {@link #stop()} and {@link #start()} bring
+ * it back with every key, stream, consumer group and pending entry it had.
  */
 final class RedisNode {
 
@@ -40,7 +43,11 @@ final class RedisNode {
         }
         Path data = Directories.create(dir.resolve("data"));
         Path config = dir.resolve("redis.conf");
-        // a cache and a message bus for the tests and local runs: nothing is persisted, a restart starts empty
+        // persisted like a production Redis (append-only file, no snapshots), so the event streams, their
+        // consumer groups and pending entries survive stopRedis()/startRedis(): outage tests restart a Redis that
+        // keeps its data, as production's does. everysec costs no test time; the graceful stop below writes and
+        // fsyncs the file, so nothing acknowledged before a stop is lost. The data directory belongs to this stack
+        // and is removed with it, so a new stack still starts empty.
         Files.writeString(
                 config,
                 String.join(
@@ -49,11 +56,13 @@ final class RedisNode {
                         "port " + port,
                         "dir " + data,
                         "save \"\"",
-                        "appendonly no",
+                        "appendonly yes",
+                        "appendfsync everysec",
                         "protected-mode yes",
                         ""),
                 StandardCharsets.UTF_8);
         List<String> args = List.of(executable.getAbsolutePath(), config.toString());
+        // forceStop false: stop() must end the process with SIGTERM (a graceful shutdown), not SIGKILL
         RedisServer candidate = new RedisServer(port, args, false);
         candidate.start();
         server = candidate;
@@ -64,6 +73,7 @@ final class RedisNode {
             return;
         }
         try {
+            // SIGTERM, then waits for the process to exit: Redis writes and fsyncs its append-only file first
             server.stop();
         } finally {
             server = null;

@@ -318,18 +318,47 @@ class LocalStackIntegrationTests {
     }
 
     @Test
-    void redisComesBackOnTheSamePortAfterAnOutage() {
+    void redisComesBackOnTheSamePortWithItsDataAfterAnOutage() {
         int port = stack.redisPort();
+        String key = "outage:" + UUID.randomUUID();
+        String stream = "events:outage-" + UUID.randomUUID();
         RedisClient client = RedisClient.create(stack.redisUri());
         try {
+            String delivered;
+            String written;
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                RedisCommands<String, String> redis = connection.sync();
+                redis.set(key, "kept");
+                redis.xgroupCreate(
+                        XReadArgs.StreamOffset.from(stream, "0"), "readers", XGroupCreateArgs.Builder.mkstream());
+                delivered = redis.xadd(stream, Map.of("event", "1"));
+                written = redis.xadd(stream, Map.of("event", "2"));
+                // delivered to the group but not acknowledged: it must still be pending after the restart
+                assertThat(redis.xreadgroup(
+                                Consumer.from("readers", "one"),
+                                XReadArgs.Builder.count(1),
+                                XReadArgs.StreamOffset.lastConsumed(stream)))
+                        .singleElement()
+                        .extracting(StreamMessage::getId)
+                        .isEqualTo(delivered);
+            }
+
             stack.stopRedis();
             assertThatThrownBy(client::connect).isInstanceOf(RedisConnectionException.class);
-
             stack.startRedis();
 
             assertThat(stack.redisPort()).isEqualTo(port);
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
-                assertThat(connection.sync().ping()).isEqualTo("PONG");
+                RedisCommands<String, String> redis = connection.sync();
+                assertThat(redis.get(key)).isEqualTo("kept");
+                assertThat(redis.xpending(stream, "readers").getCount()).isEqualTo(1);
+                // the group goes on after the entry it delivered last, not from the start
+                assertThat(redis.xreadgroup(
+                                Consumer.from("readers", "one"), XReadArgs.StreamOffset.lastConsumed(stream)))
+                        .singleElement()
+                        .extracting(StreamMessage::getId)
+                        .isEqualTo(written);
+                redis.del(key, stream);
             }
         } finally {
             stack.startRedis();
