@@ -1,67 +1,44 @@
 package dev.projectdashboard.fileservice;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
-import java.time.Duration;
+import dev.projectdashboard.starter.test.DatabaseServiceContractTests;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
-import reactor.test.StepVerifier;
 
-/** file-service against the real local stack: readiness with r2dbc, eventBus, s3, metrics, problem JSON, own schema. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
+/** file-service against the real local stack: the platform contract, readiness with r2dbc, eventBus and s3, own schema, S3 outage. */
 @LocalStackTest
-class FileServiceIntegrationTests {
+class FileServiceIntegrationTests extends DatabaseServiceContractTests {
 
     @DynamicPropertySource
     static void localStack(DynamicPropertyRegistry registry) {
         LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
-        registry.add("dashboard.security.jwt-secret", () -> TestTokens.JWT_SECRET);
     }
 
-    @Autowired
-    WebTestClient client;
+    @Override
+    protected String applicationName() {
+        return "file-service";
+    }
 
-    @Autowired
-    DatabaseClient database;
+    @Override
+    protected List<String> readinessComponents() {
+        return List.of("r2dbc", "eventBus", "s3");
+    }
 
-    @Test
-    void isReadyOnceItsDependenciesAre() {
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> client.get()
-                .uri("/actuator/health/readiness")
-                .exchange()
-                .expectStatus()
-                .isOk());
-        client.get()
-                .uri("/actuator/health/readiness")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .jsonPath("$.status")
-                .isEqualTo("UP")
-                .jsonPath("$.components.readinessState.status")
-                .isEqualTo("UP")
-                .jsonPath("$.components.r2dbc.status")
-                .isEqualTo("UP")
-                .jsonPath("$.components.eventBus.status")
-                .isEqualTo("UP")
-                .jsonPath("$.components.s3.status")
-                .isEqualTo("UP");
-        client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    @Override
+    protected String schema() {
+        return "files";
+    }
+
+    @Override
+    protected String table() {
+        return "file_object";
     }
 
     @Test
@@ -69,7 +46,7 @@ class FileServiceIntegrationTests {
         LocalStack stack = LocalStackExtension.localStack();
         stack.stopS3();
         try {
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> client.get()
+            await().atMost(READINESS_TIMEOUT).untilAsserted(() -> client.get()
                     .uri("/actuator/health/readiness")
                     .exchange()
                     .expectStatus()
@@ -80,72 +57,10 @@ class FileServiceIntegrationTests {
         } finally {
             stack.startS3();
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> client.get()
+        await().atMost(READINESS_TIMEOUT).untilAsserted(() -> client.get()
                 .uri("/actuator/health/readiness")
                 .exchange()
                 .expectStatus()
                 .isOk());
-    }
-
-    @Test
-    void exposesPrometheusMetricsTaggedWithTheApplication() {
-        client.get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .value(body -> assertThat(body).contains("application=\"file-service\""));
-    }
-
-    @Test
-    void answersUnknownPathsWithProblemJson() {
-        client.get()
-                .uri("/api/v1/nothing-here")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TestTokens.userToken("user-1"))
-                .exchange()
-                .expectStatus()
-                .isNotFound()
-                .expectHeader()
-                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.status")
-                .isEqualTo(404);
-    }
-
-    @Test
-    void rejectsCallsWithoutTokenWithProblemJson() {
-        client.get()
-                .uri("/api/v1/nothing-here")
-                .exchange()
-                .expectStatus()
-                .isUnauthorized()
-                .expectHeader()
-                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.status")
-                .isEqualTo(401);
-    }
-
-    @Test
-    void migratesItsOwnSchemaAndQueriesLandInIt() {
-        StepVerifier.create(database.sql("select current_schema()")
-                        .map(row -> row.get(0, String.class))
-                        .one())
-                .expectNext("files")
-                .verifyComplete();
-        StepVerifier.create(database.sql(
-                                "select count(*) from information_schema.tables where table_schema = :schema and table_name = :table")
-                        .bind("schema", "files")
-                        .bind("table", "file_object")
-                        .map(row -> row.get(0, Long.class))
-                        .one())
-                .expectNext(1L)
-                .verifyComplete();
-        StepVerifier.create(database.sql("select count(*) from file_object")
-                        .map(row -> row.get(0, Long.class))
-                        .one())
-                .expectNextCount(1)
-                .verifyComplete();
     }
 }
