@@ -89,12 +89,23 @@ class ProcessStopperTests {
     }
 
     @Test
-    void aZombieDoesNotCountAsRunning() throws Exception {
-        // the short sleep becomes a zombie: its parent exec's into a program that never reaps it
-        child = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 30").start();
+    void aZombieDoesNotCountAsRunning(@TempDir Path dir) throws Exception {
+        // the background job becomes a zombie: it exits only after its parent has exec'd into a program that
+        // never reaps it (were it to exit earlier, the shell could reap it and there would be no zombie)
+        Path exitNow = dir.resolve("exit-now");
+        child = new ProcessBuilder(
+                        "sh",
+                        "-c",
+                        "(while [ ! -e \"$1\" ]; do sleep 0.05; done) & echo $!; exec sleep 30",
+                        "sh",
+                        exitNow.toString())
+                .start();
         long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(child.getInputStream()))
                 .readLine()
                 .strip());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> child.toHandle().info().command().orElse("").endsWith("sleep"));
+        Files.createFile(exitNow);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Liveness.isZombie(zombie));
 
