@@ -10,8 +10,9 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-/** The non-blocking S3 client every storage operation goes through. */
+/** The non-blocking S3 client every storage operation goes through, and the presigner for browser/device URLs. */
 @Configuration(proxyBeanMethods = false)
 class S3Configuration {
 
@@ -19,19 +20,38 @@ class S3Configuration {
     S3AsyncClient s3AsyncClient(S3Properties properties) {
         S3AsyncClientBuilder builder = S3AsyncClient.builder()
                 .region(Region.of(properties.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(properties.accessKey(), properties.secretKey())))
+                .credentialsProvider(credentials(properties))
                 .forcePathStyle(properties.pathStyle())
                 // S3-compatible servers (MinIO, OSS, s3proxy) lag behind AWS's default flexible checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .connectionTimeout(properties.requestTimeout())
-                        .readTimeout(properties.requestTimeout()))
+                        .readTimeout(properties.requestTimeout())
+                        .writeTimeout(properties.requestTimeout()))
                 .overrideConfiguration(override -> override.apiCallTimeout(properties.requestTimeout()));
         if (properties.endpointOverride() != null) {
             builder.endpointOverride(properties.endpointOverride());
         }
         return builder.build();
+    }
+
+    @Bean(destroyMethod = "close")
+    S3Presigner s3Presigner(S3Properties properties) {
+        S3Presigner.Builder builder = S3Presigner.builder()
+                .region(Region.of(properties.region()))
+                .credentialsProvider(credentials(properties))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(properties.pathStyle())
+                        .build());
+        if (properties.endpointOverride() != null) {
+            builder.endpointOverride(properties.endpointOverride());
+        }
+        return builder.build();
+    }
+
+    private static StaticCredentialsProvider credentials(S3Properties properties) {
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(properties.accessKey(), properties.secretKey()));
     }
 }

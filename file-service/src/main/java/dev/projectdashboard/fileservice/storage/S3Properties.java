@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -19,6 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param secretKey secret access key ({@code S3_SECRET_KEY})
  * @param pathStyle path-style addressing ({@code S3_PATH_STYLE}); local servers need it, AWS does not
  * @param requestTimeout upper bound of one S3 API call, retries included
+ * @param createBucket create the bucket at start-up when it is missing ({@code S3_CREATE_BUCKET}; meant for local
+ *     runs only: elsewhere a missing bucket is a start-up error)
+ * @param uploadPartSize part size of the multipart uploads that stream files of unknown length to S3; also the
+ *     most one upload buffers (S3's minimum part size is 5 MiB)
  */
 @Validated
 @ConfigurationProperties("dashboard.s3")
@@ -32,7 +37,17 @@ public record S3Properties(
         @NotBlank String accessKey,
         @NotBlank String secretKey,
         @DefaultValue("true") boolean pathStyle,
-        @NotNull @DefaultValue("10s") Duration requestTimeout) {
+        @NotNull @DefaultValue("10s") Duration requestTimeout,
+        @DefaultValue("false") boolean createBucket,
+        @NotNull @DefaultValue("8MB") DataSize uploadPartSize) {
+
+    public S3Properties {
+        if (uploadPartSize != null
+                && uploadPartSize.toBytes() < DataSize.ofMegabytes(5).toBytes()) {
+            throw new IllegalArgumentException(
+                    "dashboard.s3.upload-part-size must be at least 5MB (S3's minimum part size)");
+        }
+    }
 
     /** The endpoint override, or {@code null} to let the SDK use the AWS endpoint of the region. */
     public URI endpointOverride() {

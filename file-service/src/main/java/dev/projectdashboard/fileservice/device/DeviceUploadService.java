@@ -1,0 +1,325 @@
+package dev.projectdashboard.fileservice.device;
+
+import dev.projectdashboard.fileservice.files.FileKind;
+import dev.projectdashboard.fileservice.files.FileNames;
+import dev.projectdashboard.fileservice.files.FileProperties;
+import dev.projectdashboard.fileservice.files.FileRecord;
+import dev.projectdashboard.fileservice.files.FileRepository;
+import dev.projectdashboard.fileservice.files.FileService;
+import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.storage.UrlSigner;
+import dev.projectdashboard.starter.problem.ProblemException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.Part;
+
+/**
+ * Presigned uploads for cameras (source 001): the device PUTs straight to the store, file-service only signs and
+ * afterwards verifies and records. Files above {@code dashboard.files.device.multipart-threshold} get a multipart
+ * upload with one presigned URL per part, so after a network drop a camera lists the parts the store already has
+ * and re-sends only the missing ones.
+ */
+@Service
+public class DeviceUploadService {
+
+    /** S3 allows at most 10 000 parts. */
+    private static final int MAX_PARTS = 10_000;
+
+    private static final DateTimeFormatter KEY_TIME =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd/HHmmss").withZone(ZoneOffset.UTC);
+
+    private static final Pattern DEVICE_KEY = Pattern.compile("([A-Za-z0-9_-]{1,64})/\\d{4}/\\d{2}/\\d{2}/\\d{6}_(.+)");
+
+    private final ObjectStore store;
+    private final UrlSigner signer;
+    private final FileRepository files;
+    private final FileService fileService;
+    private final FileProperties properties;
+    private final Clock clock = Clock.systemUTC();
+
+    DeviceUploadService(
+            ObjectStore store,
+            UrlSigner signer,
+            FileRepository files,
+            FileService fileService,
+            FileProperties properties) {
+        this.store = store;
+        this.signer = signer;
+        this.files = files;
+        this.fileService = fileService;
+        this.properties = properties;
+    }
+
+    public Mono<DeviceUploads.Presigned> presign(DeviceUploads.PresignRequest request) {
+        String deviceId = FileNames.id("device_id", request.deviceId());
+        String fileName = FileNames.fileName("file_name", request.fileName());
+        long size = size(request.fileSize());
+        String contentType = contentType(request.contentType());
+        Duration expiry = FileNames.expiry(request.expireTime(), properties.defaultExpiry());
+        String key = deviceId + "/" + KEY_TIME.format(clock.instant()) + "_" + fileName;
+        FileProperties.Device device = properties.device();
+        if (size <= device.multipartThreshold().toBytes()) {
+            String md5 = md5Base64(request.contentMd5());
+            UrlSigner.Signed signed = signer.put(key, expiry, put -> {
+                put.contentType(contentType);
+                if (md5 != null) {
+                    put.contentMD5(md5);
+                }
+                if (!device.storageClass().isBlank()) {
+                    put.storageClass(device.storageClass());
+                }
+                if (!device.serverSideEncryption().isBlank()) {
+                    put.serverSideEncryption(device.serverSideEncryption());
+                }
+            });
+            return Mono.just(new DeviceUploads.Presigned(
+                    true,
+                    false,
+                    signed.url(),
+                    signed.method(),
+                    contentType,
+                    key,
+                    key,
+                    signed.expiresAt().getEpochSecond(),
+                    expiry.toSeconds(),
+                    signed.headers(),
+                    null,
+                    null,
+                    null,
+                    null));
+        }
+        long partSize = device.partSize().toBytes();
+        int partCount = partCount(size, partSize);
+        CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder();
+        if (!device.storageClass().isBlank()) {
+            create.storageClass(device.storageClass());
+        }
+        if (!device.serverSideEncryption().isBlank()) {
+            create.serverSideEncryption(device.serverSideEncryption());
+        }
+        create.metadata(Map.of("device-id", deviceId));
+        return store.createMultipartUpload(key, contentType, create).map(uploadId -> {
+            List<DeviceUploads.Part> parts = IntStream.rangeClosed(1, partCount)
+                    .mapToObj(number -> part(key, uploadId, number, expiry))
+                    .toList();
+            Instant expiresAt = clock.instant().plus(expiry);
+            return new DeviceUploads.Presigned(
+                    true,
+                    true,
+                    null,
+                    "PUT",
+                    contentType,
+                    key,
+                    key,
+                    expiresAt.getEpochSecond(),
+                    expiry.toSeconds(),
+                    Map.of(),
+                    uploadId,
+                    partSize,
+                    partCount,
+                    parts);
+        });
+    }
+
+    /** What the store already has of a multipart upload, and fresh URLs for the parts still missing. */
+    public Mono<DeviceUploads.PartsStatus> parts(String objectKey, String uploadId, Long fileSize, Long expireTime) {
+        deviceKey(objectKey);
+        requireUploadId(uploadId);
+        long size = size(fileSize);
+        Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
+        long partSize = properties.device().partSize().toBytes();
+        int partCount = partCount(size, partSize);
+        return store.listParts(objectKey, uploadId).map(listed -> {
+            List<DeviceUploads.UploadedPart> uploaded = listed.parts().stream()
+                    .map(part -> new DeviceUploads.UploadedPart(part.partNumber(), unquote(part.eTag()), part.size()))
+                    .toList();
+            Set<Integer> present = listed.parts().stream().map(Part::partNumber).collect(Collectors.toSet());
+            List<DeviceUploads.Part> missing = IntStream.rangeClosed(1, partCount)
+                    .filter(number -> !present.contains(number))
+                    .mapToObj(number -> part(objectKey, uploadId, number, expiry))
+                    .toList();
+            return new DeviceUploads.PartsStatus(objectKey, uploadId, partSize, partCount, uploaded, missing);
+        });
+    }
+
+    /** Completes a multipart upload, then verifies and records it like {@link #verify}. */
+    public Mono<DeviceUploads.Verified> complete(DeviceUploads.CompleteRequest request) {
+        String deviceId = FileNames.id("device_id", request.deviceId());
+        requireOwnKey(deviceId, request.objectKey());
+        requireUploadId(request.uploadId());
+        long size = size(request.fileSize());
+        Mono<List<CompletedPart>> parts = request.parts() == null
+                        || request.parts().isEmpty()
+                ? store.listParts(request.objectKey(), request.uploadId()).map(listed -> listed.parts().stream()
+                        .map(part -> CompletedPart.builder()
+                                .partNumber(part.partNumber())
+                                .eTag(part.eTag())
+                                .build())
+                        .toList())
+                : Mono.just(request.parts().stream()
+                        .map(part -> CompletedPart.builder()
+                                .partNumber(part.partNumber())
+                                .eTag(part.etag())
+                                .build())
+                        .sorted((a, b) -> Integer.compare(a.partNumber(), b.partNumber()))
+                        .toList());
+        int expectedParts = partCount(size, properties.device().partSize().toBytes());
+        return parts.flatMap(list -> {
+                    if (list.size() != expectedParts) {
+                        return Mono.error(new ProblemException(
+                                        HttpStatus.CONFLICT,
+                                        "The upload has " + list.size() + " of " + expectedParts + " parts")
+                                .with("part_count", expectedParts));
+                    }
+                    return store.completeMultipartUpload(request.objectKey(), request.uploadId(), list);
+                })
+                .then(verify(new DeviceUploads.VerifyRequest(deviceId, request.objectKey(), size, null)));
+    }
+
+    public Mono<Void> abort(DeviceUploads.AbortRequest request) {
+        deviceKey(request.objectKey());
+        requireUploadId(request.uploadId());
+        return store.abortMultipartUpload(request.objectKey(), request.uploadId());
+    }
+
+    /**
+     * HEADs the object and compares it with what the device says it sent: size, and the MD5 when given and the
+     * object is a single PUT (a multipart ETag is not an MD5). A mismatch is a 409 and nothing is recorded.
+     */
+    public Mono<DeviceUploads.Verified> verify(DeviceUploads.VerifyRequest request) {
+        String deviceId = FileNames.id("device_id", request.deviceId());
+        String fileName = requireOwnKey(deviceId, request.objectKey());
+        long size = size(request.fileSize());
+        String md5 = md5Base64(request.contentMd5());
+        String key = request.objectKey();
+        return store.head(key).flatMap(head -> {
+            if (head.contentLength() != size) {
+                return Mono.error(new ProblemException(
+                                HttpStatus.CONFLICT,
+                                "Size mismatch: the store has " + head.contentLength() + " bytes, expected " + size)
+                        .with("stored_size", head.contentLength())
+                        .with("expected_size", size));
+            }
+            String etag = unquote(head.eTag());
+            if (md5 != null && etag != null && !etag.contains("-")) {
+                String expectedHex =
+                        HexFormat.of().formatHex(Base64.getDecoder().decode(md5));
+                if (!expectedHex.equalsIgnoreCase(etag)) {
+                    return Mono.error(new ProblemException(HttpStatus.CONFLICT, "MD5 mismatch"));
+                }
+            }
+            DeviceUploads.Verified verified = new DeviceUploads.Verified(
+                    true, key, fileService.url(key), head.contentLength(), etag, head.contentType());
+            return files.findLive(key).map(existing -> verified).switchIfEmpty(Mono.defer(() -> fileService
+                    .record(
+                            new FileRecord(
+                                    key,
+                                    FileKind.DEVICE,
+                                    deviceId,
+                                    deviceId,
+                                    fileName,
+                                    head.contentType(),
+                                    head.contentLength(),
+                                    etag,
+                                    null,
+                                    "device:" + deviceId,
+                                    clock.instant()),
+                            false)
+                    .thenReturn(verified)));
+        });
+    }
+
+    private DeviceUploads.Part part(String key, String uploadId, int number, Duration expiry) {
+        UrlSigner.Signed signed = signer.uploadPart(key, uploadId, number, expiry);
+        return new DeviceUploads.Part(number, signed.url(), signed.method(), signed.headers());
+    }
+
+    private String contentType(String requested) {
+        String type = requested == null || requested.isBlank() ? "application/octet-stream" : requested;
+        if (!properties.allows(type)) {
+            throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + type);
+        }
+        return type;
+    }
+
+    private long size(Long fileSize) {
+        if (fileSize == null || fileSize < 0) {
+            throw FileNames.invalid("file_size", "must be given and not negative");
+        }
+        if (fileSize > properties.maxSize().toBytes()) {
+            throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "The file is larger than the limit")
+                    .with("max_size", properties.maxSize().toBytes());
+        }
+        return fileSize;
+    }
+
+    private static int partCount(long size, long partSize) {
+        long count = Math.max(1, (size + partSize - 1) / partSize);
+        if (count > MAX_PARTS) {
+            throw FileNames.invalid("file_size", "needs more than " + MAX_PARTS + " parts of " + partSize + " bytes");
+        }
+        return (int) count;
+    }
+
+    /** The file name part of a device key; 400 unless the key has the device layout. */
+    private static String deviceKey(String objectKey) {
+        FileNames.objectKey("object_key", objectKey);
+        var matcher = DEVICE_KEY.matcher(objectKey);
+        if (!matcher.matches()) {
+            throw FileNames.invalid("object_key", "must be {device_id}/{YYYY}/{MM}/{DD}/{HHmmss}_{file_name}");
+        }
+        return matcher.group(2);
+    }
+
+    private static String requireOwnKey(String deviceId, String objectKey) {
+        String fileName = deviceKey(objectKey);
+        if (!objectKey.startsWith(deviceId + "/")) {
+            throw FileNames.invalid("object_key", "must belong to device_id");
+        }
+        return fileName;
+    }
+
+    private static void requireUploadId(String uploadId) {
+        if (uploadId == null || uploadId.isBlank() || uploadId.length() > 1024) {
+            throw FileNames.invalid("upload_id", "must be given");
+        }
+    }
+
+    /** Content-MD5 is base64; a 32-digit hex MD5 is converted. */
+    private static String md5Base64(String md5) {
+        if (md5 == null || md5.isBlank()) {
+            return null;
+        }
+        try {
+            byte[] digest = md5.length() == 32
+                    ? HexFormat.of().parseHex(md5)
+                    : Base64.getDecoder().decode(md5);
+            if (digest.length == 16) {
+                return Base64.getEncoder().encodeToString(digest);
+            }
+        } catch (IllegalArgumentException invalid) {
+            // reported below
+        }
+        throw FileNames.invalid("content_md5", "must be a base64 or hex MD5 digest");
+    }
+
+    private static String unquote(String etag) {
+        return etag == null ? null : etag.replace("\"", "");
+    }
+}

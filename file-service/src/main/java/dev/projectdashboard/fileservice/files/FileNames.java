@@ -1,0 +1,105 @@
+package dev.projectdashboard.fileservice.files;
+
+import dev.projectdashboard.starter.problem.FieldViolation;
+import dev.projectdashboard.starter.problem.ProblemException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Validation of everything that ends up in an object key. Names are refused, never "repaired": a name that
+ * would need repair ({@code ..}, slashes, control characters) is an attack or a bug, and silently changing it
+ * would store the file under a name the client does not know. Nothing is written before these checks pass.
+ */
+public final class FileNames {
+
+    /** S3 keys are at most 1024 bytes; a file name keeps room for the folder, date and id prefix. */
+    public static final int MAX_FILE_NAME_BYTES = 255;
+
+    public static final int MAX_KEY_BYTES = 1024;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private FileNames() {}
+
+    /** A task id or device id: letters, digits, {@code _} and {@code -}, at most 64. */
+    public static String id(String field, String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw invalid(field, "must be 1-64 letters, digits, '_' or '-'");
+        }
+        return value;
+    }
+
+    /** A single file name: no path, no control characters, not over-long. */
+    public static String fileName(String field, String value) {
+        String problem = fileNameProblem(value);
+        if (problem != null) {
+            throw invalid(field, problem);
+        }
+        return value;
+    }
+
+    private static String fileNameProblem(String value) {
+        if (value == null || value.isBlank()) {
+            return "must not be blank";
+        }
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_FILE_NAME_BYTES) {
+            return "must be at most " + MAX_FILE_NAME_BYTES + " bytes";
+        }
+        if (value.contains("/") || value.contains("\\")) {
+            return "must be a file name without '/' or '\\'";
+        }
+        if (value.contains("..")) {
+            return "must not contain '..'";
+        }
+        if (!value.equals(value.strip())) {
+            return "must not start or end with whitespace";
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                return "must not contain control characters";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An object key as given in a path or parameter: relative, at most 1024 bytes, every segment a valid file
+     * name (so no {@code ..}, empty segment or backslash).
+     */
+    public static String objectKey(String field, String value) {
+        if (value == null || value.isEmpty()) {
+            throw invalid(field, "must not be empty");
+        }
+        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw invalid(field, "must be at most " + MAX_KEY_BYTES + " bytes");
+        }
+        if (value.startsWith("/")) {
+            throw invalid(field, "must be a relative key");
+        }
+        for (String segment : value.split("/", -1)) {
+            String problem = fileNameProblem(segment);
+            if (problem != null) {
+                throw invalid(field, "every segment " + problem);
+            }
+        }
+        return value;
+    }
+
+    /** {@code expire_time} in seconds, 1 s … 7 days; the default when absent. */
+    public static Duration expiry(Long seconds, Duration defaultExpiry) {
+        if (seconds == null) {
+            return defaultExpiry;
+        }
+        if (seconds < FileProperties.MIN_EXPIRY.toSeconds() || seconds > FileProperties.MAX_EXPIRY.toSeconds()) {
+            throw invalid("expire_time", "must be between 1 and 604800 seconds (7 days)");
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    public static ProblemException invalid(String field, String message) {
+        return ProblemException.invalid("Invalid " + field, List.of(new FieldViolation(field, message)));
+    }
+}

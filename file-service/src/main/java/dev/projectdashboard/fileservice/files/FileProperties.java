@@ -1,0 +1,85 @@
+package dev.projectdashboard.fileservice.files;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.MimeType;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * What file-service accepts and where it puts it ({@code dashboard.files.*}).
+ *
+ * @param sceneFolder top folder of scene files ({@code S3_SCENE_FOLDER}, source 000 {@code OSS_SCENE_FOLDER})
+ * @param resultFolder top folder of render results ({@code S3_RESULT_FOLDER}, source 000 {@code OSS_RESULT_FOLDER})
+ * @param publicBaseUrl base of the {@code url} field of upload answers ({@code S3_PUBLIC_BASE_URL}, source 000
+ *     {@code OSS_BASE_URL}); the key is appended
+ * @param maxSize largest file accepted, counted on the streamed bytes ({@code FILES_MAX_SIZE})
+ * @param allowedContentTypes content types an upload may declare; wildcards such as {@code image/*} allowed
+ * @param defaultExpiry expiry of presigned URLs when the request names none
+ * @param device presigned device uploads (source 001)
+ */
+@Validated
+@ConfigurationProperties("dashboard.files")
+public record FileProperties(
+        @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,62}") @DefaultValue("scenes") String sceneFolder,
+        @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,62}") @DefaultValue("results") String resultFolder,
+        String publicBaseUrl,
+        @NotNull @DefaultValue("5GB") DataSize maxSize,
+        @NotEmpty
+                @DefaultValue({
+                    "application/octet-stream",
+                    "application/zip",
+                    "application/gzip",
+                    "application/x-tar",
+                    "application/json",
+                    "text/plain",
+                    "image/*",
+                    "video/*",
+                    "model/*"
+                })
+                List<String> allowedContentTypes,
+        @NotNull @DefaultValue("1h") Duration defaultExpiry,
+        @NotNull @DefaultValue Device device) {
+
+    /** Shortest and longest presigned URL lifetime a request may ask for (SigV4 allows at most 7 days). */
+    public static final Duration MIN_EXPIRY = Duration.ofSeconds(1);
+
+    public static final Duration MAX_EXPIRY = Duration.ofDays(7);
+
+    /**
+     * @param multipartThreshold files larger than this get a presigned multipart upload (resumable per part)
+     * @param partSize part size of those uploads (at least 5 MiB, S3's minimum)
+     * @param storageClass {@code x-amz-storage-class} the device must send; empty for the bucket default
+     * @param serverSideEncryption {@code x-amz-server-side-encryption} (e.g. {@code AES256}); empty for none
+     */
+    public record Device(
+            @NotNull @DefaultValue("64MB") DataSize multipartThreshold,
+            @NotNull @DefaultValue("16MB") DataSize partSize,
+            @DefaultValue("") String storageClass,
+            @DefaultValue("") String serverSideEncryption) {
+
+        public Device {
+            if (partSize != null && partSize.toBytes() < DataSize.ofMegabytes(5).toBytes()) {
+                throw new IllegalArgumentException("dashboard.files.device.part-size must be at least 5MB");
+            }
+        }
+    }
+
+    /** Whether a declared content type is on the allow-list (parameters such as charset are ignored). */
+    public boolean allows(String contentType) {
+        MimeType type;
+        try {
+            type = MimeType.valueOf(contentType.toLowerCase(Locale.ROOT));
+        } catch (RuntimeException invalid) {
+            return false;
+        }
+        return allowedContentTypes.stream().map(MimeType::valueOf).anyMatch(allowed -> allowed.includes(type));
+    }
+}

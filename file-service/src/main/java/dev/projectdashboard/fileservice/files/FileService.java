@@ -1,0 +1,363 @@
+package dev.projectdashboard.fileservice.files;
+
+import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.storage.S3Properties;
+import dev.projectdashboard.fileservice.storage.UrlSigner;
+import dev.projectdashboard.starter.problem.ProblemException;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Scene and result files of tasks: streamed uploads, presigned URLs, metadata and events.
+ *
+ * <p>Ownership: the user who uploaded a task's first live file owns the task; only the owner or an admin may
+ * upload to, list, inspect, download or delete its files. Everyone else gets the same 404 as for a task that does
+ * not exist, so ids cannot be probed.
+ *
+ * <p>Order of a write, so a failure leaves nothing half-done: bytes to S3, then the metadata row, then the event.
+ * If the row or the event cannot be written, the row and the object are removed again and the client gets 503
+ * (retrying is safe). A delete removes the object, publishes, and only then marks the row deleted, so a retried
+ * delete after a 503 finishes the job.
+ */
+@Service
+public class FileService {
+
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+    private final ObjectStore store;
+    private final UrlSigner signer;
+    private final FileRepository files;
+    private final FileEvents events;
+    private final FileProperties properties;
+    private final String publicBaseUrl;
+    private final Clock clock;
+
+    FileService(
+            ObjectStore store,
+            UrlSigner signer,
+            FileRepository files,
+            FileEvents events,
+            FileProperties properties,
+            S3Properties s3) {
+        this.store = store;
+        this.signer = signer;
+        this.files = files;
+        this.events = events;
+        this.properties = properties;
+        String base = properties.publicBaseUrl();
+        if (base == null || base.isBlank()) {
+            base = (s3.endpoint() == null || s3.endpoint().isBlank()
+                    ? "https://" + s3.bucket() + ".s3." + s3.region() + ".amazonaws.com"
+                    : s3.endpoint() + "/" + s3.bucket());
+        }
+        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.clock = Clock.systemUTC();
+        sha256(); // loads the provider at start-up, not on an event-loop thread
+    }
+
+    // ---- upload ----------------------------------------------------------------------------------------------
+
+    /** Checks that must pass before a byte of the body is read. */
+    public Mono<Void> checkUpload(DashboardPrincipal user, String taskId, Long contentLength) {
+        FileNames.id("task_id", taskId);
+        if (contentLength != null && contentLength > properties.maxSize().toBytes() + 64 * 1024) {
+            return Mono.error(tooLarge());
+        }
+        return requireTaskAccess(user, taskId, true);
+    }
+
+    /** Streams one file part to S3 under {@code {folder}/{yyyyMMdd}/{task_id}/{filename}} and records it. */
+    public Mono<FileViews.Uploaded> store(
+            DashboardPrincipal user,
+            String taskId,
+            FileKind kind,
+            String fileName,
+            String contentType,
+            Flux<DataBuffer> content) {
+        Flux<DataBuffer> body = content.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        try {
+            FileNames.fileName("filename", fileName);
+            if (contentType == null || !properties.allows(contentType)) {
+                throw new ProblemException(
+                                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + contentType)
+                        .with("allowed_content_types", properties.allowedContentTypes());
+            }
+        } catch (ProblemException refused) {
+            return discard(body).then(Mono.error(refused));
+        }
+        Instant now = clock.instant();
+        String key = folder(kind) + "/" + DAY.format(now) + "/" + taskId + "/" + fileName;
+        MessageDigest sha = sha256();
+        AtomicLong size = new AtomicLong();
+        long max = properties.maxSize().toBytes();
+        Flux<ByteBuffer> bytes = body.handle((buffer, sink) -> {
+            int length = buffer.readableByteCount();
+            if (size.addAndGet(length) > max) {
+                DataBufferUtils.release(buffer);
+                sink.error(tooLarge());
+                return;
+            }
+            // one network chunk at a time is copied to the heap; ObjectStore holds at most two parts of them
+            byte[] copy = new byte[length];
+            buffer.read(copy);
+            DataBufferUtils.release(buffer);
+            sha.update(copy);
+            sink.next(ByteBuffer.wrap(copy));
+        });
+        Map<String, String> metadata = Map.of("task-id", taskId, "uploaded-by", user.userId());
+        return files.findLive(key)
+                .flatMap(existing -> discard(body)
+                        .then(Mono.<FileViews.Uploaded>error(new ProblemException(
+                                HttpStatus.CONFLICT, "The task already has a file of that name; delete it first"))))
+                .switchIfEmpty(Mono.defer(() -> store.put(key, contentType, metadata, bytes)
+                        .flatMap(etag -> {
+                            FileRecord file = new FileRecord(
+                                    key,
+                                    kind,
+                                    folder(kind),
+                                    taskId,
+                                    fileName,
+                                    contentType,
+                                    size.get(),
+                                    unquote(etag),
+                                    HexFormat.of().formatHex(sha.digest()),
+                                    user.userId(),
+                                    now);
+                            return record(file, true);
+                        })
+                        .map(file -> uploaded(file, "File uploaded successfully"))));
+    }
+
+    /** Metadata row then event; on failure both the row and the object are removed again. */
+    public Mono<FileRecord> record(FileRecord file, boolean removeObjectOnFailure) {
+        return files.insert(file)
+                .onErrorMap(
+                        error -> !(error instanceof ProblemException),
+                        error -> new ProblemException(
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "File metadata could not be stored; retry later",
+                                error))
+                .flatMap(saved -> events.uploaded(saved, url(saved.objectKey()))
+                        .onErrorResume(error -> files.remove(saved.objectKey())
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.error(error)))
+                        .thenReturn(saved))
+                .onErrorResume(
+                        error -> (removeObjectOnFailure ? store.deleteQuietly(file.objectKey()) : Mono.<Void>empty())
+                                .then(Mono.error(error)));
+    }
+
+    // ---- presigned URLs ------------------------------------------------------------------------------------
+
+    public Mono<FileViews.DownloadUrl> downloadUrl(
+            DashboardPrincipal user, String taskId, String fileName, String kind, Long expireTime) {
+        FileNames.id("task_id", taskId);
+        FileNames.fileName("filename", fileName);
+        FileKind fileKind = kind == null ? null : FileKind.ofParameter(kind);
+        Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
+        return files.findLive(taskId, fileName, fileKind)
+                .filter(file -> file.kind() != FileKind.DEVICE)
+                .flatMap(file -> visible(user, file))
+                .switchIfEmpty(Mono.error(FileService::notFound))
+                .map(file -> {
+                    UrlSigner.Signed signed = signer.get(file.objectKey(), file.fileName(), expiry);
+                    return new FileViews.DownloadUrl(
+                            signed.url(), file.fileName(), file.objectKey(), expiry.toSeconds(), signed.expiresAt());
+                });
+    }
+
+    public Mono<FileViews.UploadUrl> uploadUrl(
+            DashboardPrincipal user, String taskId, String fileName, String contentType, String kind, Long expireTime) {
+        FileNames.id("task_id", taskId);
+        FileNames.fileName("filename", fileName);
+        FileKind fileKind = FileKind.ofParameter(kind);
+        String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+        if (!properties.allows(type)) {
+            throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + type)
+                    .with("allowed_content_types", properties.allowedContentTypes());
+        }
+        Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
+        String key = folder(fileKind) + "/" + DAY.format(clock.instant()) + "/" + taskId + "/" + fileName;
+        return requireTaskAccess(user, taskId, true).then(Mono.fromSupplier(() -> {
+            UrlSigner.Signed signed = signer.put(key, expiry, put -> put.contentType(type));
+            return new FileViews.UploadUrl(
+                    signed.url(),
+                    key,
+                    fileName,
+                    expiry.toSeconds(),
+                    signed.expiresAt(),
+                    signed.method(),
+                    signed.headers());
+        }));
+    }
+
+    /**
+     * Records a file the client PUT through an upload URL: HEAD for the real size and type, then the row and
+     * {@code file.uploaded}. An object over the size limit is deleted (413).
+     */
+    public Mono<FileViews.Uploaded> confirm(DashboardPrincipal user, String objectKey) {
+        FileNames.objectKey("object_key", objectKey);
+        String[] segments = objectKey.split("/");
+        FileKind kind = segments.length == 4 && segments[0].equals(properties.sceneFolder())
+                ? FileKind.SCENE
+                : segments.length == 4 && segments[0].equals(properties.resultFolder()) ? FileKind.RESULT : null;
+        if (kind == null || !segments[1].matches("\\d{8}")) {
+            throw FileNames.invalid("object_key", "must be an upload URL's object_key");
+        }
+        String taskId = FileNames.id("object_key", segments[2]);
+        String fileName = segments[3];
+        return requireTaskAccess(user, taskId, true)
+                .then(files.findLive(objectKey)
+                        .flatMap(existing -> Mono.<FileViews.Uploaded>error(
+                                new ProblemException(HttpStatus.CONFLICT, "The file is already recorded")))
+                        .switchIfEmpty(Mono.defer(() -> store.head(objectKey).flatMap(head -> {
+                            if (head.contentLength() > properties.maxSize().toBytes()) {
+                                return store.deleteQuietly(objectKey).then(Mono.error(tooLarge()));
+                            }
+                            FileRecord file = new FileRecord(
+                                    objectKey,
+                                    kind,
+                                    segments[0],
+                                    taskId,
+                                    fileName,
+                                    head.contentType(),
+                                    head.contentLength(),
+                                    unquote(head.eTag()),
+                                    null,
+                                    user.userId(),
+                                    clock.instant());
+                            // the object was the client's doing: a failed record leaves it for a retry
+                            return record(file, false).map(saved -> uploaded(saved, "File recorded"));
+                        }))));
+    }
+
+    // ---- metadata ------------------------------------------------------------------------------------------
+
+    public Mono<FileViews.Info> info(DashboardPrincipal user, String objectKey) {
+        FileNames.objectKey("object_key", objectKey);
+        return liveVisible(user, objectKey).flatMap(file -> store.head(objectKey)
+                .map(head -> new FileViews.Info(
+                        file.objectKey(),
+                        file.fileName(),
+                        file.taskId(),
+                        file.kind().value(),
+                        head.contentLength(),
+                        head.contentType(),
+                        unquote(head.eTag()),
+                        head.lastModified(),
+                        file.checksumSha256(),
+                        file.uploadedBy(),
+                        file.createdAt(),
+                        head.metadata())));
+    }
+
+    public Mono<FileViews.Deleted> delete(DashboardPrincipal user, String objectKey) {
+        FileNames.objectKey("object_key", objectKey);
+        Instant now = clock.instant();
+        return liveVisible(user, objectKey)
+                .flatMap(file -> store.delete(objectKey)
+                        .then(events.deleted(file, user.userId(), now))
+                        .then(files.markDeleted(objectKey, now)))
+                .thenReturn(new FileViews.Deleted(objectKey, true, "File deleted successfully"));
+    }
+
+    public Mono<FileViews.TaskFiles> list(DashboardPrincipal user, String taskId) {
+        FileNames.id("task_id", taskId);
+        return requireTaskAccess(user, taskId, false)
+                .then(files.listLive(taskId).map(FileViews.Listed::of).collectList())
+                .map(list -> new FileViews.TaskFiles(taskId, list.size(), list));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /**
+     * The task is the user's (or the user is admin). {@code mayCreate}: a task without files may be started by
+     * anyone; otherwise a task without files is as unknown as someone else's.
+     */
+    private Mono<Void> requireTaskAccess(DashboardPrincipal user, String taskId, boolean mayCreate) {
+        return files.taskOwner(taskId)
+                .map(owner -> user.isAdmin() || owner.equals(user.userId()))
+                .defaultIfEmpty(mayCreate)
+                .flatMap(allowed -> allowed ? Mono.<Void>empty() : Mono.error(notFound()));
+    }
+
+    private Mono<FileRecord> liveVisible(DashboardPrincipal user, String objectKey) {
+        return files.findLive(objectKey)
+                .filter(file -> file.kind() != FileKind.DEVICE || user.isAdmin())
+                .flatMap(file -> visible(user, file))
+                .switchIfEmpty(Mono.error(FileService::notFound));
+    }
+
+    private Mono<FileRecord> visible(DashboardPrincipal user, FileRecord file) {
+        if (user.isAdmin() || file.uploadedBy().equals(user.userId())) {
+            return Mono.just(file);
+        }
+        return files.taskOwner(file.taskId()).filter(user.userId()::equals).map(owner -> file);
+    }
+
+    private FileViews.Uploaded uploaded(FileRecord file, String message) {
+        return new FileViews.Uploaded(
+                file.fileName(),
+                file.objectKey(),
+                url(file.objectKey()),
+                file.sizeBytes(),
+                file.contentType(),
+                file.checksumSha256(),
+                file.taskId(),
+                file.kind().value(),
+                file.createdAt(),
+                message);
+    }
+
+    public String url(String key) {
+        return publicBaseUrl + "/" + key;
+    }
+
+    private String folder(FileKind kind) {
+        return kind == FileKind.RESULT ? properties.resultFolder() : properties.sceneFolder();
+    }
+
+    ProblemException tooLarge() {
+        return new ProblemException(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "The file is larger than " + properties.maxSize().toBytes() + " bytes")
+                .with("max_size", properties.maxSize().toBytes());
+    }
+
+    static ProblemException notFound() {
+        return new ProblemException(HttpStatus.NOT_FOUND, "No such file or task");
+    }
+
+    private static Mono<Void> discard(Flux<DataBuffer> body) {
+        return body.doOnNext(DataBufferUtils::release).then();
+    }
+
+    static String unquote(String etag) {
+        return etag == null ? null : etag.replace("\"", "");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

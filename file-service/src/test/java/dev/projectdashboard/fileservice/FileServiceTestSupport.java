@@ -1,0 +1,135 @@
+package dev.projectdashboard.fileservice;
+
+import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.localstack.LocalStack;
+import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.starter.DevDefaults;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** One Spring context for the API tests, against the local stack; helpers to look into S3, the table and Redis. */
+@LocalStackTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "PT60S")
+public abstract class FileServiceTestSupport {
+
+    protected static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static RedisClient redis;
+    private static StatefulRedisConnection<String, String> redisConnection;
+    private static S3Client s3;
+
+    @Autowired
+    protected WebTestClient client;
+
+    @Autowired
+    protected DatabaseClient database;
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void stack(DynamicPropertyRegistry registry) {
+        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
+        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
+    }
+
+    @BeforeAll
+    static void clients() {
+        LocalStack stack = LocalStackExtension.localStack();
+        redis = RedisClient.create(stack.redisUri());
+        s3 = S3Client.builder()
+                .endpointOverride(URI.create(stack.s3Endpoint()))
+                .region(Region.of(stack.s3Region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey())))
+                .build();
+    }
+
+    @AfterAll
+    static void closeClients() {
+        if (redisConnection != null) {
+            redisConnection.close();
+            redisConnection = null;
+        }
+        redis.shutdown();
+        s3.close();
+    }
+
+    protected static LocalStack stack() {
+        return LocalStackExtension.localStack();
+    }
+
+    /** Keys in the bucket under a prefix (a fresh connection each time: Redis/S3 may have been restarted). */
+    protected static List<String> objectKeys(String prefix) {
+        return s3.listObjectsV2(request -> request.bucket(stack().s3Bucket()).prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .toList();
+    }
+
+    protected static S3Client s3() {
+        return s3;
+    }
+
+    /** Events on {@code events:files} as JSON strings. */
+    protected static List<String> fileEvents() {
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            return connection.sync().xrange(Streams.FILES, Range.create("-", "+")).stream()
+                    .map(StreamMessage::getBody)
+                    .map(body -> body.get(Streams.EVENT_FIELD))
+                    .toList();
+        }
+    }
+
+    protected long liveRows(String taskId) {
+        return database.sql("select count(*) from file_object where task_id = :task")
+                .bind("task", taskId)
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .block();
+    }
+
+    protected static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    protected static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    protected static String newTaskId() {
+        return "task-" + Long.toHexString(new Random().nextLong() & Long.MAX_VALUE);
+    }
+}
