@@ -3,6 +3,10 @@ package dev.projectdashboard.fileservice.files;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -48,23 +52,57 @@ class FileController {
             @RequestBody Flux<PartEvent> parts) {
         FileKind fileKind = FileKind.ofParameter(kind);
         return service.checkUpload(user, taskId, contentLength)
-                .thenMany(parts.windowUntil(PartEvent::isLast)
-                        .concatMap(part -> part.switchOnFirst((first, events) -> {
-                            if (first.get() instanceof FilePartEvent file && FILE_PART.equals(file.name())) {
-                                MediaType type = file.headers().getContentType();
-                                return service.store(
-                                        user,
-                                        taskId,
-                                        fileKind,
-                                        file.filename(),
-                                        type == null ? "application/octet-stream" : type.toString(),
-                                        events.map(PartEvent::content));
-                            }
-                            return events.doOnNext(event -> DataBufferUtils.release(event.content()))
-                                    .then(Mono.empty());
-                        })))
+                .thenMany(fileParts(parts, (file, content) -> {
+                    MediaType type = file.headers().getContentType();
+                    return service.store(
+                            user,
+                            taskId,
+                            fileKind,
+                            file.filename(),
+                            type == null ? "application/octet-stream" : type.toString(),
+                            content);
+                }))
                 .collectList()
                 .flatMap(FileController::single);
+    }
+
+    /**
+     * Splits the part events into parts (Spring's documented {@code windowUntil(isLast)} + {@code switchOnFirst}
+     * pattern) and hands each part named {@code file} with its content to {@code store}, which may subscribe to
+     * the content later (after a database query): the window buffers until then. Other parts are read and their
+     * buffers released, once each: {@code handle} without emitting neither forwards nor discards.
+     *
+     * <p>A refusal that came after the part was read to its end (bad name, type, duplicate: {@code store} drains
+     * the body first) is held back until the rest of the request has been read. Erroring at once would cancel the
+     * request body mid-stream, and on that path inbound buffers already handed out were released a second time,
+     * freeing Netty's decode buffer while it was in use ({@code IllegalReferenceCountException}, 500s) - memory
+     * the pool may hand to another connection. Errors while the part is still streaming (413, S3 down) cancel at
+     * once, as the rest of a body that may be gigabytes must not be read.
+     */
+    static <T> Flux<T> fileParts(Flux<PartEvent> parts, BiFunction<FilePartEvent, Flux<DataBuffer>, Mono<T>> store) {
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        return parts.windowUntil(PartEvent::isLast)
+                .concatMap(part -> part.switchOnFirst((first, events) -> {
+                    // after a refusal, further file parts are only drained: the request fails as a whole
+                    if (first.get() instanceof FilePartEvent file
+                            && FILE_PART.equals(file.name())
+                            && refused.get() == null) {
+                        AtomicBoolean readToEnd = new AtomicBoolean();
+                        Flux<DataBuffer> content = events.doOnNext(event -> {
+                                    if (event.isLast()) {
+                                        readToEnd.set(true);
+                                    }
+                                })
+                                .map(PartEvent::content);
+                        return store.apply(file, content).onErrorResume(error -> readToEnd.get(), error -> {
+                            refused.compareAndSet(null, error);
+                            return Mono.empty();
+                        });
+                    }
+                    return events.<T>handle((event, sink) -> DataBufferUtils.release(event.content()))
+                            .then(Mono.<T>empty());
+                }))
+                .concatWith(Mono.defer(() -> refused.get() == null ? Mono.empty() : Mono.error(refused.get())));
     }
 
     private static Mono<FileViews.Uploaded> single(List<FileViews.Uploaded> uploaded) {

@@ -107,26 +107,34 @@ public class FileService {
         MessageDigest sha = sha256();
         AtomicLong size = new AtomicLong();
         long max = properties.maxSize().toBytes();
-        Flux<ByteBuffer> bytes = body.handle((buffer, sink) -> {
-            int length = buffer.readableByteCount();
-            if (size.addAndGet(length) > max) {
-                DataBufferUtils.release(buffer);
-                sink.error(tooLarge());
-                return;
-            }
-            // one network chunk at a time is copied to the heap; ObjectStore holds at most two parts of them
-            byte[] copy = new byte[length];
-            buffer.read(copy);
-            DataBufferUtils.release(buffer);
-            sha.update(copy);
-            sink.next(ByteBuffer.wrap(copy));
-        });
+        // Each buffer has exactly one owner that releases it: this map (copy, then release) or, for a body that is
+        // refused, discard(). The size check runs on the heap copy, so an error never hands a released DataBuffer
+        // to a discard hook (Spring puts one for DataBuffer in the context) for a second release.
+        Flux<ByteBuffer> bytes = body.map(buffer -> {
+                    // one network chunk at a time is copied to the heap; ObjectStore holds at most two parts of them
+                    byte[] copy = new byte[buffer.readableByteCount()];
+                    try {
+                        buffer.read(copy);
+                    } finally {
+                        DataBufferUtils.release(buffer);
+                    }
+                    return copy;
+                })
+                .handle((copy, sink) -> {
+                    if (size.addAndGet(copy.length) > max) {
+                        sink.error(tooLarge());
+                        return;
+                    }
+                    sha.update(copy);
+                    sink.next(ByteBuffer.wrap(copy));
+                });
         Map<String, String> metadata = Map.of("task-id", taskId, "uploaded-by", user.userId());
         return files.findLive(key)
                 .flatMap(existing -> discard(body)
                         .then(Mono.<FileViews.Uploaded>error(new ProblemException(
                                 HttpStatus.CONFLICT, "The task already has a file of that name; delete it first"))))
                 .switchIfEmpty(Mono.defer(() -> store.put(key, contentType, metadata, bytes)
+                        .flatMap(etag -> verifyStoredSize(key, size.get()).thenReturn(etag))
                         .flatMap(etag -> {
                             FileRecord file = new FileRecord(
                                     key,
@@ -345,8 +353,32 @@ public class FileService {
         return new ProblemException(HttpStatus.NOT_FOUND, "No such file or task");
     }
 
-    private static Mono<Void> discard(Flux<DataBuffer> body) {
-        return body.doOnNext(DataBufferUtils::release).then();
+    /**
+     * Reads and releases a refused body. {@code handle} without emitting neither forwards nor discards the buffer,
+     * so it is released here exactly once ({@code doOnNext(release).then()} would release it a second time
+     * through the discard hook of {@code then()}, hence Reactor Netty's {@code IllegalReferenceCountException}).
+     */
+    static Mono<Void> discard(Flux<DataBuffer> body) {
+        return body.<Void>handle((buffer, sink) -> DataBufferUtils.release(buffer))
+                .then();
+    }
+
+    /**
+     * Defence in depth against silent truncation: the size and checksum in the answer are computed from the bytes
+     * handed to S3, so S3's own size must equal them. Otherwise the object is removed and the upload fails.
+     */
+    private Mono<Void> verifyStoredSize(String key, long expected) {
+        return store.head(key).flatMap(head -> {
+            Long stored = head.contentLength();
+            if (stored != null && stored == expected) {
+                return Mono.<Void>empty();
+            }
+            return store.deleteQuietly(key)
+                    .then(Mono.<Void>error(new ProblemException(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "The stored object has " + stored + " bytes instead of " + expected
+                                    + "; retry the upload")));
+        });
     }
 
     static String unquote(String etag) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.fileservice.FileServiceTestSupport;
 import dev.projectdashboard.starter.security.DevTokens;
+import io.netty.util.IllegalReferenceCountException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,7 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +28,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Hooks;
 
 class FileApiTests extends FileServiceTestSupport {
 
@@ -206,6 +213,80 @@ class FileApiTests extends FileServiceTestSupport {
                 .isBadRequest();
         assertThat(objectKeys("")).noneMatch(key -> key.contains(task));
         assertThat(liveRows(task)).isZero();
+    }
+
+    /**
+     * A refused body used to be released twice (explicitly, then by the DataBuffer discard hook Spring puts into
+     * the handler's context). Its buffers are slices sharing the reference count of Netty's inbound buffer, so the
+     * second release freed memory Netty was still decoding into (Reactor Netty then reported
+     * {@code IllegalReferenceCountException: refCnt: 0} through onErrorDropped) - memory that other in-flight
+     * uploads could be handed. Each buffer must be released exactly once.
+     */
+    @Test
+    void aRefusedUploadReleasesEachInboundBufferExactlyOnce() {
+        List<Throwable> dropped = new CopyOnWriteArrayList<>();
+        Hooks.onErrorDropped(dropped::add);
+        try {
+            for (int i = 0; i < 3; i++) {
+                upload(alice, newTaskId(), "../escape.ma", "application/octet-stream", randomBytes(200_000, i), null)
+                        .expectStatus()
+                        .isBadRequest();
+                upload(alice, newTaskId(), "a.bin", "application/x-unknown", randomBytes(200_000, i), null)
+                        .expectStatus()
+                        .isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+            }
+            byte[] content = randomBytes(300_000, 9);
+            upload(alice, newTaskId(), "after.bin", "application/octet-stream", content, null)
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(JSON)
+                    .value(body -> assertThat(body)
+                            .containsEntry("size", content.length)
+                            .containsEntry("checksum_sha256", sha256(content)));
+            assertThat(dropped).noneMatch(error -> error instanceof IllegalReferenceCountException);
+        } finally {
+            Hooks.resetOnErrorDropped();
+        }
+    }
+
+    /**
+     * Uploads alongside refused ones. Before each buffer had one owner, the refused requests freed Netty's shared
+     * inbound buffers while they were still being decoded: here that showed as reset connections and 500s on the
+     * other requests; every stored file must keep its exact size and checksum.
+     */
+    @Test
+    void uploadsRacingRefusedUploadsKeepEveryByte() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < 3; i++) {
+                        byte[] content = randomBytes(2 * 1024 * 1024 + seed * 1000 + i, 100 + seed * 10 + i);
+                        upload(alice, newTaskId(), "raced.bin", "application/octet-stream", content, null)
+                                .expectStatus()
+                                .isOk()
+                                .expectBody(JSON)
+                                .value(body -> assertThat(body)
+                                        .containsEntry("size", content.length)
+                                        .containsEntry("checksum_sha256", sha256(content)));
+                    }
+                }));
+                running.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        upload(alice, newTaskId(), "../x.ma", "application/octet-stream", randomBytes(100_000, i), null)
+                                .expectStatus()
+                                .isBadRequest();
+                    }
+                }));
+            }
+            for (Future<?> task : running) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @ParameterizedTest
