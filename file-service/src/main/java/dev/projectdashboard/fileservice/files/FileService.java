@@ -2,10 +2,10 @@ package dev.projectdashboard.fileservice.files;
 
 import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.fileservice.storage.S3Properties;
+import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -13,11 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -42,6 +40,7 @@ public class FileService {
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     private final ObjectStore store;
+    private final SlabPool slabs;
     private final UrlSigner signer;
     private final FileRepository files;
     private final FileEvents events;
@@ -51,12 +50,14 @@ public class FileService {
 
     FileService(
             ObjectStore store,
+            SlabPool slabs,
             UrlSigner signer,
             FileRepository files,
             FileEvents events,
             FileProperties properties,
             S3Properties s3) {
         this.store = store;
+        this.slabs = slabs;
         this.signer = signer;
         this.files = files;
         this.events = events;
@@ -83,74 +84,62 @@ public class FileService {
         return requireTaskAccess(user, taskId, true);
     }
 
-    /** Streams one file part to S3 under {@code {folder}/{yyyyMMdd}/{task_id}/{filename}} and records it. */
-    public Mono<FileViews.Uploaded> store(
+    /**
+     * Streams the file part of a multipart body to S3 under {@code {folder}/{yyyyMMdd}/{task_id}/{filename}} and
+     * records it. The body is read once, in order, by {@link StreamedUpload}; its bytes reach S3 in parts of
+     * {@code dashboard.s3.upload-part-size}, so memory stays flat whatever the file size.
+     */
+    public Mono<FileViews.Uploaded> upload(
             DashboardPrincipal user,
             String taskId,
             FileKind kind,
-            String fileName,
-            String contentType,
-            Flux<DataBuffer> content) {
-        Flux<DataBuffer> body = content.doOnDiscard(DataBuffer.class, DataBufferUtils::release);
-        try {
-            FileNames.fileName("filename", fileName);
-            if (contentType == null || !properties.allows(contentType)) {
-                throw new ProblemException(
-                                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + contentType)
-                        .with("allowed_content_types", properties.allowedContentTypes());
-            }
-        } catch (ProblemException refused) {
-            return discard(body).then(Mono.error(refused));
-        }
+            String boundary,
+            long contentLength,
+            Flux<DataBuffer> body) {
         Instant now = clock.instant();
-        String key = folder(kind) + "/" + DAY.format(now) + "/" + taskId + "/" + fileName;
-        MessageDigest sha = sha256();
-        AtomicLong size = new AtomicLong();
-        long max = properties.maxSize().toBytes();
-        // Each buffer has exactly one owner that releases it: this map (copy, then release) or, for a body that is
-        // refused, discard(). The size check runs on the heap copy, so an error never hands a released DataBuffer
-        // to a discard hook (Spring puts one for DataBuffer in the context) for a second release.
-        Flux<ByteBuffer> bytes = body.map(buffer -> {
-                    // one network chunk at a time is copied to the heap; ObjectStore holds at most two parts of them
-                    byte[] copy = new byte[buffer.readableByteCount()];
-                    try {
-                        buffer.read(copy);
-                    } finally {
-                        DataBufferUtils.release(buffer);
-                    }
-                    return copy;
+        StreamedUpload upload =
+                new StreamedUpload(boundary, slabs, properties.maxSize().toBytes(), contentLength, this::checkFile);
+        Supplier<String> key = () -> folder(kind) + "/" + DAY.format(now) + "/" + taskId + "/"
+                + upload.file().filename();
+        Mono<Void> noLiveFileOfThatName = Mono.defer(() -> files.findLive(key.get())
+                .flatMap(existing -> Mono.<Void>error(new ProblemException(
+                        HttpStatus.CONFLICT, "The task already has a file of that name; delete it first"))));
+        Supplier<ObjectStore.Target> target = () -> new ObjectStore.Target(
+                key.get(), contentType(upload.file()), Map.of("task-id", taskId, "uploaded-by", user.userId()));
+        return store.put(target, upload.slabs(body), noLiveFileOfThatName)
+                .flatMap(etag -> verifyStoredSize(key.get(), upload.size()).thenReturn(etag))
+                .flatMap(etag -> {
+                    FileRecord file = new FileRecord(
+                            key.get(),
+                            kind,
+                            folder(kind),
+                            taskId,
+                            upload.file().filename(),
+                            contentType(upload.file()),
+                            upload.size(),
+                            unquote(etag),
+                            upload.sha256Hex(),
+                            user.userId(),
+                            now);
+                    return record(file, true);
                 })
-                .handle((copy, sink) -> {
-                    if (size.addAndGet(copy.length) > max) {
-                        sink.error(tooLarge());
-                        return;
-                    }
-                    sha.update(copy);
-                    sink.next(ByteBuffer.wrap(copy));
-                });
-        Map<String, String> metadata = Map.of("task-id", taskId, "uploaded-by", user.userId());
-        return files.findLive(key)
-                .flatMap(existing -> discard(body)
-                        .then(Mono.<FileViews.Uploaded>error(new ProblemException(
-                                HttpStatus.CONFLICT, "The task already has a file of that name; delete it first"))))
-                .switchIfEmpty(Mono.defer(() -> store.put(key, contentType, metadata, bytes)
-                        .flatMap(etag -> verifyStoredSize(key, size.get()).thenReturn(etag))
-                        .flatMap(etag -> {
-                            FileRecord file = new FileRecord(
-                                    key,
-                                    kind,
-                                    folder(kind),
-                                    taskId,
-                                    fileName,
-                                    contentType,
-                                    size.get(),
-                                    unquote(etag),
-                                    HexFormat.of().formatHex(sha.digest()),
-                                    user.userId(),
-                                    now);
-                            return record(file, true);
-                        })
-                        .map(file -> uploaded(file, "File uploaded successfully"))));
+                .map(file -> uploaded(file, "File uploaded successfully"));
+    }
+
+    /** The file part's name and declared type, checked when its headers arrive: nothing is stored otherwise. */
+    private void checkFile(MultipartScanner.PartHeaders file) {
+        FileNames.fileName("filename", file.filename());
+        String contentType = contentType(file);
+        if (!properties.allows(contentType)) {
+            throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + contentType)
+                    .with("allowed_content_types", properties.allowedContentTypes());
+        }
+    }
+
+    private static String contentType(MultipartScanner.PartHeaders file) {
+        return file.contentType() == null || file.contentType().isBlank()
+                ? "application/octet-stream"
+                : file.contentType();
     }
 
     /** Metadata row then event; on failure both the row and the object are removed again. */
@@ -343,24 +332,16 @@ public class FileService {
     }
 
     ProblemException tooLarge() {
-        return new ProblemException(
-                        HttpStatus.CONTENT_TOO_LARGE,
-                        "The file is larger than " + properties.maxSize().toBytes() + " bytes")
-                .with("max_size", properties.maxSize().toBytes());
+        return tooLarge(properties.maxSize().toBytes());
+    }
+
+    static ProblemException tooLarge(long maxSize) {
+        return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "The file is larger than " + maxSize + " bytes")
+                .with("max_size", maxSize);
     }
 
     static ProblemException notFound() {
         return new ProblemException(HttpStatus.NOT_FOUND, "No such file or task");
-    }
-
-    /**
-     * Reads and releases a refused body. {@code handle} without emitting neither forwards nor discards the buffer,
-     * so it is released here exactly once ({@code doOnNext(release).then()} would release it a second time
-     * through the discard hook of {@code then()}, hence Reactor Netty's {@code IllegalReferenceCountException}).
-     */
-    static Mono<Void> discard(Flux<DataBuffer> body) {
-        return body.<Void>handle((buffer, sink) -> DataBufferUtils.release(buffer))
-                .then();
     }
 
     /**
@@ -385,7 +366,7 @@ public class FileService {
         return etag == null ? null : etag.replace("\"", "");
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException impossible) {

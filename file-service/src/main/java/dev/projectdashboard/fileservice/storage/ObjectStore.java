@@ -1,15 +1,13 @@
 package dev.projectdashboard.fileservice.storage;
 
 import dev.projectdashboard.starter.problem.ProblemException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -22,11 +20,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * Every S3 call of the service, as {@link Mono}s with a timeout and one error mapping: a store that cannot be
@@ -37,110 +35,103 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 public class ObjectStore {
 
     private final S3AsyncClient s3;
+    private final SlabPool pool;
     private final String bucket;
     private final Duration timeout;
-    private final long partSize;
+    private final int uploadConcurrency;
 
-    ObjectStore(S3AsyncClient s3, S3Properties properties) {
+    ObjectStore(S3AsyncClient s3, SlabPool pool, S3Properties properties) {
         this.s3 = s3;
+        this.pool = pool;
         this.bucket = properties.bucket();
         // the SDK's own apiCallTimeout bounds each request; this bound is a backstop for the whole Mono
         this.timeout = properties.requestTimeout().plusSeconds(5);
-        this.partSize = properties.uploadPartSize().toBytes();
+        this.uploadConcurrency = properties.uploadConcurrency();
     }
 
     public String bucket() {
         return bucket;
     }
 
+    /** Where and how {@link #put} stores a body; asked for only once the body's first slab has arrived. */
+    public record Target(String key, String contentType, Map<String, String> metadata) {}
+
     /**
-     * Streams a body of unknown length to {@code key} in parts of {@code dashboard.s3.upload-part-size}: a body
-     * shorter than one part is a single PutObject, anything longer a multipart upload whose parts are sent one
-     * after the other. At most the part being sent and the one being filled are in memory, whatever the file
-     * size. When the body fails (e.g. the 413 of an oversized upload) or a part cannot be stored, the multipart
-     * upload is aborted, so nothing is left behind.
+     * Stores a streamed body, cut into {@link Slab}s, under {@code key}: a body whose first slab is already the
+     * last is a single PutObject; anything longer a multipart upload with up to {@code concurrency} parts in
+     * flight. {@code precondition} runs before the first write (e.g. "no live file of that name"), so a refused
+     * upload stops after its first slab. When the body fails (e.g. the 413 of an oversized upload) or a part
+     * cannot be stored, the multipart upload is aborted: nothing is left behind and nothing becomes visible.
      *
      * @return the stored object's ETag
      */
-    public Mono<String> put(String key, String contentType, Map<String, String> metadata, Flux<ByteBuffer> body) {
-        AtomicLong filled = new AtomicLong();
-        Flux<List<ByteBuffer>> parts = body.bufferUntil(chunk -> {
-            if (filled.addAndGet(chunk.remaining()) >= partSize) {
-                filled.set(0);
-                return true;
-            }
-            return false;
-        });
-        return parts.switchOnFirst((first, all) -> {
-                    if (first.hasValue() && length(first.get()) < partSize) {
-                        // the only part: the stream ended before one part was full
-                        return all.take(1).concatMap(chunks -> this.<PutObjectResponse>call(() -> s3.putObject(
-                                        request -> request.bucket(bucket)
-                                                .key(key)
-                                                .contentType(contentType)
-                                                .metadata(metadata)
-                                                .contentLength(length(chunks)),
-                                        AsyncRequestBody.fromByteBuffersUnsafe(chunks.toArray(ByteBuffer[]::new))))
-                                .map(PutObjectResponse::eTag));
-                    }
-                    if (!first.hasValue()) {
-                        Mono<String> empty = this.<PutObjectResponse>call(() -> s3.putObject(
-                                        request -> request.bucket(bucket)
-                                                .key(key)
-                                                .contentType(contentType)
-                                                .metadata(metadata)
-                                                .contentLength(0L),
-                                        AsyncRequestBody.empty()))
-                                .map(PutObjectResponse::eTag);
-                        return all.then(empty);
-                    }
-                    return multipart(key, contentType, metadata, all);
+    public Mono<String> put(Supplier<Target> target, Flux<Slab> slabs, Mono<Void> precondition) {
+        // the creation is never cancelled: if the body fails while it is in flight, its upload id is still needed
+        // for the abort, or an invisible incomplete upload would keep its parts in the bucket
+        AtomicReference<CompletableFuture<CreateMultipartUploadResponse>> creating = new AtomicReference<>();
+        AtomicReference<String> uploadId = new AtomicReference<>();
+        AtomicReference<String> singleEtag = new AtomicReference<>();
+        Mono<String> created = precondition
+                .then(Mono.defer(() -> {
+                    Target to = target.get();
+                    creating.set(s3.createMultipartUpload(request -> request.bucket(bucket)
+                            .key(to.key())
+                            .contentType(to.contentType())
+                            .metadata(to.metadata())));
+                    return uncancellable(creating.get());
+                }))
+                .map(response -> {
+                    uploadId.set(response.uploadId());
+                    return response.uploadId();
                 })
-                .next()
-                .onErrorMap(ObjectStore::translate);
-    }
-
-    private Mono<String> multipart(
-            String key, String contentType, Map<String, String> metadata, Flux<List<ByteBuffer>> parts) {
-        return call(() -> s3.createMultipartUpload(request ->
-                        request.bucket(bucket).key(key).contentType(contentType).metadata(metadata)))
-                .flatMap(created -> {
-                    String uploadId = created.uploadId();
-                    AtomicInteger number = new AtomicInteger();
-                    return parts
-                            // prefetch 1: one part is filled while the previous one is sent
-                            .concatMap(
-                                    chunks -> {
-                                        int partNumber = number.incrementAndGet();
-                                        return call(() -> s3.uploadPart(
-                                                        request -> request.bucket(bucket)
-                                                                .key(key)
-                                                                .uploadId(uploadId)
-                                                                .partNumber(partNumber)
-                                                                .contentLength(length(chunks)),
-                                                        AsyncRequestBody.fromByteBuffersUnsafe(
-                                                                chunks.toArray(ByteBuffer[]::new))))
-                                                .map(response -> CompletedPart.builder()
-                                                        .partNumber(partNumber)
-                                                        .eTag(response.eTag())
-                                                        .build());
-                                    },
-                                    1)
-                            .collectList()
-                            .flatMap(completed -> completeMultipartUpload(key, uploadId, completed))
-                            .map(CompleteMultipartUploadResponse::eTag)
-                            .onErrorResume(error -> abortMultipartUpload(key, uploadId)
-                                    .onErrorResume(ignored -> Mono.empty())
-                                    .then(Mono.error(error)));
+                .cache();
+        return slabs.flatMapSequential(
+                        slab -> {
+                            if (slab.number() == 1 && slab.last()) {
+                                return precondition
+                                        .then(call(() -> s3.putObject(
+                                                request -> request.bucket(bucket)
+                                                        .key(target.get().key())
+                                                        .contentType(
+                                                                target.get().contentType())
+                                                        .metadata(target.get().metadata())
+                                                        .contentLength((long) slab.length()),
+                                                AsyncRequestBody.fromByteBufferUnsafe(slab.content()))))
+                                        .doOnNext(response -> singleEtag.set(response.eTag()))
+                                        .doOnSuccess(response -> pool.give(slab.bytes()))
+                                        .then(Mono.<CompletedPart>empty());
+                            }
+                            return created.flatMap(id -> call(() -> s3.uploadPart(
+                                            request -> request.bucket(bucket)
+                                                    .key(target.get().key())
+                                                    .uploadId(id)
+                                                    .partNumber(slab.number())
+                                                    .contentLength((long) slab.length()),
+                                            AsyncRequestBody.fromByteBufferUnsafe(slab.content())))
+                                    .map(response -> CompletedPart.builder()
+                                            .partNumber(slab.number())
+                                            .eTag(response.eTag())
+                                            .build()));
+                        },
+                        uploadConcurrency,
+                        1)
+                .collectList()
+                .flatMap(parts -> {
+                    if (uploadId.get() == null) {
+                        return Mono.justOrEmpty(singleEtag.get());
+                    }
+                    return completeMultipartUpload(target.get().key(), uploadId.get(), parts)
+                            .map(CompleteMultipartUploadResponse::eTag);
+                })
+                .onErrorResume(error -> {
+                    Mono<Void> cleanUp = creating.get() == null
+                            ? Mono.empty()
+                            : uncancellable(creating.get())
+                                    .flatMap(response ->
+                                            abortMultipartUpload(target.get().key(), response.uploadId()))
+                                    .onErrorResume(ignored -> Mono.empty());
+                    return cleanUp.then(Mono.error(translate(error)));
                 });
-    }
-
-    private static long length(List<ByteBuffer> chunks) {
-        long length = 0;
-        for (ByteBuffer chunk : chunks) {
-            length += chunk.remaining();
-        }
-        return length;
     }
 
     public Mono<HeadObjectResponse> head(String key) {
@@ -179,6 +170,10 @@ public class ObjectStore {
         return call(() -> s3.abortMultipartUpload(
                         request -> request.bucket(bucket).key(key).uploadId(uploadId)))
                 .then();
+    }
+
+    private <T> Mono<T> uncancellable(CompletableFuture<T> future) {
+        return Mono.fromFuture(future, true).timeout(timeout).onErrorMap(ObjectStore::translate);
     }
 
     private <T> Mono<T> call(Supplier<CompletableFuture<T>> future) {

@@ -1,5 +1,7 @@
 package dev.projectdashboard.fileservice.storage;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -23,7 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * @param createBucket create the bucket at start-up when it is missing ({@code S3_CREATE_BUCKET}; meant for local
  *     runs only: elsewhere a missing bucket is a start-up error)
  * @param uploadPartSize part size of the multipart uploads that stream files of unknown length to S3; also the
- *     most one upload buffers (S3's minimum part size is 5 MiB)
+ *     unit one upload buffers (S3's minimum part size is 5 MiB, this service's maximum 512 MiB)
+ * @param uploadConcurrency parts of one streamed upload sent to S3 at the same time; an upload holds at most this
+ *     many parts plus two in memory
  */
 @Validated
 @ConfigurationProperties("dashboard.s3")
@@ -39,13 +43,18 @@ public record S3Properties(
         @DefaultValue("true") boolean pathStyle,
         @NotNull @DefaultValue("10s") Duration requestTimeout,
         @DefaultValue("false") boolean createBucket,
-        @NotNull @DefaultValue("8MB") DataSize uploadPartSize) {
+        @NotNull @DefaultValue("8MB") DataSize uploadPartSize,
+        @Min(1) @Max(16) @DefaultValue("2") int uploadConcurrency) {
 
     public S3Properties {
         if (uploadPartSize != null
                 && uploadPartSize.toBytes() < DataSize.ofMegabytes(5).toBytes()) {
             throw new IllegalArgumentException(
                     "dashboard.s3.upload-part-size must be at least 5MB (S3's minimum part size)");
+        }
+        if (uploadPartSize != null
+                && uploadPartSize.toBytes() > DataSize.ofMegabytes(512).toBytes()) {
+            throw new IllegalArgumentException("dashboard.s3.upload-part-size must be at most 512MB");
         }
     }
 
