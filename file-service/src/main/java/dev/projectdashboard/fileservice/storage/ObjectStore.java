@@ -108,6 +108,9 @@ public class ObjectStore {
                                                     .partNumber(slab.number())
                                                     .contentLength((long) slab.length()),
                                             AsyncRequestBody.fromByteBufferUnsafe(slab.content())))
+                                    // not on cancel: the client may still be sending from the array
+                                    .doOnSuccess(response -> pool.give(slab.bytes()))
+                                    .doOnError(error -> pool.give(slab.bytes()))
                                     .map(response -> CompletedPart.builder()
                                             .partNumber(slab.number())
                                             .eTag(response.eTag())
