@@ -79,6 +79,7 @@ class GatewayIntegrationTests extends ServiceContractTests {
         "/project-dashboard/api/v1/files/info/scenes/20260101/t1/a.txt, file-service, /api/v1/files/info/scenes/20260101/t1/a.txt",
         "/project-dashboard/api/v1/realtime/stats, realtime-service, /api/v1/realtime/stats",
         "/project-dashboard/socket.io/, realtime-service, /socket.io/",
+        "/socket.io/, realtime-service, /socket.io/",
         "/project-dashboard/api/v1/devices/cam-1, device-bridge, /api/v1/devices/cam-1",
         "/project-dashboard/api/v1/webhooks, push-service, /api/v1/webhooks",
         "/project-dashboard/api/v1/push/logs, push-service, /api/v1/push/logs",
