@@ -1,0 +1,93 @@
+package dev.projectdashboard.realtimeservice.cluster;
+
+import dev.projectdashboard.eventbus.redis.RedisConnections;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * One Lua script of {@code resources/redis/}, run with EVALSHA on the event bus's shared connection and sent in
+ * full (EVAL, which also caches it) the first time Redis does not know it (new or restarted server).
+ */
+public final class RedisScript {
+
+    private final String name;
+    private final String source;
+    private final String sha;
+    private final RedisConnections connections;
+
+    private RedisScript(String name, String source, RedisConnections connections) {
+        this.name = name;
+        this.source = source;
+        this.sha = sha1(source);
+        this.connections = connections;
+    }
+
+    /** Reads {@code redis/<name>.lua} from the classpath; call at start-up, never on an event loop. */
+    public static RedisScript load(String name, RedisConnections connections) {
+        String path = "redis/" + name + ".lua";
+        try (InputStream in = RedisScript.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script " + path + " is not on the classpath");
+            }
+            return new RedisScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), connections);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
+    /** Runs the script; the reply is a nested list (Long for integers, String for bulk strings). */
+    public Mono<List<Object>> multi(List<String> keys, List<String> args) {
+        return run(ScriptOutputType.MULTI, keys, args);
+    }
+
+    /** Runs a script answering one integer. */
+    public Mono<Long> integer(List<String> keys, List<String> args) {
+        return run(ScriptOutputType.INTEGER, keys, args);
+    }
+
+    private <T> Mono<T> run(ScriptOutputType type, List<String> keys, List<String> args) {
+        String[] keyArray = keys.toArray(String[]::new);
+        String[] argArray = args.toArray(String[]::new);
+        return connections
+                .commands()
+                .flatMap(redis -> redis.<T>evalsha(sha, type, keyArray, argArray)
+                        .next()
+                        .onErrorResume(
+                                RedisNoScriptException.class, e -> redis.<T>eval(source, type, keyArray, argArray)
+                                        .next()))
+                .timeout(connections.commandTimeout())
+                .onErrorMap(
+                        e -> !(e instanceof ScriptException),
+                        e -> new ScriptException("Redis script " + name + " failed: " + e.getMessage(), e));
+    }
+
+    private static String sha1(String source) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is not available", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisScript[" + name + "]";
+    }
+
+    /** A script that failed or timed out; Redis errors keep their message. */
+    public static final class ScriptException extends RuntimeException {
+        ScriptException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

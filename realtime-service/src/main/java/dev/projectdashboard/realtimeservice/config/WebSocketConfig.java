@@ -1,0 +1,53 @@
+package dev.projectdashboard.realtimeservice.config;
+
+import dev.projectdashboard.realtimeservice.nativews.NativeEndpoint;
+import dev.projectdashboard.realtimeservice.transport.ChannelAwareUpgradeStrategy;
+import dev.projectdashboard.starter.security.DashboardSecurityCustomizer;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+/**
+ * WebSocket wiring: the upgrade for every WebSocket endpoint (native and Socket.IO) and the {@code /ws} mapping.
+ * The Socket.IO endpoint maps {@code /socket.io/**} itself.
+ */
+@Configuration(proxyBeanMethods = false)
+public class WebSocketConfig {
+
+    /**
+     * Upgrades with a session that can be force-closed; frames over {@code max-frame-size} close with 1009 (Netty),
+     * client pings are answered by Netty and our pongs reach the handler, no permessage-deflate (a deflater per
+     * connection costs more memory than the whole idle connection).
+     */
+    @Bean
+    public WebSocketService webSocketService(ConnectionProperties properties) {
+        int maxFrame = (int) properties.maxFrameSize().toBytes();
+        return new HandshakeWebSocketService(new ChannelAwareUpgradeStrategy(() -> WebsocketServerSpec.builder()
+                .maxFramePayloadLength(maxFrame)
+                .handlePing(false)
+                .compress(false)));
+    }
+
+    @Bean
+    public HandlerMapping nativeWebSocketMapping(NativeEndpoint endpoint) {
+        // before the annotated controllers: /ws is only ever a WebSocket
+        return new SimpleUrlHandlerMapping(Map.of(NativeEndpoint.PATH, endpoint), Ordered.HIGHEST_PRECEDENCE + 10);
+    }
+
+    /**
+     * Local development only: {@code /ws} without a token. A token that is present is still verified (a bad one is
+     * still a 401).
+     */
+    @Bean
+    @ConditionalOnBooleanProperty("dashboard.realtime.connections.allow-anonymous")
+    public DashboardSecurityCustomizer anonymousNativeWebSocket() {
+        return exchanges -> exchanges.pathMatchers(NativeEndpoint.PATH).permitAll();
+    }
+}

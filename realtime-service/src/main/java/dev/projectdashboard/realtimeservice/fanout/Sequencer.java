@@ -1,0 +1,226 @@
+package dev.projectdashboard.realtimeservice.fanout;
+
+import dev.projectdashboard.eventbus.CloudEvent;
+import dev.projectdashboard.eventbus.StreamEntry;
+import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.redis.EventStreams;
+import dev.projectdashboard.eventbus.redis.RedisConnections;
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.EventRouter;
+import dev.projectdashboard.realtimeservice.cluster.RedisScript;
+import dev.projectdashboard.realtimeservice.history.Epochs;
+import dev.projectdashboard.realtimeservice.history.PublicationCodec;
+import dev.projectdashboard.realtimeservice.history.RedisHistory;
+import dev.projectdashboard.realtimeservice.hub.HubProperties;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Gives every domain event its place in each of its channels, exactly once for the whole cluster: every replica
+ * tails every domain stream and runs {@code publish.lua} for each event; the first call for an event id assigns
+ * the offsets, appends to the channels' histories and to {@code rt:fanout}, later calls (the other replicas) only
+ * read that answer. No leader to elect and nothing lost while at least one replica runs.
+ *
+ * <p>Events are sequenced one at a time in stream order, so a channel fed by several streams still gets its
+ * publications in the order this replica read them, and offsets grow in fan-out order.
+ */
+public final class Sequencer {
+
+    /** {@code rt:seqpos:{stream}}: the newest entry of a domain stream that a replica sequenced. */
+    public static final String POSITION_PREFIX = "rt:seqpos:";
+
+    private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+
+    private final EventStreams streams;
+    private final RedisConnections connections;
+    private final EventRouter router;
+    private final PublicationCodec codec;
+    private final FanoutEntries entries;
+    private final HubProperties properties;
+    private final RedisScript publish;
+    private final List<String> sources;
+    private volatile Disposable running;
+
+    /** One channel position an event got. */
+    public record Position(String channel, long offset, String epoch) {}
+
+    /**
+     * @param duplicate another call (another replica) sequenced the event first; the positions are its
+     * @param fanoutId the {@code rt:fanout} entry id
+     */
+    public record Result(boolean duplicate, String fanoutId, List<Position> positions) {}
+
+    public Sequencer(
+            EventStreams streams,
+            RedisConnections connections,
+            EventRouter router,
+            PublicationCodec codec,
+            HubProperties properties) {
+        this(streams, connections, router, codec, properties, Streams.DOMAIN);
+    }
+
+    /** @param sources the streams to sequence (tests use their own) */
+    public Sequencer(
+            EventStreams streams,
+            RedisConnections connections,
+            EventRouter router,
+            PublicationCodec codec,
+            HubProperties properties,
+            List<String> sources) {
+        this.streams = streams;
+        this.connections = connections;
+        this.router = router;
+        this.codec = codec;
+        this.entries = new FanoutEntries(codec.mapper());
+        this.properties = properties;
+        this.publish = RedisScript.load("publish", connections);
+        this.sources = List.copyOf(sources);
+    }
+
+    /**
+     * Starts tailing where the cluster left off (the last entry any replica sequenced, kept in {@code
+     * rt:seqpos:{stream}}), or after the entries the streams hold now when none did; completes once that position
+     * is fixed, so an event added after it is never missed. Resuming matters when every replica was down at once
+     * (a full redeploy): the events added meanwhile are still sequenced, in order.
+     */
+    public Mono<Void> start() {
+        if (running != null) {
+            return Mono.empty(); // a retried start: running already
+        }
+        return StreamPositions.resume(connections, sources)
+                .doOnNext(from -> {
+                    running = streams.tail(from)
+                            .concatMap(this::sequenceWithRetry)
+                            .subscribe(null, e -> log.error("sequencer stopped", e));
+                })
+                .then();
+    }
+
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+    }
+
+    private Mono<Result> sequenceWithRetry(StreamEntry entry) {
+        // an event must not be skipped because Redis blinked: retry until it is sequenced (here or elsewhere)
+        return sequence(entry.stream(), entry.id(), entry.event())
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+                        .maxBackoff(Duration.ofSeconds(2))
+                        .doBeforeRetry(signal -> log.warn(
+                                "sequencing event {} failed, retrying: {}",
+                                entry.event().id(),
+                                signal.failure().toString())))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** Sequences one event (or reads how another replica did); empty when it belongs to no channel. */
+    public Mono<Result> sequence(CloudEvent<JsonNode> event) {
+        return sequence("", "", event);
+    }
+
+    /**
+     * Sequences one event read from a domain stream, moving the cluster's position in that stream past it.
+     *
+     * @param stream the domain stream ({@code ""} for none)
+     * @param entryId its entry id there
+     */
+    public Mono<Result> sequence(String stream, String entryId, CloudEvent<JsonNode> event) {
+        List<ChannelName> channels = router.channels(event);
+        if (channels.isEmpty()) {
+            return Mono.empty();
+        }
+        String publication = codec.encode(event.type(), event.id(), event.time(), event.data());
+        String[] headAndTail = entries.publicationHeadAndTail(event.id(), publication);
+        List<String> keys = new ArrayList<>(2 + 2 * channels.size());
+        keys.add("rt:seq:" + event.id());
+        keys.add(FanoutEntries.STREAM);
+        keys.add(POSITION_PREFIX + stream);
+        List<String> args = new ArrayList<>(10 + channels.size());
+        args.add(publication);
+        args.add(Integer.toString(properties.historySize()));
+        args.add(Long.toString(properties.historyTtl().toSeconds()));
+        args.add(Long.toString(properties.historyMetaTtl().toSeconds()));
+        args.add(Epochs.next());
+        args.add(Long.toString(properties.dedupeTtl().toSeconds()));
+        args.add(Long.toString(properties.fanoutMaxlen()));
+        args.add(headAndTail[0]);
+        args.add(headAndTail[1]);
+        args.add(entryId);
+        for (ChannelName channel : channels) {
+            keys.add(RedisHistory.META_PREFIX + channel);
+            keys.add(RedisHistory.HISTORY_PREFIX + channel);
+            args.add(channel.toString());
+        }
+        return publish.multi(keys, args).map(Sequencer::result);
+    }
+
+    private static Result result(List<Object> reply) {
+        List<Position> positions = new ArrayList<>();
+        for (int i = 2; i + 2 < reply.size(); i += 3) {
+            positions.add(new Position((String) reply.get(i), number(reply.get(i + 1)), (String) reply.get(i + 2)));
+        }
+        return new Result(number(reply.get(0)) == 1, (String) reply.get(1), positions);
+    }
+
+    // a cached (duplicate) answer went through cjson, which may turn integers into floats
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
+    }
+
+    /** Where tailing starts. */
+    static final class StreamPositions {
+
+        private StreamPositions() {}
+
+        /** After the cluster's sequencing position in each stream, or its latest entry when there is none. */
+        static Mono<Map<String, String>> resume(RedisConnections connections, List<String> streams) {
+            return latest(connections, streams).flatMap(latest -> connections
+                    .commands()
+                    .flatMap(redis -> Flux.fromIterable(streams)
+                            .concatMap(stream -> redis.get(POSITION_PREFIX + stream)
+                                    .defaultIfEmpty(latest.get(stream))
+                                    .map(id -> Map.entry(stream, id)))
+                            .collectList())
+                    .timeout(connections.commandTimeout().multipliedBy(2))
+                    .map(list -> {
+                        Map<String, String> from = new LinkedHashMap<>();
+                        list.forEach(entry -> from.put(entry.getKey(), entry.getValue()));
+                        return from;
+                    }));
+        }
+
+        /** After each stream's current last entry (its start when it does not exist yet). */
+        static Mono<Map<String, String>> latest(RedisConnections connections, List<String> streams) {
+            return connections
+                    .commands()
+                    .flatMap(redis -> Flux.fromIterable(streams)
+                            .concatMap(stream -> redis.xrevrange(stream, Range.create("-", "+"), Limit.from(1))
+                                    .next()
+                                    .map(StreamMessage::getId)
+                                    .defaultIfEmpty("0-0")
+                                    .map(id -> Map.entry(stream, id)))
+                            .collectList())
+                    .timeout(connections.commandTimeout().multipliedBy(2))
+                    .map(list -> {
+                        Map<String, String> from = new LinkedHashMap<>();
+                        list.forEach(entry -> from.put(entry.getKey(), entry.getValue()));
+                        return from;
+                    });
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.projectdashboard.realtimeservice.history;
+
+import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.realtimeservice.channel.Publication;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON a publication is kept as in a channel's history and carried in the fan-out stream: {@code {"type",
+ * "id", "time", "data"}}, the CloudEvent attributes a client sees. Offset and epoch are not in it: they are the
+ * history entry's id and the channel's meta, or the fan-out entry's positions.
+ */
+public final class PublicationCodec {
+
+    private final JsonMapper mapper;
+
+    public PublicationCodec() {
+        this(EventCodec.defaultMapper());
+    }
+
+    public PublicationCodec(JsonMapper mapper) {
+        this.mapper = mapper;
+        // build the tree (de)serializers now: Jackson creates them under a lock an event loop must not meet
+        mapper.readTree("{\"a\":[1,\"b\",{}]}");
+        mapper.writeValueAsString(mapper.createObjectNode().put("a", 1));
+    }
+
+    public JsonMapper mapper() {
+        return mapper;
+    }
+
+    /** The stored form of an event's attributes and data. */
+    public String encode(String type, String eventId, Instant time, JsonNode data) {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("type", type);
+        node.put("id", eventId);
+        if (time != null) {
+            node.put("time", time.toString());
+        }
+        node.set("data", data == null ? mapper.nullNode() : data);
+        return mapper.writeValueAsString(node);
+    }
+
+    /** A stored publication at its position. */
+    public Publication decode(String channel, long offset, String epoch, String json) {
+        try {
+            return decode(channel, offset, epoch, mapper.readTree(json));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a stored publication: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A publication from its parsed stored form; {@code data} is written back to JSON once here. */
+    public Publication decode(String channel, long offset, String epoch, JsonNode node) {
+        return new Publication(
+                channel,
+                offset,
+                epoch,
+                text(node, "type"),
+                text(node, "id"),
+                time(node.get("time")),
+                dataJson(node.get("data")));
+    }
+
+    /** The JSON text of a data node ({@code null} when absent). */
+    public String dataJson(JsonNode data) {
+        return data == null || data.isMissingNode() ? "null" : mapper.writeValueAsString(data);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? "" : value.asString();
+    }
+
+    private static Instant time(JsonNode value) {
+        if (value == null || !value.isString()) {
+            return Instant.now();
+        }
+        try {
+            return Instant.parse(value.asString());
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.projectdashboard.realtimeservice.history;
+
+import dev.projectdashboard.eventbus.redis.RedisConnections;
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.cluster.RedisScript;
+import dev.projectdashboard.realtimeservice.hub.History;
+import dev.projectdashboard.realtimeservice.hub.HubProperties;
+import dev.projectdashboard.realtimeservice.hub.Since;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * Channel history in Redis, written by the sequencer ({@code publish.lua}): {@code rt:meta:{channel}} holds the
+ * epoch and top offset, {@code rt:hist:{channel}} the newest publications with entry id = offset.
+ */
+public final class RedisHistory implements History {
+
+    public static final String META_PREFIX = "rt:meta:";
+    public static final String HISTORY_PREFIX = "rt:hist:";
+
+    private final RedisScript script;
+    private final PublicationCodec codec;
+    private final HubProperties properties;
+
+    public RedisHistory(RedisConnections connections, PublicationCodec codec, HubProperties properties) {
+        this.script = RedisScript.load("history", connections);
+        this.codec = codec;
+        this.properties = properties;
+    }
+
+    /**
+     * What a subscriber missed since its position.
+     *
+     * @param epoch the channel's current epoch (created by the first read or publication)
+     * @param top the channel's newest offset
+     * @param publications the missed ones in order when {@code recovered}, else empty
+     * @param recovered every publication after {@code since} is here (same epoch, nothing trimmed, within the
+     *     recovery limit)
+     */
+    public record Recovery(String epoch, long top, List<Publication> publications, boolean recovered) {}
+
+    /** Whether channels keep history at all. */
+    public boolean recoverable() {
+        return properties.historySize() > 0;
+    }
+
+    @Override
+    public Mono<Page> read(ChannelName channel, Long since, int limit) {
+        return query(channel.toString(), since == null ? -1 : since, limit).map(raw -> {
+            boolean complete = since != null
+                    && (raw.publications.isEmpty()
+                            ? raw.top == since
+                            : raw.publications.get(0).offset() == since + 1);
+            return new Page(channel.toString(), raw.epoch, raw.top, raw.publications, complete);
+        });
+    }
+
+    /** The channel's position only (no entries). */
+    public Mono<Recovery> position(ChannelName channel) {
+        return query(channel.toString(), -1, 0).map(raw -> new Recovery(raw.epoch, raw.top, List.of(), false));
+    }
+
+    /**
+     * The publications after {@code since}, all of them or none: reads one more than the recovery limit so that
+     * "more missed than we replay" is seen as not recovered rather than a partial replay.
+     */
+    public Mono<Recovery> recover(ChannelName channel, Since since) {
+        if (!recoverable()) {
+            return position(channel);
+        }
+        int limit = properties.recoveryMaxPublications();
+        long from = Math.max(0, since.offset());
+        return query(channel.toString(), from, limit + 1).map(raw -> {
+            List<Publication> missed = raw.publications;
+            boolean sameEpoch = !raw.epoch.isEmpty() && raw.epoch.equals(since.epoch());
+            boolean recovered = sameEpoch
+                    && since.offset() >= 0
+                    && since.offset() <= raw.top
+                    && missed.size() <= limit
+                    && (missed.isEmpty()
+                            ? raw.top == since.offset()
+                            : missed.get(0).offset() == since.offset() + 1
+                                    && missed.get(missed.size() - 1).offset() == raw.top);
+            return new Recovery(raw.epoch, raw.top, recovered ? missed : List.of(), recovered);
+        });
+    }
+
+    private record Raw(String epoch, long top, List<Publication> publications) {}
+
+    private Mono<Raw> query(String channel, long since, int limit) {
+        return script.multi(
+                        List.of(META_PREFIX + channel, HISTORY_PREFIX + channel),
+                        List.of(
+                                Long.toString(since),
+                                Integer.toString(Math.max(0, limit)),
+                                Epochs.next(),
+                                Long.toString(properties.historyMetaTtl().toSeconds())))
+                .map(reply -> {
+                    long top = (Long) reply.get(0);
+                    String epoch = (String) reply.get(1);
+                    List<Publication> publications = new ArrayList<>();
+                    for (Object entry : (List<?>) reply.get(2)) {
+                        List<?> idAndFields = (List<?>) entry;
+                        String id = (String) idAndFields.get(0);
+                        long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
+                        List<?> fields = (List<?>) idAndFields.get(1);
+                        publications.add(codec.decode(channel, offset, epoch, (String) fields.get(1)));
+                    }
+                    return new Raw(epoch, top, publications);
+                });
+    }
+}

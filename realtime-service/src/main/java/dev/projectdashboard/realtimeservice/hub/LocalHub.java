@@ -1,0 +1,325 @@
+package dev.projectdashboard.realtimeservice.hub;
+
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
+import dev.projectdashboard.realtimeservice.history.RedisHistory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The hub of this replica: its connections, an index channel → subscriptions, and the subscribe flow with
+ * recovery. The fan-out tailer hands it every publication of the cluster ({@link #dispatch}); it delivers to the
+ * local subscribers of the publication's channel.
+ */
+public final class LocalHub implements Hub {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalHub.class);
+
+    private final HubProperties properties;
+    private final ChannelPolicy policy;
+    private final RedisCluster cluster;
+    private final RedisHistory history;
+    private final Map<String, Map<ChannelName, Subscription>> connections = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
+    private final AtomicInteger subscriptions = new AtomicInteger();
+    private final Counter recovered;
+    private final Counter notRecovered;
+
+    public LocalHub(
+            HubProperties properties,
+            ChannelPolicy policy,
+            RedisCluster cluster,
+            RedisHistory history,
+            MeterRegistry registry) {
+        this.properties = properties;
+        this.policy = policy;
+        this.cluster = cluster;
+        this.history = history;
+        Gauge.builder("dashboard.realtime.subscriptions", subscriptions, AtomicInteger::get)
+                .description("channel subscriptions of the connections on this replica")
+                .register(registry);
+        this.recovered = Counter.builder("dashboard.realtime.recoveries")
+                .description("subscribes with a position: every missed publication replayed (ok) or not (failed)")
+                .tag("result", "ok")
+                .register(registry);
+        this.notRecovered = Counter.builder("dashboard.realtime.recoveries")
+                .description("subscribes with a position: every missed publication replayed (ok) or not (failed)")
+                .tag("result", "failed")
+                .register(registry);
+    }
+
+    @Override
+    public Mono<Void> register(Connection connection) {
+        String userId = connection.principal().userId();
+        if (connections.containsKey(connection.id())) {
+            return Mono.empty(); // registered already: counted once
+        }
+        return cluster.acquire(userId).then(Mono.fromRunnable(() -> {
+            Map<ChannelName, Subscription> own = new ConcurrentHashMap<>(4);
+            if (connections.putIfAbsent(connection.id(), own) != null) {
+                // two registrations raced: the first holds the place, give this one back
+                cluster.release(userId)
+                        .subscribe(null, e -> log.warn("release of {} failed: {}", userId, e.toString()));
+                return;
+            }
+            byUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(connection);
+            // personal channels: live at once, without recovery (a client that wants it re-subscribes with since)
+            for (ChannelName channel : personalChannels(userId)) {
+                Subscription subscription = new Subscription(connection, channel);
+                own.put(channel, subscription);
+                index(subscription);
+            }
+        }));
+    }
+
+    @Override
+    public Mono<Void> unregister(Connection connection) {
+        return Mono.defer(() -> {
+            Map<ChannelName, Subscription> own = connections.remove(connection.id());
+            if (own == null) {
+                return Mono.empty();
+            }
+            String userId = connection.principal().userId();
+            byUser.computeIfPresent(userId, (id, set) -> {
+                set.remove(connection);
+                return set.isEmpty() ? null : set;
+            });
+            List<Subscription> subscribed;
+            synchronized (own) {
+                // a subscribe racing with this either finished adding before or sees the connection gone
+                subscribed = List.copyOf(own.values());
+            }
+            List<Mono<Void>> cleanup = new ArrayList<>();
+            for (Subscription subscription : subscribed) {
+                unindex(subscription);
+                if (properties.hasPresence(subscription.channel.namespace())) {
+                    cleanup.add(cluster.presenceLeave(subscription.channel, connection.id()));
+                }
+            }
+            cleanup.add(cluster.release(userId));
+            return Flux.fromIterable(cleanup)
+                    .flatMap(step -> step.onErrorResume(e -> {
+                        // the heartbeat rewrites counts and presence expires: a failed cleanup heals itself
+                        log.warn("cleanup of connection {} failed: {}", connection.id(), e.toString());
+                        return Mono.empty();
+                    }))
+                    .then();
+        });
+    }
+
+    @Override
+    public Mono<Subscribed> subscribe(
+            Connection connection, ChannelName channel, Since since, Consumer<Subscribed> beforeReplay) {
+        return Mono.defer(() -> {
+            Map<ChannelName, Subscription> own = connections.get(connection.id());
+            if (own == null) {
+                return Mono.error(new RealtimeException(RealtimeException.BAD_REQUEST, "connection is not open"));
+            }
+            cluster.touch(connection.principal().userId());
+            return policy.authorizeSubscribe(connection.principal(), channel)
+                    .then(Mono.defer(() -> subscribeAuthorized(connection, own, channel, since, beforeReplay)));
+        });
+    }
+
+    private Mono<Subscribed> subscribeAuthorized(
+            Connection connection,
+            Map<ChannelName, Subscription> own,
+            ChannelName channel,
+            Since since,
+            Consumer<Subscribed> beforeReplay) {
+        Subscription existing;
+        Subscription subscription;
+        boolean created;
+        synchronized (own) {
+            if (!connections.containsKey(connection.id())) {
+                return Mono.error(new RealtimeException(RealtimeException.BAD_REQUEST, "connection is not open"));
+            }
+            existing = own.get(channel);
+            if (existing == null && own.size() >= properties.maxSubscriptionsPerConnection()) {
+                return Mono.error(new RealtimeException(
+                        RealtimeException.LIMIT_EXCEEDED,
+                        "too many subscriptions: at most " + properties.maxSubscriptionsPerConnection()
+                                + " per connection"));
+            }
+            created = existing == null;
+            subscription = created ? new Subscription(connection, channel) : existing;
+            if (!subscription.startRecovery()) {
+                return Mono.error(new RealtimeException(
+                        RealtimeException.BAD_REQUEST, "a subscribe to " + channel + " is already in progress"));
+            }
+            if (created) {
+                own.put(channel, subscription);
+                // indexed before history is read: live publications from now on are buffered, none slips by
+                index(subscription);
+            }
+        }
+        boolean keepPosition = !created && subscription.hasPosition();
+        Mono<RedisHistory.Recovery> read = since == null ? history.position(channel) : history.recover(channel, since);
+        return read.flatMap(recovery -> {
+                    if (since != null) {
+                        (recovery.recovered() ? recovered : notRecovered).increment();
+                    }
+                    Subscribed subscribed = new Subscribed(
+                            channel.toString(),
+                            recovery.epoch(),
+                            recovery.top(),
+                            history.recoverable(),
+                            since != null && recovery.recovered(),
+                            recovery.publications().size());
+                    subscription.finish(
+                            subscribed,
+                            recovery.publications(),
+                            recovery.epoch(),
+                            recovery.top(),
+                            keepPosition && recovery.publications().isEmpty(),
+                            beforeReplay);
+                    Mono<Void> presence = created
+                                    && properties.hasPresence(channel.namespace())
+                                    && !subscription.isClosed()
+                            ? cluster.presenceJoin(channel, info(connection)).onErrorResume(e -> {
+                                // the subscription is live already; presence is best effort and heals on refresh
+                                log.warn(
+                                        "presence join of {} on {} failed: {}", connection.id(), channel, e.toString());
+                                return Mono.empty();
+                            })
+                            : Mono.empty();
+                    return presence.thenReturn(subscribed);
+                })
+                .onErrorResume(e -> {
+                    if (created) {
+                        own.remove(channel, subscription);
+                        unindex(subscription);
+                    } else {
+                        subscription.abort();
+                    }
+                    return Mono.error(
+                            e instanceof RealtimeException
+                                    ? e
+                                    : new RealtimeException(
+                                            RealtimeException.NOT_AVAILABLE,
+                                            "channel history is not available, try again"));
+                });
+    }
+
+    @Override
+    public void unsubscribe(Connection connection, ChannelName channel) {
+        Map<ChannelName, Subscription> own = connections.get(connection.id());
+        if (own == null) {
+            return;
+        }
+        Subscription subscription = own.remove(channel);
+        if (subscription == null) {
+            return;
+        }
+        unindex(subscription);
+        if (properties.hasPresence(channel.namespace())) {
+            cluster.presenceLeave(channel, connection.id())
+                    .subscribe(
+                            null,
+                            e -> log.warn(
+                                    "presence leave of {} on {} failed: {}", connection.id(), channel, e.toString()));
+        }
+    }
+
+    @Override
+    public Collection<Connection> connectionsOf(String userId) {
+        Set<Connection> set = byUser.get(userId);
+        return set == null ? List.of() : List.copyOf(set);
+    }
+
+    @Override
+    public int size() {
+        return connections.size();
+    }
+
+    /** Channels a connection is subscribed to (for tests and diagnostics). */
+    public Set<ChannelName> subscriptionsOf(Connection connection) {
+        Map<ChannelName, Subscription> own = connections.get(connection.id());
+        return own == null ? Set.of() : Set.copyOf(own.keySet());
+    }
+
+    /** A publication of the cluster (from the fan-out): to every local subscriber of its channel, in order. */
+    public void dispatch(Publication publication) {
+        Set<Subscription> subscribers = channels.get(publication.channel());
+        if (subscribers == null) {
+            return;
+        }
+        for (Subscription subscription : subscribers) {
+            subscription.offer(publication);
+        }
+    }
+
+    /** A join or leave somewhere in the cluster: to the local subscribers of the channel, not to its subject. */
+    public void presenceChanged(String channel, PresenceChange change) {
+        Set<Subscription> subscribers = channels.get(channel);
+        if (subscribers == null) {
+            return;
+        }
+        int colon = channel.indexOf(':');
+        if (colon < 0 || !properties.hasJoinLeave(channel.substring(0, colon))) {
+            return;
+        }
+        for (Subscription subscription : subscribers) {
+            if (!subscription.connection.id().equals(change.info().connectionId())) {
+                subscription.connection.presence(channel, change);
+            }
+        }
+    }
+
+    /** Closes the local connections of a user (an administrator's disconnect, from any replica). */
+    public int closeLocal(String userId, CloseReason reason) {
+        Collection<Connection> own = connectionsOf(userId);
+        own.forEach(connection -> connection.close(reason));
+        return own.size();
+    }
+
+    private void index(Subscription subscription) {
+        channels.compute(subscription.channel.toString(), (name, set) -> {
+            Set<Subscription> result = set == null ? ConcurrentHashMap.newKeySet() : set;
+            result.add(subscription);
+            return result;
+        });
+        subscriptions.incrementAndGet();
+    }
+
+    private void unindex(Subscription subscription) {
+        subscription.close();
+        channels.computeIfPresent(subscription.channel.toString(), (name, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+        subscriptions.decrementAndGet();
+    }
+
+    private static List<ChannelName> personalChannels(String userId) {
+        List<ChannelName> personal = new ArrayList<>(2);
+        try {
+            personal.add(ChannelName.of(ChannelName.USER, userId));
+        } catch (IllegalArgumentException e) {
+            // a subject channels cannot name (spaces, ':'): such a user has no personal channel
+        }
+        personal.add(ChannelName.SYSTEM_NOTIFICATIONS);
+        return personal;
+    }
+
+    private static PresenceChange.ClientInfo info(Connection connection) {
+        return new PresenceChange.ClientInfo(
+                connection.principal().userId(), connection.id(), connection.transport(), connection.connectedAt());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.projectdashboard.realtimeservice.nativews;
+
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
+import dev.projectdashboard.realtimeservice.hub.Cluster;
+import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
+import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
+import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
+import dev.projectdashboard.starter.security.DashboardAuthentication;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.time.Instant;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /ws?token=JWT}: the native protocol endpoint. Spring Security has already verified the token (a
+ * missing, forged or expired one is a 401 problem before any upgrade); this handler takes the verified user and its
+ * token expiry from the exchange and upgrades. Holds what every {@link NativeConnection} shares, so a connection
+ * carries one reference instead of seven.
+ */
+@Component
+public class NativeEndpoint implements WebHandler {
+
+    /** Path of the endpoint. */
+    public static final String PATH = "/ws";
+
+    private final WebSocketService webSocketService;
+    private final ConnectionSupport support;
+    private final Hub hub;
+    private final Cluster cluster;
+    private final ChannelPolicy policy;
+    private final ReactiveJwtDecoder jwtDecoder;
+    private final ClientPublishProperties clientPublish;
+    private final JsonMapper json;
+    private final NativeFrames frames;
+
+    public NativeEndpoint(
+            WebSocketService webSocketService,
+            ConnectionSupport support,
+            Hub hub,
+            Cluster cluster,
+            ChannelPolicy policy,
+            ReactiveJwtDecoder jwtDecoder,
+            ClientPublishProperties clientPublish,
+            JsonMapper json) {
+        this.webSocketService = webSocketService;
+        this.support = support;
+        this.hub = hub;
+        this.cluster = cluster;
+        this.policy = policy;
+        this.jwtDecoder = jwtDecoder;
+        this.clientPublish = clientPublish;
+        this.json = json;
+        this.frames = new NativeFrames(json);
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange) {
+        ConnectionProperties properties = support.properties();
+        return exchange.getPrincipal()
+                .filter(DashboardAuthentication.class::isInstance)
+                .cast(DashboardAuthentication.class)
+                .map(authentication -> new Caller(
+                        authentication.getPrincipal(), authentication.getToken().getExpiresAt()))
+                .switchIfEmpty(Mono.fromSupplier(() -> {
+                    if (!properties.allowAnonymous()) {
+                        // only reachable if the security rules were changed to let /ws through without a token
+                        throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a user token is required");
+                    }
+                    return new Caller(anonymous(), null);
+                }))
+                .flatMap(caller -> webSocketService.handleRequest(
+                        exchange,
+                        session -> new NativeConnection(session, caller.principal(), caller.expiresAt(), this).run()));
+    }
+
+    private static DashboardPrincipal anonymous() {
+        return new DashboardPrincipal("anonymous-" + WebSocketConnection.randomId(), Set.of(), Set.of(), Set.of());
+    }
+
+    private record Caller(DashboardPrincipal principal, Instant expiresAt) {}
+
+    ConnectionSupport support() {
+        return support;
+    }
+
+    Hub hub() {
+        return hub;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    ChannelPolicy policy() {
+        return policy;
+    }
+
+    ReactiveJwtDecoder jwtDecoder() {
+        return jwtDecoder;
+    }
+
+    ClientPublishProperties clientPublish() {
+        return clientPublish;
+    }
+
+    JsonMapper json() {
+        return json;
+    }
+
+    NativeFrames frames() {
+        return frames;
+    }
+}

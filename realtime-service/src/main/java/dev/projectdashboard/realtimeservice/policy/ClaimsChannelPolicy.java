@@ -1,0 +1,90 @@
+package dev.projectdashboard.realtimeservice.policy;
+
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The channel rules of DESIGN §6, decided from the token's claims:
+ *
+ * <ul>
+ *   <li>{@code roles} containing {@code admin}: every channel;
+ *   <li>{@code user:{id}}: only when {@code id} is the token's {@code sub} (never proxied);
+ *   <li>{@code system:*}: every authenticated user;
+ *   <li>{@code project:{name}}: {@code projects} lists the name or {@code *};
+ *   <li>{@code deployment:{id}}: users with any {@code projects} entry (deployment ids do not say their project);
+ *   <li>{@code device:{id}}: {@code devices} lists the id or {@code *};
+ *   <li>{@code task:{id}}: every authenticated user, as in source 000 (subscribe by task id); the private copy of a
+ *       task's events is the owner's {@code user:{sub}} channel;
+ *   <li>client-publish namespaces ({@code dashboard.realtime.client-publish.namespaces}): every authenticated user;
+ *   <li>anything else: refused.
+ * </ul>
+ *
+ * A namespace with a subscribe proxy configured ({@code dashboard.realtime.proxy.subscribe.<namespace>}) is decided by
+ * that proxy instead of the rule above (admins still pass without a call).
+ */
+@Component
+public class ClaimsChannelPolicy implements ChannelPolicy {
+
+    private final SubscribeProxy proxy;
+    private final ClientPublishProperties clientPublish;
+
+    public ClaimsChannelPolicy(SubscribeProxy proxy, ClientPublishProperties clientPublish) {
+        this.proxy = proxy;
+        this.clientPublish = clientPublish;
+    }
+
+    @Override
+    public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
+        if (principal == null) {
+            return denied(channel, "not authenticated");
+        }
+        if (principal.isAdmin()) {
+            return Mono.empty();
+        }
+        String namespace = channel.namespace();
+        if (ChannelName.USER.equals(namespace)) {
+            return channel.id().equals(principal.userId())
+                    ? Mono.empty()
+                    : denied(channel, "a user channel is readable only by its owner");
+        }
+        if (proxy.handles(namespace)) {
+            return proxy.authorize(principal, channel);
+        }
+        boolean allowed =
+                switch (namespace) {
+                    case ChannelName.SYSTEM, ChannelName.TASK -> true;
+                    case ChannelName.PROJECT -> principal.mayWatchProject(channel.id());
+                    case ChannelName.DEPLOYMENT -> !principal.projects().isEmpty();
+                    case ChannelName.DEVICE -> principal.mayActForDevice(channel.id());
+                    default -> clientPublish.allows(namespace);
+                };
+        return allowed ? Mono.empty() : denied(channel, reason(namespace));
+    }
+
+    @Override
+    public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
+        if (!clientPublish.allows(channel.namespace())) {
+            return Mono.error(new RealtimeException(
+                    RealtimeException.PERMISSION_DENIED, "permission denied: clients may not publish to " + channel));
+        }
+        return authorizeSubscribe(principal, channel);
+    }
+
+    private static String reason(String namespace) {
+        return switch (namespace) {
+            case ChannelName.PROJECT -> "the token's projects claim does not list this project";
+            case ChannelName.DEPLOYMENT -> "the token's projects claim is empty";
+            case ChannelName.DEVICE -> "the token's devices claim does not list this device";
+            default -> "unknown channel namespace";
+        };
+    }
+
+    private static Mono<Void> denied(ChannelName channel, String why) {
+        return Mono.error(new RealtimeException(
+                RealtimeException.PERMISSION_DENIED, "permission denied: " + channel + " (" + why + ")"));
+    }
+}

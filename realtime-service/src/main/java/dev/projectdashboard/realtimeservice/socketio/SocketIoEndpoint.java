@@ -1,0 +1,61 @@
+package dev.projectdashboard.realtimeservice.socketio;
+
+import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.realtimeservice.socketio.EngineIoHandshake.Refusal;
+import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /socket.io/}: checks the request the way the reference Engine.IO server does and answers its 400 JSON
+ * when it cannot be upgraded (a polling client gets {@code {"code":0,"message":"Transport unknown"}}); otherwise
+ * upgrades it and runs a {@link SocketIoConnection}. A plain {@code WebHandler} rather than a {@code
+ * WebSocketHandler} so the checks run before the upgrade. The HTTP request itself is public: the token comes in
+ * the Socket.IO CONNECT packet, after the upgrade.
+ */
+public class SocketIoEndpoint implements WebHandler {
+
+    private final WebSocketService webSocketService;
+    private final ConnectionSupport support;
+    private final Hub hub;
+    private final ReactiveJwtDecoder jwtDecoder;
+    private final SocketIoProperties properties;
+
+    public SocketIoEndpoint(
+            WebSocketService webSocketService,
+            ConnectionSupport support,
+            Hub hub,
+            ReactiveJwtDecoder jwtDecoder,
+            SocketIoProperties properties) {
+        this.webSocketService = webSocketService;
+        this.support = support;
+        this.hub = hub;
+        this.jwtDecoder = jwtDecoder;
+        this.properties = properties;
+    }
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange) {
+        Optional<Refusal> refusal = EngineIoHandshake.check(exchange.getRequest());
+        if (refusal.isPresent()) {
+            return refuse(exchange.getResponse(), refusal.get());
+        }
+        return webSocketService.handleRequest(
+                exchange, session -> new SocketIoConnection(session, support, hub, jwtDecoder, properties).run());
+    }
+
+    private static Mono<Void> refuse(ServerHttpResponse response, Refusal refusal) {
+        response.setStatusCode(HttpStatus.BAD_REQUEST);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        byte[] body = refusal.json().getBytes(StandardCharsets.UTF_8);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+    }
+}

@@ -1,0 +1,272 @@
+package dev.projectdashboard.realtimeservice.fanout;
+
+import dev.projectdashboard.eventbus.CloudEvent;
+import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.eventbus.redis.ConsumerOptions;
+import dev.projectdashboard.eventbus.redis.EventBusMetrics;
+import dev.projectdashboard.eventbus.redis.EventStreams;
+import dev.projectdashboard.eventbus.redis.PublisherOptions;
+import dev.projectdashboard.eventbus.redis.RedisConnections;
+import dev.projectdashboard.eventbus.redis.RedisEventPublisher;
+import dev.projectdashboard.localstack.LocalStack;
+import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.EventRouter;
+import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
+import dev.projectdashboard.realtimeservice.history.PublicationCodec;
+import dev.projectdashboard.realtimeservice.history.RedisHistory;
+import dev.projectdashboard.realtimeservice.hub.CloseReason;
+import dev.projectdashboard.realtimeservice.hub.Connection;
+import dev.projectdashboard.realtimeservice.hub.HubProperties;
+import dev.projectdashboard.realtimeservice.hub.LocalHub;
+import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.realtimeservice.hub.Subscribed;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import reactor.core.publisher.Mono;
+
+/**
+ * Replicas of the delivery core (cluster state, history, hub, sequencer, fan-out tailer) built by hand against the
+ * local-stack Redis, each with its own Redis connections, plus connections that record what they are given. Each
+ * fixture sequences its own domain stream, so other tests' events do not reach it.
+ */
+public final class DeliveryFixture implements AutoCloseable {
+
+    public static final Duration WAIT = Duration.ofSeconds(10);
+
+    final LocalStack stack = LocalStackExtension.localStack();
+    public final String stream = "test:events:" + UUID.randomUUID();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ClientResources resources = RedisConnections.clientResources();
+    private final RedisClient client =
+            RedisConnections.createClient(resources, stack.redisUri(), Duration.ofSeconds(5));
+    private final RedisConnections publisherConnections =
+            new RedisConnections(client, stack.redisUri(), Duration.ofSeconds(5));
+    private final EventCodec codec = new EventCodec();
+    private final RedisEventPublisher publisher = new RedisEventPublisher(
+            publisherConnections, codec, new EventBusMetrics(new SimpleMeterRegistry()), PublisherOptions.defaults());
+
+    /** A unique id for channel and user names, so tests sharing the Redis never meet. */
+    public static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A policy that allows everything (the real one belongs to the policy package). */
+    public static ChannelPolicy permissive() {
+        return new ChannelPolicy() {
+            @Override
+            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
+                return Mono.empty();
+            }
+
+            @Override
+            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
+                return Mono.empty();
+            }
+        };
+    }
+
+    /** A policy that lets users read {@code project:{p}} only with {@code p} in their projects claim. */
+    public static ChannelPolicy projectsClaim() {
+        return new ChannelPolicy() {
+            @Override
+            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
+                return !ChannelName.PROJECT.equals(channel.namespace()) || principal.mayWatchProject(channel.id())
+                        ? Mono.empty()
+                        : Mono.error(new RealtimeException(RealtimeException.PERMISSION_DENIED, "permission denied"));
+            }
+
+            @Override
+            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
+                return authorizeSubscribe(principal, channel);
+            }
+        };
+    }
+
+    public Replica replica(String name, HubProperties properties) {
+        return replica(name, properties, permissive());
+    }
+
+    public Replica replica(String name, HubProperties properties, ChannelPolicy policy) {
+        Replica replica = new Replica(name, properties, policy);
+        closeables.add(replica);
+        return replica;
+    }
+
+    /** Adds an event to this fixture's domain stream, as a producer would. */
+    public String publish(CloudEvent<?> event) {
+        return publisher.publish(stream, event).block(WAIT);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // best effort: the next test does not depend on it
+            }
+        }
+        publisherConnections.close();
+        client.shutdown();
+        resources.shutdown();
+    }
+
+    /** One replica of realtime-service's delivery core. */
+    public final class Replica implements AutoCloseable {
+
+        public final String name;
+        public final HubProperties properties;
+        public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        public final RedisConnections connections;
+        public final RedisCluster cluster;
+        public final RedisHistory history;
+        public final LocalHub hub;
+        public final Sequencer sequencer;
+        public final FanoutTailer tailer;
+        private final ClientResources replicaResources = RedisConnections.clientResources();
+        private final RedisClient replicaClient;
+        private final EventStreams streams;
+
+        Replica(String name, HubProperties properties, ChannelPolicy policy) {
+            this.name = name;
+            this.properties = properties;
+            replicaClient = RedisConnections.createClient(replicaResources, stack.redisUri(), Duration.ofSeconds(5));
+            connections = new RedisConnections(replicaClient, stack.redisUri(), Duration.ofSeconds(5));
+            PublicationCodec publications = new PublicationCodec();
+            streams = new EventStreams(
+                    connections,
+                    codec,
+                    new EventBusMetrics(registry),
+                    ConsumerOptions.defaults().withTimings(Duration.ofMillis(300), Duration.ofSeconds(10)),
+                    PublisherOptions.defaults());
+            cluster = new RedisCluster(connections, properties, publications);
+            history = new RedisHistory(connections, publications, properties);
+            hub = new LocalHub(properties, policy, cluster, history, registry);
+            sequencer =
+                    new Sequencer(streams, connections, new EventRouter(), publications, properties, List.of(stream));
+            tailer = new FanoutTailer(streams, connections, publications, hub);
+        }
+
+        /** Heartbeat, fan-out tailer and sequencer running, positions fixed. */
+        public Replica start() {
+            cluster.start().then(tailer.start()).then(sequencer.start()).block(WAIT);
+            return this;
+        }
+
+        /** What a crash looks like to the others: nothing runs any more, nothing is cleaned up. */
+        public void kill() {
+            sequencer.stop();
+            tailer.stop();
+            cluster.stop();
+        }
+
+        public RecordingConnection connect(String userId) {
+            RecordingConnection connection = new RecordingConnection(userId, Set.of(), Set.of());
+            hub.register(connection).block(WAIT);
+            return connection;
+        }
+
+        public Subscribed subscribe(RecordingConnection connection, String channel) {
+            return subscribe(connection, channel, null);
+        }
+
+        public Subscribed subscribe(
+                RecordingConnection connection, String channel, dev.projectdashboard.realtimeservice.hub.Since since) {
+            return hub.subscribe(connection, ChannelName.parse(channel), since, connection::subscribed)
+                    .block(WAIT);
+        }
+
+        @Override
+        public void close() {
+            kill();
+            connections.close();
+            replicaClient.shutdown();
+            replicaResources.shutdown();
+        }
+    }
+
+    /** A connection that keeps everything the hub gives it, in order, with the {@code subscribed} answers. */
+    public static final class RecordingConnection implements Connection {
+
+        private final String id = UUID.randomUUID().toString();
+        private final DashboardPrincipal principal;
+        private final Instant connectedAt = Instant.now();
+        /** Publications and {@code subscribed} answers, in the order the hub produced them. */
+        public final List<Object> log = new CopyOnWriteArrayList<>();
+
+        public final List<PresenceChange> presence = new CopyOnWriteArrayList<>();
+        public final AtomicReference<CloseReason> closed = new AtomicReference<>();
+
+        public RecordingConnection(String userId, Set<String> roles, Set<String> projects) {
+            this.principal = new DashboardPrincipal(userId, roles, projects, Set.of());
+        }
+
+        void subscribed(Subscribed subscribed) {
+            log.add(subscribed);
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public DashboardPrincipal principal() {
+            return principal;
+        }
+
+        @Override
+        public String transport() {
+            return "websocket";
+        }
+
+        @Override
+        public Instant connectedAt() {
+            return connectedAt;
+        }
+
+        @Override
+        public boolean deliver(Publication publication) {
+            log.add(publication);
+            return true;
+        }
+
+        @Override
+        public void presence(String channel, PresenceChange change) {
+            presence.add(change);
+        }
+
+        @Override
+        public void close(CloseReason reason) {
+            closed.compareAndSet(null, reason);
+        }
+
+        /** Publications delivered on one channel, in order. */
+        public List<Publication> publications(String channel) {
+            return log.stream()
+                    .filter(entry ->
+                            entry instanceof Publication p && p.channel().equals(channel))
+                    .map(Publication.class::cast)
+                    .collect(Collectors.toList());
+        }
+
+        public List<Long> offsets(String channel) {
+            return publications(channel).stream().map(Publication::offset).collect(Collectors.toList());
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.projectdashboard.realtimeservice.nativews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.projectdashboard.realtimeservice.channel.Publication;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class NativeFramesTests {
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @ParameterizedTest
+    @CsvSource({
+        "task.progress, task:progress",
+        "task.completed, task:completed",
+        "notification, notification",
+        "deployment.step_started, deployment:step",
+        "deployment.step_failed, deployment:step",
+        "deployment.completed, deployment:completed",
+        "deployment.metrics, deployment:metrics",
+        "device.upload_progress, device:upload",
+        "file.uploaded, file:uploaded",
+        "webhook.dead_lettered, webhook:dead_lettered",
+        "chat.typing.started, chat:typing.started"
+    })
+    void namesEventsAsTheProtocolTableSays(String type, String event) {
+        assertThat(NativeFrames.eventName(type)).isEqualTo(event);
+    }
+
+    @Test
+    void rendersPublicationWithTheProducersDataVerbatim() {
+        String data = "{\"task_id\":\"t\\\"1\",\"progress\":42.50,\"nested\":{\"a\":[1,2]}}";
+        Publication publication = new Publication("task:t1", 7, "ep", "task.progress", "id-1", Instant.now(), data);
+
+        String frame = NativeFrames.publication(publication);
+
+        JsonNode parsed = json.readTree(frame);
+        assertThat(parsed.path("event").asString()).isEqualTo("task:progress");
+        assertThat(parsed.path("channel").asString()).isEqualTo("task:t1");
+        assertThat(parsed.path("offset").asLong()).isEqualTo(7);
+        assertThat(parsed.path("type").asString()).isEqualTo("task.progress");
+        // 42.50 stays 42.50: the data is not re-serialised
+        assertThat(frame).endsWith(",\"data\":" + data + "}");
+    }
+
+    @Test
+    void rendersErrorsWithRequestAndChannelOnlyWhenKnown() {
+        NativeFrames frames = new NativeFrames(json);
+
+        JsonNode full = json.readTree(frames.error(103, "permission denied", "subscribe", "user:bob"));
+        JsonNode bare = json.readTree(frames.error(107, "frame is not JSON", null, null));
+
+        assertThat(full.path("event").asString()).isEqualTo("error");
+        assertThat(full.path("data").path("code").asInt()).isEqualTo(103);
+        assertThat(full.path("data").path("request").asString()).isEqualTo("subscribe");
+        assertThat(full.path("data").path("channel").asString()).isEqualTo("user:bob");
+        assertThat(bare.path("data").has("request")).isFalse();
+        assertThat(bare.path("data").has("channel")).isFalse();
+    }
+}

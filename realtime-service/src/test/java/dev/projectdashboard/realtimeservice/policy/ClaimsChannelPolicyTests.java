@@ -1,0 +1,147 @@
+package dev.projectdashboard.realtimeservice.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/** Every claim rule of {@link ClaimsChannelPolicy}, without a subscribe proxy. */
+class ClaimsChannelPolicyTests {
+
+    private static final DashboardPrincipal ALICE =
+            new DashboardPrincipal("alice", Set.of("user"), Set.of("demo"), Set.of("cam-1"));
+    private static final DashboardPrincipal BOB = new DashboardPrincipal("bob", Set.of(), Set.of(), Set.of());
+    private static final DashboardPrincipal WATCHER =
+            new DashboardPrincipal("carol", Set.of(), Set.of(DashboardPrincipal.ANY), Set.of(DashboardPrincipal.ANY));
+    private static final DashboardPrincipal ADMIN =
+            new DashboardPrincipal("root", Set.of(DashboardPrincipal.ADMIN_ROLE), Set.of(), Set.of());
+
+    private final ClaimsChannelPolicy policy = policy(List.of("chat"));
+
+    /** No namespace proxied: the proxy is never called, one instance serves every test. */
+    private static final SubscribeProxy NO_PROXY = new SubscribeProxy(new SubscribeProxyProperties(
+            Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, Map.of()));
+
+    static ClaimsChannelPolicy policy(List<String> clientPublishNamespaces) {
+        ClientPublishProperties clientPublish =
+                new ClientPublishProperties(clientPublishNamespaces, 5, 10, DataSize.ofKilobytes(4));
+        return new ClaimsChannelPolicy(NO_PROXY, clientPublish);
+    }
+
+    @Test
+    void userChannelIsReadableOnlyByItsOwner() {
+        assertAllowed(ALICE, "user:alice");
+        assertDenied(ALICE, "user:bob");
+        assertDenied(BOB, "user:alice");
+        assertDenied(WATCHER, "user:alice");
+    }
+
+    @Test
+    void adminReadsEveryChannelIncludingOtherUsersAndUnknownNamespaces() {
+        for (String channel : List.of(
+                "user:alice", "project:secret", "deployment:d1", "device:cam-9", "task:t1", "system:x", "other:1")) {
+            assertAllowed(ADMIN, channel);
+        }
+    }
+
+    @Test
+    void systemChannelsAreForEveryAuthenticatedUser() {
+        assertAllowed(BOB, "system:notifications");
+        assertAllowed(BOB, "system:maintenance");
+    }
+
+    @Test
+    void projectNeedsTheProjectInTheClaimOrTheWildcard() {
+        assertAllowed(ALICE, "project:demo");
+        assertDenied(ALICE, "project:other");
+        assertDenied(BOB, "project:demo");
+        assertAllowed(WATCHER, "project:anything");
+    }
+
+    @Test
+    void deploymentNeedsAnyProjectsClaimEntry() {
+        assertAllowed(ALICE, "deployment:d-42");
+        assertAllowed(WATCHER, "deployment:d-42");
+        assertDenied(BOB, "deployment:d-42");
+    }
+
+    @Test
+    void deviceNeedsTheDeviceInTheClaimOrTheWildcard() {
+        assertAllowed(ALICE, "device:cam-1");
+        assertDenied(ALICE, "device:cam-2");
+        assertDenied(BOB, "device:cam-1");
+        assertAllowed(WATCHER, "device:cam-2");
+    }
+
+    @Test
+    void taskChannelsAreOpenToEveryAuthenticatedUserWithoutAProxy() {
+        assertAllowed(BOB, "task:t-1");
+        assertAllowed(ALICE, "task:t-1");
+    }
+
+    @Test
+    void unknownNamespaceIsRefusedUnlessOpenToClientPublish() {
+        assertDenied(ALICE, "other:1");
+        assertAllowed(ALICE, "chat:1");
+        assertDenied(ALICE, "chat:1", policy(List.of()));
+    }
+
+    @Test
+    void missingPrincipalIsRefused() {
+        assertDenied(null, "system:notifications");
+    }
+
+    @Test
+    void clientPublishOnlyOnOpenNamespacesAndOnlyByReaders() {
+        ClaimsChannelPolicy openProjects = policy(List.of("chat", "project"));
+        assertThat(openProjects
+                        .authorizePublish(ALICE, ChannelName.parse("chat:1"))
+                        .blockOptional())
+                .isEmpty();
+        assertThat(openProjects
+                        .authorizePublish(ALICE, ChannelName.parse("project:demo"))
+                        .blockOptional())
+                .isEmpty();
+        // open namespace, but alice cannot read that project
+        assertRefused(() -> openProjects
+                .authorizePublish(ALICE, ChannelName.parse("project:other"))
+                .block());
+        // readable, but not open to client publish (even for an admin)
+        assertRefused(() -> openProjects
+                .authorizePublish(ALICE, ChannelName.parse("user:alice"))
+                .block());
+        assertRefused(() -> openProjects
+                .authorizePublish(ADMIN, ChannelName.parse("task:t1"))
+                .block());
+    }
+
+    private void assertAllowed(DashboardPrincipal principal, String channel) {
+        assertThat(policy.authorizeSubscribe(principal, ChannelName.parse(channel))
+                        .blockOptional())
+                .as("%s may read %s", principal == null ? null : principal.userId(), channel)
+                .isEmpty();
+    }
+
+    private void assertDenied(DashboardPrincipal principal, String channel) {
+        assertDenied(principal, channel, policy);
+    }
+
+    private static void assertDenied(DashboardPrincipal principal, String channel, ClaimsChannelPolicy policy) {
+        assertRefused(() ->
+                policy.authorizeSubscribe(principal, ChannelName.parse(channel)).block());
+    }
+
+    private static void assertRefused(Runnable attempt) {
+        assertThatThrownBy(attempt::run)
+                .isInstanceOfSatisfying(RealtimeException.class, refusal -> assertThat(refusal.code())
+                        .isEqualTo(RealtimeException.PERMISSION_DENIED));
+    }
+}

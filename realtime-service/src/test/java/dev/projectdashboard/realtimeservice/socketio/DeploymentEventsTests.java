@@ -1,0 +1,66 @@
+package dev.projectdashboard.realtimeservice.socketio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.projectdashboard.eventbus.EventTypes;
+import dev.projectdashboard.realtimeservice.channel.Publication;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Source 002's {@code event} frames rendered from publications. */
+class DeploymentEventsTests {
+
+    private static Publication publication(String type, String data) {
+        return new Publication("project:axi-star-cloud", 7, "ep0ch", type, "e-1", Instant.EPOCH, data);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "deployment.step_started, step_started",
+        "deployment.step_completed, step_completed",
+        "deployment.step_failed, step_completed",
+        "deployment.completed, deployment_completed",
+        "deployment.log, log_entry",
+        "deployment.metrics, metrics_update"
+    })
+    void mapsEveryDeploymentTypeToSource002sType(String cloudEventType, String socketIoType) {
+        assertThat(DeploymentEvents.typeOf(cloudEventType)).isEqualTo(socketIoType);
+    }
+
+    @Test
+    void rendersTheDataVerbatimAsPayloadWithChannelAndOffset() {
+        String data = "{\"project\":\"axi-star-cloud\",\"logs\":\"开始验证部署参数\",\"duration\":0}";
+
+        String frame = DeploymentEvents.frame(publication(EventTypes.DEPLOYMENT_STEP_STARTED, data), "/");
+
+        assertThat(frame)
+                .isEqualTo("42[\"event\",{\"type\":\"step_started\",\"payload\":" + data
+                        + ",\"channel\":\"project:axi-star-cloud\",\"offset\":7}]");
+        assertThat(SocketIoPackets.decode(frame)
+                        .argument(0)
+                        .path("payload")
+                        .path("logs")
+                        .asString())
+                .isEqualTo("开始验证部署参数");
+    }
+
+    @Test
+    void rendersOncePerNamespaceWithTheNamespacePrefix() {
+        Publication publication = publication(EventTypes.DEPLOYMENT_LOG, "{}");
+
+        String seed = DeploymentEvents.frame(publication, "/project-dashboard/ws");
+
+        assertThat(seed).startsWith("42/project-dashboard/ws,[\"event\",{\"type\":\"log_entry\"");
+        assertThat(DeploymentEvents.frame(publication, "/project-dashboard/ws")).isSameAs(seed);
+        assertThat(DeploymentEvents.frame(publication, "/")).startsWith("42[\"event\"");
+    }
+
+    @Test
+    void skipsEverythingButDeploymentEvents() {
+        assertThat(DeploymentEvents.frame(publication(EventTypes.TASK_PROGRESS, "{}"), "/"))
+                .isNull();
+        assertThat(DeploymentEvents.typeOf("notification")).isNull();
+    }
+}

@@ -1,0 +1,432 @@
+package dev.projectdashboard.realtimeservice.socketio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.projectdashboard.eventbus.CloudEvent;
+import dev.projectdashboard.eventbus.EventPublisher;
+import dev.projectdashboard.eventbus.EventTypes;
+import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.realtimeservice.hub.CloseReason;
+import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.starter.DevDefaults;
+import dev.projectdashboard.starter.security.DevTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Socket.IO endpoint against the real {@code socket.io-client} 4.8 from npm (not an imitation), the local
+ * stack's Redis and the whole service: deployment CloudEvents published to {@code events:deployments} reach a
+ * browser-style client as source 002's {@code event} {@code {type, payload}}.
+ */
+@LocalStackTest
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            // short heartbeat: the stock client must keep answering pings, a silent raw client must be cut off fast
+            "dashboard.realtime.connections.ping-interval=500ms",
+            "dashboard.realtime.connections.pong-timeout=1s",
+            "dashboard.realtime.socketio.connect-timeout=2s",
+            "dashboard.realtime.hub.max-connections-per-user=2"
+        })
+@AutoConfigureWebTestClient(timeout = "PT20S")
+class SocketIoEndToEndTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final String PROJECT = "axi-star-cloud";
+    private static final String DEPLOYMENT = "123456789";
+    // the seed's frontend: io('https://host/project-dashboard/ws', {transports: ['websocket'], path: '/socket.io'})
+    private static final String SEED_NAMESPACE = "/project-dashboard/ws";
+
+    @Autowired
+    private EventPublisher publisher;
+
+    @Autowired
+    private WebTestClient client;
+
+    @Autowired
+    private Hub hub;
+
+    @LocalServerPort
+    private int port;
+
+    @DynamicPropertySource
+    static void stack(DynamicPropertyRegistry registry) {
+        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
+        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
+        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
+    }
+
+    @BeforeAll
+    static void installSocketIoClient() throws Exception {
+        SocketIoClientDriver.install();
+    }
+
+    private String url(String namespace) {
+        return "http://localhost:" + port + namespace;
+    }
+
+    private static String token(String user, String... projects) {
+        return DevTokens.userToken(user, List.of("user"), List.of(projects), List.of());
+    }
+
+    @Test
+    void deliversDeploymentEventsAsSource002EventsToTheStockClient() throws Exception {
+        String project = PROJECT + "-" + System.nanoTime();
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("alice", project))) {
+            JsonNode connected = socket.next("connect", WAIT);
+            assertThat(connected.path("nsp").asString()).isEqualTo(SEED_NAMESPACE);
+
+            socket.emit("subscribe_project", project, true);
+            JsonNode ack = socket.next("ack", WAIT);
+            assertThat(ack.path("response")).isEqualTo(json("{\"ok\":true,\"channel\":\"project:" + project + "\"}"));
+            // the same deployment on its own channel too: the client still gets each event once
+            socket.emit("subscribe_deployment", DEPLOYMENT, true);
+            assertThat(socket.next("ack", WAIT).path("response"))
+                    .isEqualTo(json("{\"ok\":true,\"channel\":\"deployment:" + DEPLOYMENT + "\"}"));
+
+            List<Published> published = new ArrayList<>();
+            published.add(publish(
+                    EventTypes.DEPLOYMENT_STEP_STARTED, "step_started", stepData(project, DEPLOYMENT, "started")));
+            // another project: not subscribed, must not arrive
+            publish(EventTypes.DEPLOYMENT_STEP_STARTED, "step_started", stepData(project + "-other", "987", "started"));
+            published.add(publish(
+                    EventTypes.DEPLOYMENT_STEP_COMPLETED,
+                    "step_completed",
+                    stepData(project, DEPLOYMENT, "completed")));
+            published.add(publish(
+                    EventTypes.DEPLOYMENT_STEP_FAILED, "step_completed", stepData(project, DEPLOYMENT, "failed")));
+            published.add(publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project)));
+            published.add(publish(EventTypes.DEPLOYMENT_METRICS, "metrics_update", metricsData(project)));
+            published.add(publish(EventTypes.DEPLOYMENT_COMPLETED, "deployment_completed", completedData(project)));
+
+            // exactly these, in order, each once (the last one proves nothing else came in between)
+            for (Published expected : published) {
+                JsonNode event = socket.next("event", WAIT).path("data");
+                assertThat(event.path("type").asString()).isEqualTo(expected.type());
+                assertThat(event.path("payload")).isEqualTo(expected.payload());
+                assertThat(event.path("channel").asString()).isIn("project:" + project, "deployment:" + DEPLOYMENT);
+                assertThat(event.path("offset").asLong()).isPositive();
+            }
+            assertThat(socket.seenOfKind("other")).isEmpty();
+        }
+    }
+
+    @Test
+    void unsubscribeStopsDeliveryOnTheDefaultNamespace() throws Exception {
+        String project = PROJECT + "-" + System.nanoTime();
+        try (var socket = SocketIoClientDriver.start(url(""), "--token", token("bob", project))) {
+            assertThat(socket.next("connect", WAIT).path("nsp").asString()).isEqualTo("/");
+            socket.emit("subscribe_project", project, true);
+            socket.next("ack", WAIT);
+            Published first = publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project));
+            assertThat(socket.next("event", WAIT).path("data").path("payload")).isEqualTo(first.payload());
+
+            socket.emit("unsubscribe_project", project, true);
+            assertThat(socket.next("ack", WAIT).path("response"))
+                    .isEqualTo(json("{\"ok\":true,\"channel\":\"project:" + project + "\"}"));
+            publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project));
+            // a second, independent subscriber proves the event was delivered by now
+            try (var witness = SocketIoClientDriver.start(url(""), "--token", token("carol", project))) {
+                witness.next("connect", WAIT);
+                witness.emit("subscribe_project", project, true);
+                witness.next("ack", WAIT);
+                Published last = publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project));
+                assertThat(witness.next("event", WAIT).path("data").path("payload"))
+                        .isEqualTo(last.payload());
+            }
+            // a round trip on the unsubscribed connection: had it received the second event, it came before this ack
+            socket.emit("unsubscribe_project", project, true);
+            socket.next("ack", WAIT);
+            assertThat(socket.seenOfKind("event")).hasSize(1);
+        }
+    }
+
+    @Test
+    void refusesAProjectTheTokenDoesNotListThroughTheAckOrAnErrorEvent() throws Exception {
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("dave", "mine"))) {
+            socket.next("connect", WAIT);
+
+            socket.emit("subscribe_project", "not-mine", true);
+            JsonNode ack = socket.next("ack", WAIT).path("response");
+            assertThat(ack.path("ok").asBoolean()).isFalse();
+            assertThat(ack.path("error").path("code").asInt()).isEqualTo(103);
+            assertThat(ack.path("error").path("message").asString()).isNotBlank();
+
+            socket.emit("subscribe_project", "not-mine", false);
+            JsonNode error = socket.next("other", WAIT);
+            assertThat(error.path("name").asString()).isEqualTo("error");
+            assertThat(error.path("args").get(0).path("code").asInt()).isEqualTo(103);
+            assertThat(error.path("args").get(0).path("channel").asString()).isEqualTo("project:not-mine");
+
+            socket.emit("subscribe_project", "bad name with spaces", true);
+            assertThat(socket.next("ack", WAIT)
+                            .path("response")
+                            .path("error")
+                            .path("code")
+                            .asInt())
+                    .isEqualTo(107);
+        }
+    }
+
+    @Test
+    void refusesAForgedTokenWithConnectErrorAndNoRetry() throws Exception {
+        String forged = DevTokens.builder("mallory")
+                .secret("not-the-server-secret-but-32-bytes-long!")
+                .projects(List.of("*"))
+                .sign();
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", forged)) {
+            JsonNode error = socket.next("connect_error", WAIT);
+            assertThat(error.path("message").asString()).isEqualTo("unauthorized");
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+            assertThat(error.path("active").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesAnExpiredOrMissingToken() throws Exception {
+        String expired = DevTokens.builder("erin")
+                .issuedAt(Instant.now().minusSeconds(7200))
+                .expiresAt(Instant.now().minusSeconds(3600))
+                .sign();
+        try (var socket = SocketIoClientDriver.start(url(""), "--token", expired)) {
+            JsonNode error = socket.next("connect_error", WAIT);
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(109);
+        }
+        try (var socket = SocketIoClientDriver.start(url(""))) {
+            JsonNode error = socket.next("connect_error", WAIT);
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+            assertThat(error.path("active").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesAConnectionOverThePerUserLimitWithConnectError() throws Exception {
+        String judy = token("judy", PROJECT);
+        try (var first = SocketIoClientDriver.start(url(""), "--token", judy);
+                var second = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", judy)) {
+            first.next("connect", WAIT);
+            second.next("connect", WAIT);
+            try (var third = SocketIoClientDriver.start(url(""), "--token", judy)) {
+                JsonNode error = third.next("connect_error", WAIT);
+                assertThat(error.path("data").path("code").asInt()).isEqualTo(106);
+                assertThat(error.path("active").asBoolean()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void refusesUnknownNamespacesLikeTheStockServer() throws Exception {
+        try (var socket = SocketIoClientDriver.start(url("/nope"), "--token", token("frank"))) {
+            JsonNode error = socket.next("connect_error", WAIT);
+            assertThat(error.path("message").asString()).isEqualTo("Invalid namespace");
+        }
+    }
+
+    @Test
+    void stockClientStaysConnectedAcrossServerPings() throws Exception {
+        try (var socket = SocketIoClientDriver.start(url(""), "--token", token("grace", PROJECT))) {
+            socket.next("connect", WAIT);
+            // ping interval 500 ms, silence limit 1.5 s: three pings answered means the pong path works
+            for (int i = 0; i < 3; i++) {
+                socket.next("ping", WAIT);
+            }
+            socket.emit("subscribe_project", PROJECT, true);
+            assertThat(socket.next("ack", WAIT).path("response").path("ok").asBoolean())
+                    .isTrue();
+            assertThat(socket.seenOfKind("disconnect")).isEmpty();
+        }
+    }
+
+    @Test
+    void administratorsDisconnectEndsTheSessionWithoutAutomaticReconnect() throws Exception {
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("ivan", PROJECT))) {
+            socket.next("connect", WAIT);
+            await().atMost(WAIT).until(() -> !hub.connectionsOf("ivan").isEmpty());
+
+            hub.connectionsOf("ivan").forEach(connection -> connection.close(CloseReason.FORCED));
+
+            assertThat(socket.next("disconnect", WAIT).path("reason").asString())
+                    .isEqualTo("io server disconnect");
+            await().atMost(WAIT).until(() -> hub.connectionsOf("ivan").isEmpty());
+        }
+    }
+
+    @Test
+    void closesAConnectionThatSendsAnEventBeforeConnecting() {
+        var closeCode = new AtomicInteger();
+        List<String> frames = HttpClient.create(ConnectionProvider.newConnection())
+                .websocket()
+                .uri("ws://localhost:" + port + "/socket.io/?EIO=4&transport=websocket")
+                .handle((in, out) -> {
+                    in.receiveCloseStatus().subscribe(status -> closeCode.set(status.code()));
+                    return out.sendString(Mono.just("42[\"subscribe_project\",\"" + PROJECT + "\"]"))
+                            .then()
+                            .thenMany(in.receive().asString());
+                })
+                .collectList()
+                .block(WAIT);
+
+        assertThat(frames).hasSize(1).first().asString().startsWith("0{");
+        assertThat(closeCode.get()).isEqualTo(3501);
+    }
+
+    @Test
+    void answersPollingAndOtherNonUpgradeRequestsWithTheStockServers400Json() {
+        client.get()
+                .uri("/socket.io/?EIO=4&transport=polling&t=Pabc")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(String.class)
+                .isEqualTo("{\"code\":0,\"message\":\"Transport unknown\"}");
+        client.get()
+                .uri("/socket.io/?EIO=4&transport=websocket")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(String.class)
+                .isEqualTo("{\"code\":3,\"message\":\"Bad request\"}");
+        client.post()
+                .uri("/socket.io/?EIO=4&transport=websocket")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(String.class)
+                .isEqualTo("{\"code\":2,\"message\":\"Bad handshake method\"}");
+        client.get()
+                .uri("/socket.io?EIO=3&transport=websocket")
+                .header(HttpHeaders.UPGRADE, "websocket")
+                .header(HttpHeaders.CONNECTION, "Upgrade")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody(String.class)
+                .isEqualTo("{\"code\":5,\"message\":\"Unsupported protocol version\"}");
+    }
+
+    @Test
+    void rawClientGetsTheOpenPacketAndIsClosedWhenItNeverAnswersPings() {
+        var frames = new LinkedBlockingQueue<String>();
+        var closeCode = new AtomicInteger();
+        HttpClient.create(ConnectionProvider.newConnection())
+                .websocket(WebsocketClientSpec.builder().build())
+                .uri("ws://localhost:" + port + "/socket.io/?EIO=4&transport=websocket")
+                .handle((in, out) -> {
+                    in.receiveCloseStatus().subscribe(status -> closeCode.set(status.code()));
+                    // CONNECT properly, then stay silent: no pong
+                    return out.sendString(Mono.just("40{\"token\":\"" + token("heidi", PROJECT) + "\"}"))
+                            .then()
+                            .thenMany(in.receive().asString().doOnNext(frames::add))
+                            .then();
+                })
+                .blockLast(WAIT);
+
+        List<String> received = new ArrayList<>(frames);
+        assertThat(received).isNotEmpty();
+        JsonNode open = json(received.get(0).substring(1));
+        assertThat(received.get(0)).startsWith("0");
+        assertThat(open.path("sid").asString()).isNotBlank();
+        assertThat(open.path("upgrades")).isEmpty();
+        assertThat(open.path("pingInterval").asLong()).isEqualTo(500);
+        assertThat(open.path("pingTimeout").asLong()).isEqualTo(1000);
+        assertThat(open.path("maxPayload").asLong()).isPositive();
+        assertThat(received.get(1)).startsWith("40{\"sid\":\"");
+        assertThat(received).contains("2");
+        assertThat(closeCode.get()).isEqualTo(3012);
+    }
+
+    @Test
+    void closesAConnectionThatNeverConnectsANamespace() {
+        var closeCode = new AtomicInteger();
+        List<String> frames = HttpClient.create(ConnectionProvider.newConnection())
+                .websocket()
+                .uri("ws://localhost:" + port + "/socket.io/?EIO=4&transport=websocket")
+                .handle((in, out) -> {
+                    in.receiveCloseStatus().subscribe(status -> closeCode.set(status.code()));
+                    // answers pings, so only the missing CONNECT can end it
+                    return in.receive()
+                            .asString()
+                            .flatMap(frame -> "2".equals(frame)
+                                    ? Mono.from(out.sendString(Mono.just("3"))).thenReturn(frame)
+                                    : Mono.just(frame));
+                })
+                .collectList()
+                .block(WAIT);
+
+        assertThat(frames).first().asString().startsWith("0{");
+        assertThat(closeCode.get()).isEqualTo(3501);
+    }
+
+    private record Published(String type, JsonNode payload) {}
+
+    private Published publish(String cloudEventType, String socketIoType, String dataJson) {
+        JsonNode data = json(dataJson);
+        CloudEvent<JsonNode> event = CloudEvent.of(cloudEventType, "/deploy-notifier", null, data);
+        publisher.publish(Streams.DEPLOYMENTS, event).block(WAIT);
+        return new Published(socketIoType, data);
+    }
+
+    private static JsonNode json(String text) {
+        return SocketIoClientDriver.JSON.readTree(text);
+    }
+
+    // source 002's notifications, minus "type" (which becomes the CloudEvent type)
+    private static String stepData(String project, String deployment, String status) {
+        return """
+                {"project":"%s","deployment_id":"%s","step_name":"部署验证","step_status":"%s",\
+                "timestamp":"2024-01-01T12:00:00.000Z","workflow_name":"deploy-project","workflow_id":"987654321",\
+                "logs":"开始验证部署参数","duration":0}"""
+                .formatted(project, deployment, status);
+    }
+
+    private static String completedData(String project) {
+        return """
+                {"project":"%s","deployment_id":"%s","status":"success","duration":45,\
+                "timestamp":"2024-01-01T12:01:00.000Z","workflow_name":"deploy-project","workflow_id":"987654321",\
+                "logs":"部署成功，耗时 45 秒","started_at":"2024-01-01T12:00:15.000Z",\
+                "completed_at":"2024-01-01T12:01:00.000Z"}"""
+                .formatted(project, DEPLOYMENT);
+    }
+
+    private static String logData(String project) {
+        return """
+                {"project":"%s","deployment_id":"%s","log_stream_id":"deployment_123456789_1704110400",\
+                "timestamp":"2024-01-01T12:00:30.000Z","level":"info","message":"正在上传构建产物...",\
+                "source":"workflow"}"""
+                .formatted(project, DEPLOYMENT);
+    }
+
+    private static String metricsData(String project) {
+        return """
+                {"project":"%s","deployment_id":"%s","timestamp":"2024-01-01T12:01:00.000Z",\
+                "metrics":{"total_duration":45,"start_time":"2024-01-01T12:00:15.000Z",\
+                "end_time":"2024-01-01T12:01:00.000Z","status":"success","steps_count":5,\
+                "successful_steps":5,"failed_steps":0}}"""
+                .formatted(project, DEPLOYMENT);
+    }
+}
