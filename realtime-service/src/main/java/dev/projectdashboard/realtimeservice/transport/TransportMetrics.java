@@ -2,6 +2,7 @@ package dev.projectdashboard.realtimeservice.transport;
 
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -9,10 +10,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 /**
- * The connection meters: {@code dashboard.realtime.frames.sent{transport}}, {@code
+ * The connection meters: {@code dashboard.realtime.connections{transport}} (open connections of this replica),
+ * {@code dashboard.realtime.frames.sent{transport}}, {@code
  * dashboard.realtime.delivery.latency{transport}} (publication time → frame handed to the socket) and {@code
  * dashboard.realtime.disconnects{reason}} (reason = the {@link CloseReason} in lower case, or {@code client} when the
  * client closed).
@@ -62,11 +65,16 @@ public class TransportMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
-        return new Meters(sent, latency);
+        AtomicInteger open = new AtomicInteger();
+        Gauge.builder("dashboard.realtime.connections", open, AtomicInteger::get)
+                .description("Open client connections on this replica")
+                .tag("transport", transport)
+                .register(registry);
+        return new Meters(sent, latency, open);
     }
 
     /** The per-transport meters a connection updates on every frame. */
-    public record Meters(Counter framesSent, Timer deliveryLatency) {
+    public record Meters(Counter framesSent, Timer deliveryLatency, AtomicInteger open) {
 
         void sent(long eventEpochMillis) {
             framesSent.increment();

@@ -53,6 +53,7 @@ public abstract class WebSocketConnection implements Connection {
     protected final ConnectionSupport support;
     private final String id;
     private final Instant connectedAt;
+    private final TransportMetrics.Meters meters;
     private final Outbox outbox;
     private final long pingIntervalNanos;
     private final long silenceLimitNanos;
@@ -88,6 +89,7 @@ public abstract class WebSocketConnection implements Connection {
         this.lastInboundNanos = now;
         this.lastPingNanos = now;
         TransportMetrics.Meters meters = support.metrics().of(transport());
+        this.meters = meters;
         this.outbox = new Outbox(support.properties().outboxBytes().toBytes(), renderer, new Outbox.Listener() {
             @Override
             public void sent(@Nullable Publication publication) {
@@ -145,6 +147,7 @@ public abstract class WebSocketConnection implements Connection {
      */
     public final Mono<Void> run() {
         support.supervisor().add(this);
+        meters.open().incrementAndGet();
         Mono<Void> outbound = session.send(outbox.messages(session));
         Mono<Void> inbound = session.receive()
                 .doOnNext(this::receive)
@@ -285,6 +288,7 @@ public abstract class WebSocketConnection implements Connection {
     }
 
     private void finish() {
+        meters.open().decrementAndGet();
         support.supervisor().remove(this);
         peerClosed();
         try {

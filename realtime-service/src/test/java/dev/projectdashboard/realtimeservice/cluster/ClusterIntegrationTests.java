@@ -25,6 +25,7 @@ class ClusterIntegrationTests {
     // short liveness so a dead replica is noticed within the test: presence 1.5 s (+ 0.5 s sweep), replica 1.2 s
     private static final HubProperties FAST = HubProperties.defaults()
             .withLimits(2, 16)
+            .withJoinLeave(java.util.Set.of("project", "deployment"))
             .withTimings(Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofMillis(300));
 
     private DeliveryFixture fixture;

@@ -130,6 +130,23 @@ class NativeWebSocketEndToEndTests {
     }
 
     @Test
+    void countsOpenConnectionsInAGauge() throws InterruptedException {
+        try (WsTestClient alice = WsTestClient.connect(port, token("alice"))) {
+            alice.awaitEvent("connection:established");
+            await().atMost(Duration.ofSeconds(5)).until(() -> openConnections() >= 1);
+        }
+        // every test closes its clients: once this one is gone, none is left open on this replica
+        await().atMost(Duration.ofSeconds(10)).until(() -> openConnections() == 0);
+    }
+
+    private double openConnections() {
+        var gauge = meters.find("dashboard.realtime.connections")
+                .tag("transport", "websocket")
+                .gauge();
+        return gauge == null ? 0 : gauge.value();
+    }
+
+    @Test
     void deliversEveryTaskEventToItsOwnerAndNobodyElse() throws InterruptedException {
         String owner = "owner-" + UUID.randomUUID().toString().substring(0, 8);
         String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
