@@ -12,14 +12,14 @@ import java.util.Locale;
  * bench/REPORT.md: one section per benchmark between {@code <!-- begin NAME -->} and {@code <!-- end NAME -->}, so a
  * re-run replaces its own section and leaves the others alone.
  */
-final class Report {
+public final class Report {
 
     private static final String HEADER = "# Benchmark report\n\n"
             + "Written by `bench/run <benchmark>`; each section is replaced when its benchmark runs again.\n";
 
     private Report() {}
 
-    static void writeSection(Path file, String name, String body) throws IOException {
+    public static void writeSection(Path file, String name, String body) throws IOException {
         String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : HEADER;
         String begin = "<!-- begin " + name + " -->";
         String end = "<!-- end " + name + " -->";
@@ -38,7 +38,7 @@ final class Report {
     }
 
     /** nproc, memory, CPU and JDK of this machine, one line. */
-    static String machine() {
+    public static String machine() {
         String cpu = "unknown CPU";
         long memoryKib = 0;
         try {
@@ -66,7 +66,7 @@ final class Report {
                 System.getProperty("java.vm.name"));
     }
 
-    static String table(List<String> header, List<List<String>> rows) {
+    public static String table(List<String> header, List<List<String>> rows) {
         StringBuilder out = new StringBuilder();
         out.append("| ").append(String.join(" | ", header)).append(" |\n");
         out.append("|").append("---|".repeat(header.size())).append('\n');
