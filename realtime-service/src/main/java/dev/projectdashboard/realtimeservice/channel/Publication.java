@@ -1,5 +1,6 @@
 package dev.projectdashboard.realtimeservice.channel;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -22,6 +23,7 @@ public final class Publication {
     private final Instant time;
     private final String dataJson;
     private final ConcurrentHashMap<Object, String> frames = new ConcurrentHashMap<>(2);
+    private final ConcurrentHashMap<String, byte[]> encoded = new ConcurrentHashMap<>(2);
 
     public Publication(
             String channel, long offset, String epoch, String type, String eventId, Instant time, String dataJson) {
@@ -76,6 +78,20 @@ public final class Publication {
             frame = frames.computeIfAbsent(format, key -> renderer.apply(this));
         }
         return frame;
+    }
+
+    /**
+     * The UTF-8 encoding of one of this publication's frames ({@link #frame}), encoded on first use and shared by
+     * every connection that sends it: callers must not modify the array. Keyed by the frame's content, so any
+     * frame works; a frame from {@link #frame} is the same instance every time, which makes the lookup an identity
+     * check on a cached hash.
+     */
+    public byte[] utf8(String frame) {
+        byte[] bytes = encoded.get(frame);
+        if (bytes == null) {
+            bytes = encoded.computeIfAbsent(frame, key -> key.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes;
     }
 
     @Override

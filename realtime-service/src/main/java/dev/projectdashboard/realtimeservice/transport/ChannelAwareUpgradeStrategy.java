@@ -3,6 +3,7 @@ package dev.projectdashboard.realtimeservice.transport;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.reactive.socket.HandshakeInfo;
@@ -35,7 +36,19 @@ public final class ChannelAwareUpgradeStrategy implements RequestUpgradeStrategy
             Supplier<HandshakeInfo> handshakeInfoFactory) {
         ServerHttpResponse response = exchange.getResponse();
         HttpServerResponse reactorResponse = ServerHttpResponseDecorator.getNativeResponse(response);
-        HandshakeInfo handshakeInfo = handshakeInfoFactory.get();
+        HandshakeInfo copied = handshakeInfoFactory.get();
+        // Spring's handshake info carries a full copy of the request headers (a LinkedCaseInsensitiveMap with a
+        // list per header, ~1.5 KB) that the session keeps for the connection's whole life; nothing here reads
+        // them after the upgrade (tokens and Engine.IO checks use the exchange before it), so keep them out
+        HandshakeInfo handshakeInfo = new HandshakeInfo(
+                copied.getUri(),
+                HttpHeaders.EMPTY,
+                copied.getCookies(),
+                copied.getPrincipal(),
+                copied.getSubProtocol(),
+                copied.getRemoteAddress(),
+                copied.getAttributes(),
+                copied.getLogPrefix());
         NettyDataBufferFactory bufferFactory = (NettyDataBufferFactory) response.bufferFactory();
         // setComplete runs WebFlux's pre-commit actions (headers) before Reactor Netty takes the connection over
         return response.setComplete().then(Mono.defer(() -> {

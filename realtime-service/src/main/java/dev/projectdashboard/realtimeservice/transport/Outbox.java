@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.transport;
 
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -78,12 +79,16 @@ public final class Outbox {
 
     /** Queues a publication; {@code false} when the outbox is closed or over its limit (then it overflowed). */
     public boolean offer(Publication publication) {
-        return offer(publication, utf8Length(renderer.apply(publication)));
+        // encoded once per publication and wire format (Publication#utf8), shared by every connection: a broadcast
+        // to n subscribers used to encode (and measure) the same frame n times on the fan-out thread
+        byte[] frame = publication.utf8(renderer.apply(publication));
+        return offer(new Rendered(publication, frame), frame.length);
     }
 
     /** Queues a control frame (e.g. {@code subscribed}, {@code pong}, a Socket.IO ack); same contract. */
     public boolean offer(String frame) {
-        return offer(frame, utf8Length(frame));
+        byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+        return offer(bytes, bytes.length);
     }
 
     /** Queues a WebSocket ping frame (after what is already queued: a stuck client never answers it). */
@@ -126,19 +131,24 @@ public final class Outbox {
                 downstream.next(session.pingMessage(factory -> factory.wrap(EMPTY)));
                 return;
             }
-            String frame;
+            byte[] frame;
             Publication publication = null;
-            if (item instanceof Publication p) {
-                publication = p;
-                frame = renderer.apply(p);
+            if (item instanceof Rendered rendered) {
+                publication = rendered.publication();
+                frame = rendered.frame();
             } else {
-                frame = (String) item;
+                frame = (byte[]) item;
             }
-            BYTES.addAndGet(this, -utf8Length(frame));
+            BYTES.addAndGet(this, -frame.length);
             listener.sent(publication);
-            downstream.next(session.textMessage(frame));
+            // wraps the shared array (no copy); Netty only reads it, server frames are not masked
+            downstream.next(new WebSocketMessage(
+                    WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame)));
         });
     }
+
+    /** A queued publication with its encoded frame (shared with the other connections: never modified). */
+    private record Rendered(Publication publication, byte[] frame) {}
 
     private boolean offer(Object item, long size) {
         if (state != OPEN) {
@@ -157,27 +167,5 @@ public final class Outbox {
             return false;
         }
         return true;
-    }
-
-    /** UTF-8 size without encoding: frames are encoded once more when written, no need to do it twice. */
-    static int utf8Length(String text) {
-        int length = text.length();
-        int bytes = length;
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes += 1;
-                } else if (Character.isHighSurrogate(c)
-                        && i + 1 < length
-                        && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    bytes += 2; // 4 bytes for 2 chars
-                    i++;
-                } else {
-                    bytes += 2;
-                }
-            }
-        }
-        return bytes;
     }
 }
