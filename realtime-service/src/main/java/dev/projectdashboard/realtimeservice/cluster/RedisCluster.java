@@ -302,7 +302,9 @@ public final class RedisCluster implements Cluster {
                 List.of(
                         Long.toString(System.currentTimeMillis()),
                         PRESENCE_PREFIX,
-                        String.join(" ", properties.joinLeaveNamespaces()),
+                        // every presence namespace, not only this replica's join/leave ones: the sweeping replica
+                        // may not be the one whose subscribers want leaves; each replica filters on delivery
+                        String.join(" ", properties.presenceNamespaces()),
                         Long.toString(properties.fanoutMaxlen())));
     }
 
