@@ -25,21 +25,18 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Gives every domain event its place in each of its channels, exactly once for the whole cluster: every replica
- * tails every domain stream and runs {@code publish.lua} for each batch of events; the first call for an event id
- * assigns the offsets, appends to the channels' histories and to {@code rt:fanout}, later calls (the other replicas)
- * only read that answer. No leader to elect and nothing lost while at least one replica runs.
+ * tails every domain stream and runs {@code publish.lua} for each event; the first call for an event id assigns
+ * the offsets, appends to the channels' histories and to {@code rt:fanout}, later calls (the other replicas) only
+ * read that answer. No leader to elect and nothing lost while at least one replica runs.
  *
- * <p>Events are sequenced in stream order, up to {@link #BATCH} per Lua call: up to {@link #PIPELINE} calls are in
- * flight at once, issued in the order read on one connection, and Redis runs them in that order, so a channel fed by
- * several streams still gets its publications in the order this replica read them, and offsets grow in fan-out
- * order.
+ * <p>Events are sequenced in stream order: up to {@link #PIPELINE} Lua calls are in flight at once, issued in the
+ * order read on one connection, and Redis runs them in that order, so a channel fed by several streams still gets
+ * its publications in the order this replica read them, and offsets grow in fan-out order.
  */
 public final class Sequencer {
 
@@ -56,7 +53,6 @@ public final class Sequencer {
     private final HubProperties properties;
     private final RedisScript publish;
     private final List<String> sources;
-    private final Scheduler dispatch = Schedulers.newSingle("rt-sequencer", true);
     private volatile Disposable running;
 
     /** One channel position an event got. */
@@ -96,19 +92,10 @@ public final class Sequencer {
     }
 
     /**
-     * Events sequenced by one Lua call at most: one call per event spent most of Redis's time on script dispatch
-     * and per-event EXPIREs, holding the realtime benchmark near 5,000-8,400 events/s.
+     * Events being sequenced at once (each one Lua call): throughput is at most this many per Lua round trip, and
+     * round trips grow under load (32 held the sequencer near 5,000 events/s in the realtime benchmark).
      */
-    static final int BATCH = 64;
-
-    /**
-     * How long a batch waits to fill: the stream tailer hands entries over one by one, so a short wait gathers what
-     * one read returned without adding noticeable latency when traffic is light.
-     */
-    static final Duration BATCH_WAIT = Duration.ofMillis(1);
-
-    /** Batches being sequenced at once (each one Lua call), issued in stream order on one connection. */
-    static final int PIPELINE = 32;
+    static final int PIPELINE = 128;
 
     /**
      * Starts tailing where the cluster left off (the last entry any replica sequenced, kept in {@code
@@ -120,46 +107,16 @@ public final class Sequencer {
         if (running != null) {
             return Mono.empty(); // a retried start: running already
         }
-        return warmUp().then(StreamPositions.resume(connections, sources))
-                .doOnNext(from ->
-                        running = inOrder(streams.tail(from)).subscribe(null, e -> log.error("sequencer stopped", e)))
+        return StreamPositions.resume(connections, sources)
+                .doOnNext(from -> {
+                    running = streams.tail(from)
+                            // pipelined: calls are issued in stream order on one connection and Redis runs them
+                            // in that order, so offsets follow the stream; one round trip at a time capped the
+                            // sequencer at ~2,000 events/s (realtime benchmark)
+                            .flatMapSequential(this::sequenceWithRetry, PIPELINE, 1)
+                            .subscribe(null, e -> log.error("sequencer stopped", e));
+                })
                 .then();
-    }
-
-    /**
-     * Sequences entries in batches, pipelined, in their order (what {@link #start()} runs on the tailed streams).
-     *
-     * @return each batch's results, in order
-     */
-    Flux<List<Result>> inOrder(Flux<StreamEntry> entries) {
-        return entries
-                // fair backpressure: a batch is only cut when the pipeline can take it, so nothing overflows while
-                // Redis is slow or a batch is retried
-                .bufferTimeout(BATCH, BATCH_WAIT, true)
-                // every call is issued from this one thread: Netty queues writes from outside its event loop in
-                // order, but runs a write made on the event loop (a batch started when an earlier one completed)
-                // at once, ahead of the queued ones, and Redis would sequence the later batch first
-                .publishOn(dispatch, 1)
-                // pipelined: calls are issued in stream order on one connection and Redis runs them in that
-                // order, so offsets follow the stream
-                .flatMapSequential(this::sequenceWithRetry, PIPELINE, 1);
-    }
-
-    /**
-     * Has Redis cache the script before calls are pipelined: when several pipelined EVALSHAs meet an unknown
-     * script, each is re-sent as EVAL after its NOSCRIPT answer, and a later batch could run before an earlier
-     * one if another replica loaded the script in between, breaking stream order.
-     */
-    private Mono<Void> warmUp() {
-        List<String> args = List.of(
-                Integer.toString(properties.historySize()),
-                "0",
-                "0",
-                "",
-                "0",
-                Long.toString(properties.fanoutMaxlen()),
-                "0");
-        return publish.multi(List.of(FanoutEntries.STREAM), args).then();
     }
 
     public void stop() {
@@ -167,19 +124,16 @@ public final class Sequencer {
         if (current != null) {
             current.dispose();
         }
-        dispatch.dispose();
     }
 
-    private Mono<List<Result>> sequenceWithRetry(List<StreamEntry> batch) {
-        // an event must not be skipped because Redis blinked: retry the whole batch until it is sequenced (here or
-        // elsewhere); the events a failed attempt did sequence are answered from their dedupe keys next time
-        return sequence(batch)
+    private Mono<Result> sequenceWithRetry(StreamEntry entry) {
+        // an event must not be skipped because Redis blinked: retry until it is sequenced (here or elsewhere)
+        return sequence(entry.stream(), entry.id(), entry.event())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
                         .maxBackoff(Duration.ofSeconds(2))
                         .doBeforeRetry(signal -> log.warn(
-                                "sequencing {} events from {} failed, retrying: {}",
-                                batch.size(),
-                                batch.get(0).event().id(),
+                                "sequencing event {} failed, retrying: {}",
+                                entry.event().id(),
                                 signal.failure().toString())))
                 .onErrorResume(e -> Mono.empty());
     }
@@ -196,64 +150,33 @@ public final class Sequencer {
      * @param entryId its entry id there
      */
     public Mono<Result> sequence(String stream, String entryId, CloudEvent<JsonNode> event) {
-        return sequence(List.of(new StreamEntry(stream, entryId, event, 1)))
-                .flatMap(results -> Mono.justOrEmpty(results.isEmpty() ? null : results.get(0)));
-    }
-
-    /**
-     * Sequences a batch of events read from the domain streams in one atomic Lua call, in the given order, moving
-     * the cluster's position in each stream past them. Events of no channel are left out (no call when none has
-     * one); an event another replica sequenced already keeps its first answer.
-     *
-     * @return one result per event of some channel, in the batch's order
-     */
-    public Mono<List<Result>> sequence(List<StreamEntry> batch) {
-        List<String> keys = new ArrayList<>(1 + 4 * batch.size());
+        List<ChannelName> channels = router.channels(event);
+        if (channels.isEmpty()) {
+            return Mono.empty();
+        }
+        String publication = codec.encode(event.type(), event.id(), event.time(), event.data());
+        String[] headAndTail = entries.publicationHeadAndTail(event.id(), publication);
+        List<String> keys = new ArrayList<>(2 + 2 * channels.size());
+        keys.add("rt:seq:" + event.id());
         keys.add(FanoutEntries.STREAM);
-        List<String> args = new ArrayList<>(7 + 8 * batch.size());
+        keys.add(POSITION_PREFIX + stream);
+        List<String> args = new ArrayList<>(10 + channels.size());
+        args.add(publication);
         args.add(Integer.toString(properties.historySize()));
         args.add(Long.toString(properties.historyTtl().toSeconds()));
         args.add(Long.toString(properties.historyMetaTtl().toSeconds()));
         args.add(Epochs.next());
         args.add(Long.toString(properties.dedupeTtl().toSeconds()));
         args.add(Long.toString(properties.fanoutMaxlen()));
-        args.add(""); // the number of events, known below
-        int count = 0;
-        for (StreamEntry entry : batch) {
-            CloudEvent<JsonNode> event = entry.event();
-            List<ChannelName> channels = router.channels(event);
-            if (channels.isEmpty()) {
-                continue;
-            }
-            count++;
-            String publication = codec.encode(event.type(), event.id(), event.time(), event.data());
-            String[] headAndTail = entries.publicationHeadAndTail(event.id(), publication);
-            keys.add("rt:seq:" + event.id());
-            keys.add(POSITION_PREFIX + entry.stream());
-            args.add(publication);
-            args.add(headAndTail[0]);
-            args.add(headAndTail[1]);
-            args.add(entry.id());
-            args.add(Integer.toString(channels.size()));
-            for (ChannelName channel : channels) {
-                keys.add(RedisHistory.META_PREFIX + channel);
-                keys.add(RedisHistory.HISTORY_PREFIX + channel);
-                args.add(channel.toString());
-            }
+        args.add(headAndTail[0]);
+        args.add(headAndTail[1]);
+        args.add(entryId);
+        for (ChannelName channel : channels) {
+            keys.add(RedisHistory.META_PREFIX + channel);
+            keys.add(RedisHistory.HISTORY_PREFIX + channel);
+            args.add(channel.toString());
         }
-        if (count == 0) {
-            return Mono.just(List.of());
-        }
-        args.set(6, Integer.toString(count));
-        return publish.multi(keys, args).map(replies -> {
-            List<Result> results = new ArrayList<>(replies.size());
-            for (Object reply : replies) {
-                @SuppressWarnings("unchecked")
-                List<Object> one = (List<Object>) reply;
-                results.add(result(one));
-            }
-            return results;
-        });
+        return publish.multi(keys, args).map(Sequencer::result);
     }
 
     private static Result result(List<Object> reply) {
