@@ -1,5 +1,6 @@
 package dev.projectdashboard.bench.realtime;
 
+import dev.projectdashboard.bench.ManagedProcess;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;

@@ -1,5 +1,6 @@
 package dev.projectdashboard.bench.realtime;
 
+import dev.projectdashboard.bench.ManagedProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

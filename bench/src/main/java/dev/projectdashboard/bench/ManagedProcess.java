@@ -1,4 +1,4 @@
-package dev.projectdashboard.bench.realtime;
+package dev.projectdashboard.bench;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A measured server started as its own process (realtime-service's JVM, node), its output in a log file. */
-final class ManagedProcess implements AutoCloseable {
+/** A measured server started as its own process (a service JVM, node), its output in a log file. */
+public final class ManagedProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -26,7 +26,7 @@ final class ManagedProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ManagedProcess start(String name, List<String> command, Map<String, String> environment, Path log)
+    public static ManagedProcess start(String name, List<String> command, Map<String, String> environment, Path log)
             throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
@@ -34,16 +34,16 @@ final class ManagedProcess implements AutoCloseable {
         return new ManagedProcess(name, builder.start(), log);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Polls {@code probe} until {@code ok} accepts its answer; fails early if the process exits. */
-    void awaitReady(HttpClient client, HttpRequest probe, Predicate<HttpResponse<String>> ok, Duration timeout)
+    public void awaitReady(HttpClient client, HttpRequest probe, Predicate<HttpResponse<String>> ok, Duration timeout)
             throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
@@ -63,7 +63,7 @@ final class ManagedProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout + "; last log lines:\n" + logTail());
     }
 
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
