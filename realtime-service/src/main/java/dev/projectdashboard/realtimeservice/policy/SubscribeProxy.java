@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ public class SubscribeProxy {
     private final WebClient client;
     private final AnswerCache cache;
     private final Map<String, Mono<Boolean>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong callsMade = new AtomicLong();
 
     @Autowired
     public SubscribeProxy(SubscribeProxyProperties properties) {
@@ -110,12 +112,15 @@ public class SubscribeProxy {
         body.put("roles", List.copyOf(principal.roles()));
         body.put("projects", List.copyOf(principal.projects()));
         body.put("devices", List.copyOf(principal.devices()));
-        return client.post()
-                .uri(endpoint)
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchangeToMono(response -> answer(response, endpoint))
+        return Mono.defer(() -> {
+                    callsMade.incrementAndGet();
+                    return client.post()
+                            .uri(endpoint)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .accept(MediaType.APPLICATION_JSON)
+                            .bodyValue(body)
+                            .exchangeToMono(response -> answer(response, endpoint));
+                })
                 .timeout(properties.timeout())
                 .doOnNext(allowed -> cache.put(key, allowed, allowed ? properties.allowTtl() : properties.denyTtl()))
                 .onErrorResume(error -> {
@@ -177,5 +182,10 @@ public class SubscribeProxy {
 
     int cachedAnswers() {
         return cache.size();
+    }
+
+    /** How many calls this proxy has started (shared and cached answers make none). */
+    long callsMade() {
+        return callsMade.get();
     }
 }

