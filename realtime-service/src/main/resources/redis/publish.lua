@@ -1,64 +1,143 @@
--- Sequences one event exactly once, whichever replica calls first: assigns each channel its next offset, appends
--- the publication to each channel's history and appends one entry to the fan-out stream every replica tails.
--- Later calls with the same event id (other replicas) get the first answer back with dup=1 and change nothing.
--- KEYS[1] = rt:seq:{event id}   KEYS[2] = rt:fanout   KEYS[3] = rt:seqpos:{domain stream}
--- KEYS[2+2i] = rt:meta:{channel i}   KEYS[3+2i] = rt:hist:{channel i}
--- ARGV[1] = publication JSON   ARGV[2] = history size   ARGV[3] = history ttl s   ARGV[4] = meta ttl s
--- ARGV[5] = epoch candidate    ARGV[6] = dedupe ttl s   ARGV[7] = fan-out approx maxlen
--- ARGV[8] = fan-out envelope head (JSON up to the positions)   ARGV[9] = envelope tail
--- ARGV[10] = the event's entry id in its domain stream   ARGV[11..] = channels
--- Returns {dup, fan-out id, channel 1, offset 1, epoch 1, ...}.
+-- Sequences a batch of events, each exactly once whichever replica calls first: assigns each of an event's channels
+-- its next offset, appends the publication to each channel's history and appends one entry per event to the fan-out
+-- stream every replica tails, all in this one atomic call, so fan-out order is offset order. An event another call
+-- (another replica) sequenced already keeps its first answer (returned with dup=1) and changes nothing. Batching
+-- matters for throughput: one call per event spent most of Redis's time on script dispatch and repeated EXPIREs.
+-- KEYS[1] = rt:fanout, then per event: rt:seq:{event id}, rt:seqpos:{domain stream}, and per channel of the event
+--   rt:meta:{channel}, rt:hist:{channel}
+-- ARGV[1] = history size   ARGV[2] = history ttl s   ARGV[3] = meta ttl s   ARGV[4] = epoch candidate
+-- ARGV[5] = dedupe ttl s   ARGV[6] = fan-out approx maxlen   ARGV[7] = number of events
+-- then per event: publication JSON, fan-out envelope head (JSON up to the positions), envelope tail, the event's
+--   entry id in its domain stream ('' for none), number of channels n, then the n channels
+-- Returns one reply per event: {dup, fan-out id, channel 1, offset 1, epoch 1, ...}.
 
--- the cluster's position in the domain stream only moves forward: a replica starting after a full stop resumes there
-local function advance(key, id)
+local historySize = tonumber(ARGV[1])
+local count = tonumber(ARGV[7])
+
+local function parseId(id)
   local ms, seq = string.match(id, '^(%d+)-(%d+)$')
   if not ms then
-    return
+    return nil
   end
-  local current = redis.call('GET', key)
-  if current then
-    local cms, cseq = string.match(current, '^(%d+)-(%d+)$')
-    if cms and (tonumber(cms) > tonumber(ms) or (cms == ms and tonumber(cseq) >= tonumber(seq))) then
-      return
-    end
-  end
-  redis.call('SET', key, id, 'EX', ARGV[6])
+  return {tonumber(ms), tonumber(seq)}
 end
 
-local done = redis.call('GET', KEYS[1])
-if done then
-  advance(KEYS[3], ARGV[10])
-  return cjson.decode(done)
+local function newer(a, b)
+  return a[1] > b[1] or (a[1] == b[1] and a[2] > b[2])
 end
-local out = {0, ''}
-local positions = {}
-for i = 1, #ARGV - 10 do
-  local meta, hist, channel = KEYS[2 + 2 * i], KEYS[3 + 2 * i], ARGV[10 + i]
-  local epoch = redis.call('HGET', meta, 'e')
-  if not epoch then
-    epoch = ARGV[5]
+
+-- the dedupe answers of the whole batch in one read
+local seqKeys = {}
+do
+  local k = 2
+  local a = 8
+  for i = 1, count do
+    seqKeys[i] = KEYS[k]
+    local n = tonumber(ARGV[a + 4])
+    k = k + 2 + 2 * n
+    a = a + 5 + n
+  end
+end
+local done = redis.call('MGET', unpack(seqKeys))
+
+-- channel state read once per batch, written back once per batch (offsets counted here: the script is atomic)
+local channels = {}
+local channelOrder = {}
+local function channelState(meta, hist)
+  local state = channels[meta]
+  if state then
+    return state
+  end
+  local current = redis.call('HMGET', meta, 'e', 's')
+  state = {meta = meta, hist = hist}
+  if current[1] then
+    state.epoch = current[1]
+    state.offset = tonumber(current[2] or 0)
+  else
+    state.epoch = ARGV[4]
+    state.offset = 0
     -- a new epoch restarts offsets at 1, and XADD refuses ids below the stream's top: drop the old entries
     redis.call('DEL', hist)
-    redis.call('HSET', meta, 'e', epoch, 's', 0)
   end
-  local offset = redis.call('HINCRBY', meta, 's', 1)
-  redis.call('EXPIRE', meta, ARGV[4])
-  if tonumber(ARGV[2]) > 0 then
-    -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
-    redis.call('XADD', hist, 'MAXLEN', ARGV[2], offset .. '-0', 'p', ARGV[1])
-    redis.call('EXPIRE', hist, ARGV[3])
+  channels[meta] = state
+  channelOrder[#channelOrder + 1] = state
+  return state
+end
+
+-- the cluster's position in each domain stream only moves forward: a replica starting after a full stop resumes there
+local positions = {}
+local positionOrder = {}
+local function noteposition(key, id)
+  local parsed = parseId(id)
+  if not parsed then
+    return
   end
-  out[#out + 1] = channel
-  out[#out + 1] = offset
-  out[#out + 1] = epoch
-  positions[#positions + 1] = '[' .. cjson.encode(channel) .. ',' .. offset .. ',' .. cjson.encode(epoch) .. ']'
+  local known = positions[key]
+  if not known then
+    positionOrder[#positionOrder + 1] = key
+    positions[key] = {id = id, parsed = parsed}
+  elseif newer(parsed, known.parsed) then
+    positions[key] = {id = id, parsed = parsed}
+  end
 end
-local envelope = ARGV[8] .. '[' .. table.concat(positions, ',') .. ']' .. ARGV[9]
-out[2] = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', 'event', envelope)
-local dup = {1, out[2]}
-for i = 3, #out do
-  dup[i] = out[i]
+
+local replies = {}
+local answered = {}
+local k = 2
+local a = 8
+for i = 1, count do
+  local seqKey, posKey = KEYS[k], KEYS[k + 1]
+  local publication, head, tail, entryId, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+  local previous = answered[seqKey] or done[i]
+  if previous then
+    replies[i] = cjson.decode(previous)
+  else
+    local out = {0, ''}
+    local pos = {}
+    for c = 1, n do
+      local channel = ARGV[a + 4 + c]
+      local state = channelState(KEYS[k + 2 * c], KEYS[k + 1 + 2 * c])
+      state.offset = state.offset + 1
+      if historySize > 0 then
+        -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
+        redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication)
+      end
+      out[#out + 1] = channel
+      out[#out + 1] = state.offset
+      out[#out + 1] = state.epoch
+      pos[#pos + 1] = '[' .. cjson.encode(channel) .. ',' .. state.offset .. ',' .. cjson.encode(state.epoch) .. ']'
+    end
+    local envelope = head .. '[' .. table.concat(pos, ',') .. ']' .. tail
+    out[2] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*', 'event', envelope)
+    local dup = {1, out[2]}
+    for j = 3, #out do
+      dup[j] = out[j]
+    end
+    local encoded = cjson.encode(dup)
+    redis.call('SET', seqKey, encoded, 'EX', ARGV[5])
+    answered[seqKey] = encoded
+    replies[i] = out
+  end
+  noteposition(posKey, entryId)
+  k = k + 2 + 2 * n
+  a = a + 5 + n
 end
-redis.call('SET', KEYS[1], cjson.encode(dup), 'EX', ARGV[6])
-advance(KEYS[3], ARGV[10])
-return out
+
+for _, state in ipairs(channelOrder) do
+  redis.call('HSET', state.meta, 'e', state.epoch, 's', state.offset)
+  redis.call('EXPIRE', state.meta, ARGV[3])
+  if historySize > 0 then
+    redis.call('EXPIRE', state.hist, ARGV[2])
+  end
+end
+
+for _, key in ipairs(positionOrder) do
+  local target = positions[key]
+  local current = redis.call('GET', key)
+  local parsed = current and parseId(current)
+  if not parsed or newer(target.parsed, parsed) then
+    redis.call('SET', key, target.id, 'EX', ARGV[5])
+  end
+end
+
+return replies

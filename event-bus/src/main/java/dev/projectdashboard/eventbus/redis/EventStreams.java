@@ -4,6 +4,7 @@ import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventHandler;
 import dev.projectdashboard.eventbus.StreamEntry;
 import dev.projectdashboard.eventbus.Streams;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,11 @@ public final class EventStreams implements AutoCloseable {
     /** Every entry after the given id of each stream; see {@link StreamTailer#tail(Map)}. */
     public Flux<StreamEntry> tail(Map<String, String> fromIds) {
         return tailer.tail(fromIds);
+    }
+
+    /** The same entries as {@link #tail(Map)}, one list per read; see {@link StreamTailer#tailBatches(Map)}. */
+    public Flux<List<StreamEntry>> tailBatches(Map<String, String> fromIds) {
+        return tailer.tailBatches(fromIds);
     }
 
     public StreamTailer tailer() {

@@ -10,6 +10,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
@@ -75,6 +75,15 @@ public final class StreamTailer {
      * retained, or the last id a previous subscription saw.
      */
     public Flux<StreamEntry> tail(Map<String, String> fromIds) {
+        return tailBatches(fromIds).concatMapIterable(batch -> batch);
+    }
+
+    /**
+     * The same entries as {@link #tail(Map)}, a list per read (up to the configured batch size, never empty), for
+     * consumers that work in batches: the list is what one XREAD returned, so batches grow with the backlog and no
+     * timer is needed to gather them. The position advances past a batch when it is handed on.
+     */
+    public Flux<List<StreamEntry>> tailBatches(Map<String, String> fromIds) {
         if (fromIds.isEmpty()) {
             return Flux.error(new IllegalArgumentException("no stream to tail"));
         }
@@ -105,7 +114,7 @@ public final class StreamTailer {
         });
     }
 
-    private Flux<StreamEntry> readForever(
+    private Flux<List<StreamEntry>> readForever(
             RedisReactiveCommands<String, String> redis,
             Map<String, String> lastIds,
             Map<String, String> lastEventIds) {
@@ -113,30 +122,37 @@ public final class StreamTailer {
         Duration readTimeout = blockTimeout.plus(connections.commandTimeout());
         return Mono.defer(
                         () -> redis.xread(args, offsets(lastIds)).collectList().timeout(readTimeout))
-                .flatMapMany(messages -> messages.isEmpty()
+                .flatMap(messages -> messages.isEmpty()
                         // an idle stream is the moment to notice a reset one cheaply
-                        ? detectResets(redis, lastIds, lastEventIds)
-                                .thenMany(Flux.<StreamMessage<String, String>>empty())
-                        : Flux.fromIterable(messages))
-                // off Lettuce's I/O thread: subscribers' work must not stall the connection decoding replies
-                .publishOn(Schedulers.parallel(), batchSize)
-                .handle((StreamMessage<String, String> message, SynchronousSink<StreamEntry> sink) -> {
-                    // advanced as each entry is handed on, so a cancelled or failed read resumes right after it
-                    lastIds.put(message.getStream(), message.getId());
-                    String raw =
-                            message.getBody() == null ? null : message.getBody().get(Streams.EVENT_FIELD);
-                    try {
-                        CloudEvent<JsonNode> event = codec.decode(raw);
-                        lastEventIds.put(message.getStream(), event.id());
-                        metrics.consumed(message.getStream(), EventBusMetrics.TAIL_GROUP);
-                        sink.next(new StreamEntry(message.getStream(), message.getId(), event, 1));
-                    } catch (EventCodec.EventCodecException e) {
-                        lastEventIds.remove(message.getStream());
-                        metrics.failed(message.getStream(), EventBusMetrics.TAIL_GROUP);
-                        log.warn("skipping entry {} of {}: {}", message.getId(), message.getStream(), e.getMessage());
-                    }
-                })
+                        ? detectResets(redis, lastIds, lastEventIds).then(Mono.<List<StreamEntry>>empty())
+                        // off Lettuce's I/O thread: subscribers' work must not stall the connection decoding replies
+                        : Mono.fromCallable(() -> decode(messages, lastIds, lastEventIds))
+                                .subscribeOn(Schedulers.parallel()))
+                .filter(batch -> !batch.isEmpty())
                 .repeat();
+    }
+
+    /** Decodes one read, skipping entries that are not events; advances the positions past all of it. */
+    private List<StreamEntry> decode(
+            List<StreamMessage<String, String>> messages,
+            Map<String, String> lastIds,
+            Map<String, String> lastEventIds) {
+        List<StreamEntry> batch = new ArrayList<>(messages.size());
+        for (StreamMessage<String, String> message : messages) {
+            lastIds.put(message.getStream(), message.getId());
+            String raw = message.getBody() == null ? null : message.getBody().get(Streams.EVENT_FIELD);
+            try {
+                CloudEvent<JsonNode> event = codec.decode(raw);
+                lastEventIds.put(message.getStream(), event.id());
+                metrics.consumed(message.getStream(), EventBusMetrics.TAIL_GROUP);
+                batch.add(new StreamEntry(message.getStream(), message.getId(), event, 1));
+            } catch (EventCodec.EventCodecException e) {
+                lastEventIds.remove(message.getStream());
+                metrics.failed(message.getStream(), EventBusMetrics.TAIL_GROUP);
+                log.warn("skipping entry {} of {}: {}", message.getId(), message.getStream(), e.getMessage());
+            }
+        }
+        return batch;
     }
 
     /** Turns {@value #LATEST} into the stream's current last id; after an error, checks for reset streams. */

@@ -82,6 +82,32 @@ class StreamTailerIntegrationTests {
     }
 
     @Test
+    void handsABacklogOnInBatchesOfAtMostTheBatchSizeInStreamOrder() {
+        fixture.close();
+        fixture = new RedisFixture(RedisFixture.fastOptions().withBatching(8, 16));
+        IntStream.range(0, 20).forEach(n -> fixture.publish(stream, n));
+
+        StepVerifier.create(fixture.streams.tailBatches(Map.of(stream, "0")))
+                .recordWith(CopyOnWriteArrayList::new)
+                // one read per 8 entries: 8, 8 and the last 4
+                .expectNextCount(3)
+                .consumeRecordedWith(batches -> {
+                    assertThat(batches)
+                            .allSatisfy(batch -> assertThat(batch).isNotEmpty().hasSizeLessThanOrEqualTo(8));
+                    assertThat(batches.stream().flatMap(List::stream).map(RedisFixture::number))
+                            .containsExactlyElementsOf(
+                                    IntStream.range(0, 20).boxed().toList());
+                })
+                .then(() -> fixture.publish(stream, 20))
+                .assertNext(batch -> assertThat(batch)
+                        .singleElement()
+                        .extracting(RedisFixture::number)
+                        .isEqualTo(20))
+                .thenCancel()
+                .verify(WAIT);
+    }
+
+    @Test
     void tailsSeveralStreamsOnOneSubscription() {
         String other = RedisFixture.uniqueStream();
         IntStream.range(0, 3).forEach(n -> fixture.publish(stream, n));

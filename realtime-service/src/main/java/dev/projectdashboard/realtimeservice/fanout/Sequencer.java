@@ -30,18 +30,27 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Gives every domain event its place in each of its channels, exactly once for the whole cluster: every replica
- * tails every domain stream and runs {@code publish.lua} for each event; the first call for an event id assigns
- * the offsets, appends to the channels' histories and to {@code rt:fanout}, later calls (the other replicas) only
- * read that answer. No leader to elect and nothing lost while at least one replica runs.
+ * tails every domain stream and runs {@code publish.lua} for each batch of events; the first call for an event id
+ * assigns the offsets, appends to the channels' histories and to {@code rt:fanout}, later calls (the other replicas)
+ * only read that answer. No leader to elect and nothing lost while at least one replica runs.
  *
- * <p>Events are sequenced in stream order: up to {@link #PIPELINE} Lua calls are in flight at once, issued in the
- * order read on one connection, and Redis runs them in that order, so a channel fed by several streams still gets
- * its publications in the order this replica read them, and offsets grow in fan-out order.
+ * <p>Events are sequenced in stream order: a batch is what one stream read returned (up to {@link #BATCH} events per
+ * Lua call), and one call is in flight at a time, so a channel fed by several streams gets its publications in the
+ * order this replica read them and offsets grow in fan-out order. Pipelining several calls was tried and dropped:
+ * Netty runs a write made on its event loop ahead of writes queued from other threads, so a call issued when an
+ * earlier one completed could overtake calls still queued, and a NOSCRIPT answer re-sent as EVAL had the same
+ * problem. Batches grow with the backlog, which is what keeps throughput up under load.
  */
 public final class Sequencer {
 
     /** {@code rt:seqpos:{stream}}: the newest entry of a domain stream that a replica sequenced. */
     public static final String POSITION_PREFIX = "rt:seqpos:";
+
+    /**
+     * Events sequenced by one Lua call at most: one call per event spent most of Redis's time on script dispatch
+     * and per-event EXPIREs; a larger call holds Redis (every other command waits) for longer.
+     */
+    static final int BATCH = 64;
 
     private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
 
@@ -92,12 +101,6 @@ public final class Sequencer {
     }
 
     /**
-     * Events being sequenced at once (each one Lua call): throughput is at most this many per Lua round trip, and
-     * round trips grow under load (32 held the sequencer near 5,000 events/s in the realtime benchmark).
-     */
-    static final int PIPELINE = 128;
-
-    /**
      * Starts tailing where the cluster left off (the last entry any replica sequenced, kept in {@code
      * rt:seqpos:{stream}}), or after the entries the streams hold now when none did; completes once that position
      * is fixed, so an event added after it is never missed. Resuming matters when every replica was down at once
@@ -108,15 +111,30 @@ public final class Sequencer {
             return Mono.empty(); // a retried start: running already
         }
         return StreamPositions.resume(connections, sources)
-                .doOnNext(from -> {
-                    running = streams.tail(from)
-                            // pipelined: calls are issued in stream order on one connection and Redis runs them
-                            // in that order, so offsets follow the stream; one round trip at a time capped the
-                            // sequencer at ~2,000 events/s (realtime benchmark)
-                            .flatMapSequential(this::sequenceWithRetry, PIPELINE, 1)
-                            .subscribe(null, e -> log.error("sequencer stopped", e));
-                })
+                .doOnNext(from -> running =
+                        inOrder(streams.tailBatches(from)).subscribe(null, e -> log.error("sequencer stopped", e)))
                 .then();
+    }
+
+    /**
+     * Sequences batches of entries in their order, one Lua call at a time (what {@link #start()} runs on the
+     * tailed streams).
+     *
+     * @return each call's results, in order
+     */
+    Flux<List<Result>> inOrder(Flux<List<StreamEntry>> batches) {
+        return batches.concatMapIterable(Sequencer::chunks).concatMap(this::sequenceWithRetry, 1);
+    }
+
+    private static List<List<StreamEntry>> chunks(List<StreamEntry> batch) {
+        if (batch.size() <= BATCH) {
+            return List.of(batch);
+        }
+        List<List<StreamEntry>> chunks = new ArrayList<>(batch.size() / BATCH + 1);
+        for (int from = 0; from < batch.size(); from += BATCH) {
+            chunks.add(batch.subList(from, Math.min(batch.size(), from + BATCH)));
+        }
+        return chunks;
     }
 
     public void stop() {
@@ -126,14 +144,17 @@ public final class Sequencer {
         }
     }
 
-    private Mono<Result> sequenceWithRetry(StreamEntry entry) {
-        // an event must not be skipped because Redis blinked: retry until it is sequenced (here or elsewhere)
-        return sequence(entry.stream(), entry.id(), entry.event())
+    private Mono<List<Result>> sequenceWithRetry(List<StreamEntry> batch) {
+        // an event must not be skipped because Redis blinked: retry the batch until it is sequenced (here or
+        // elsewhere); the later batches wait, so order holds, and events a failed attempt did sequence are answered
+        // from their dedupe keys next time
+        return sequence(batch)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
                         .maxBackoff(Duration.ofSeconds(2))
                         .doBeforeRetry(signal -> log.warn(
-                                "sequencing event {} failed, retrying: {}",
-                                entry.event().id(),
+                                "sequencing {} events from {} failed, retrying: {}",
+                                batch.size(),
+                                batch.get(0).event().id(),
                                 signal.failure().toString())))
                 .onErrorResume(e -> Mono.empty());
     }
@@ -150,33 +171,64 @@ public final class Sequencer {
      * @param entryId its entry id there
      */
     public Mono<Result> sequence(String stream, String entryId, CloudEvent<JsonNode> event) {
-        List<ChannelName> channels = router.channels(event);
-        if (channels.isEmpty()) {
-            return Mono.empty();
-        }
-        String publication = codec.encode(event.type(), event.id(), event.time(), event.data());
-        String[] headAndTail = entries.publicationHeadAndTail(event.id(), publication);
-        List<String> keys = new ArrayList<>(2 + 2 * channels.size());
-        keys.add("rt:seq:" + event.id());
+        return sequence(List.of(new StreamEntry(stream, entryId, event, 1)))
+                .flatMap(results -> Mono.justOrEmpty(results.isEmpty() ? null : results.get(0)));
+    }
+
+    /**
+     * Sequences a batch of events read from the domain streams in one atomic Lua call, in the given order, moving
+     * the cluster's position in each stream past them. Events of no channel are left out (no call when none has
+     * one); an event another replica sequenced already keeps its first answer.
+     *
+     * @return one result per event of some channel, in the batch's order
+     */
+    public Mono<List<Result>> sequence(List<StreamEntry> batch) {
+        List<String> keys = new ArrayList<>(1 + 4 * batch.size());
         keys.add(FanoutEntries.STREAM);
-        keys.add(POSITION_PREFIX + stream);
-        List<String> args = new ArrayList<>(10 + channels.size());
-        args.add(publication);
+        List<String> args = new ArrayList<>(7 + 8 * batch.size());
         args.add(Integer.toString(properties.historySize()));
         args.add(Long.toString(properties.historyTtl().toSeconds()));
         args.add(Long.toString(properties.historyMetaTtl().toSeconds()));
         args.add(Epochs.next());
         args.add(Long.toString(properties.dedupeTtl().toSeconds()));
         args.add(Long.toString(properties.fanoutMaxlen()));
-        args.add(headAndTail[0]);
-        args.add(headAndTail[1]);
-        args.add(entryId);
-        for (ChannelName channel : channels) {
-            keys.add(RedisHistory.META_PREFIX + channel);
-            keys.add(RedisHistory.HISTORY_PREFIX + channel);
-            args.add(channel.toString());
+        args.add(""); // the number of events, known below
+        int count = 0;
+        for (StreamEntry entry : batch) {
+            CloudEvent<JsonNode> event = entry.event();
+            List<ChannelName> channels = router.channels(event);
+            if (channels.isEmpty()) {
+                continue;
+            }
+            count++;
+            String publication = codec.encode(event.type(), event.id(), event.time(), event.data());
+            String[] headAndTail = entries.publicationHeadAndTail(event.id(), publication);
+            keys.add("rt:seq:" + event.id());
+            keys.add(POSITION_PREFIX + entry.stream());
+            args.add(publication);
+            args.add(headAndTail[0]);
+            args.add(headAndTail[1]);
+            args.add(entry.id());
+            args.add(Integer.toString(channels.size()));
+            for (ChannelName channel : channels) {
+                keys.add(RedisHistory.META_PREFIX + channel);
+                keys.add(RedisHistory.HISTORY_PREFIX + channel);
+                args.add(channel.toString());
+            }
         }
-        return publish.multi(keys, args).map(Sequencer::result);
+        if (count == 0) {
+            return Mono.just(List.of());
+        }
+        args.set(6, Integer.toString(count));
+        return publish.multi(keys, args).map(replies -> {
+            List<Result> results = new ArrayList<>(replies.size());
+            for (Object reply : replies) {
+                @SuppressWarnings("unchecked")
+                List<Object> one = (List<Object>) reply;
+                results.add(result(one));
+            }
+            return results;
+        });
     }
 
     private static Result result(List<Object> reply) {
