@@ -23,12 +23,14 @@ public final class RedisScript {
     private final String source;
     private final String sha;
     private final RedisConnections connections;
+    private final boolean sendSource;
 
-    private RedisScript(String name, String source, RedisConnections connections) {
+    private RedisScript(String name, String source, RedisConnections connections, boolean sendSource) {
         this.name = name;
         this.source = source;
         this.sha = sha1(source);
         this.connections = connections;
+        this.sendSource = sendSource;
     }
 
     /** Reads {@code redis/<name>.lua} from the classpath; call at start-up, never on an event loop. */
@@ -38,10 +40,18 @@ public final class RedisScript {
             if (in == null) {
                 throw new IllegalStateException("Lua script " + path + " is not on the classpath");
             }
-            return new RedisScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), connections);
+            return new RedisScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8), connections, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
+    }
+
+    /**
+     * The same script always sent in full (EVAL; Redis still compiles it once and caches it). For calls that are
+     * pipelined in a strict order: an EVALSHA answered NOSCRIPT would be re-sent after calls issued behind it.
+     */
+    public RedisScript sendingSource() {
+        return new RedisScript(name, source, connections, true);
     }
 
     /** Runs the script; the reply is a nested list (Long for integers, String for bulk strings). */
@@ -59,10 +69,12 @@ public final class RedisScript {
         String[] argArray = args.toArray(String[]::new);
         return connections
                 .commands()
-                .flatMap(redis -> redis.<T>evalsha(sha, type, keyArray, argArray)
-                        .next()
-                        .onErrorResume(
-                                RedisNoScriptException.class, e -> redis.<T>eval(source, type, keyArray, argArray)
+                .flatMap(redis -> sendSource
+                        ? redis.<T>eval(source, type, keyArray, argArray).next()
+                        : redis.<T>evalsha(sha, type, keyArray, argArray)
+                                .next()
+                                .onErrorResume(RedisNoScriptException.class, e -> redis.<T>eval(
+                                                source, type, keyArray, argArray)
                                         .next()))
                 .timeout(connections.commandTimeout())
                 .onErrorMap(

@@ -20,11 +20,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 
@@ -34,12 +37,13 @@ import tools.jackson.databind.JsonNode;
  * assigns the offsets, appends to the channels' histories and to {@code rt:fanout}, later calls (the other replicas)
  * only read that answer. No leader to elect and nothing lost while at least one replica runs.
  *
- * <p>Events are sequenced in stream order: a batch is what one stream read returned (up to {@link #BATCH} events per
- * Lua call), and one call is in flight at a time, so a channel fed by several streams gets its publications in the
- * order this replica read them and offsets grow in fan-out order. Pipelining several calls was tried and dropped:
- * Netty runs a write made on its event loop ahead of writes queued from other threads, so a call issued when an
- * earlier one completed could overtake calls still queued, and a NOSCRIPT answer re-sent as EVAL had the same
- * problem. Batches grow with the backlog, which is what keeps throughput up under load.
+ * <p>Events are sequenced in stream order. A batch is what one stream read returned, cut into calls of at most
+ * {@link #BATCH} events; up to {@link #PIPELINE} calls are in flight on one Redis connection, which runs them in the
+ * order they were written. Every call is written from one dispatch thread: Netty runs a write made on its own event
+ * loop at once, ahead of writes other threads queued, so a call issued from a completion callback could overtake
+ * earlier ones. The script is always sent in full (a NOSCRIPT answer re-sent as EVAL would land behind later
+ * calls). When a call fails, the pipeline stops and starts again after the last batch that completed in order:
+ * events sequenced meanwhile are answered from their dedupe keys, so nothing is sequenced twice or skipped.
  */
 public final class Sequencer {
 
@@ -52,6 +56,13 @@ public final class Sequencer {
      */
     static final int BATCH = 64;
 
+    /**
+     * Calls in flight at once: one call at a time left Redis idle while the service prepared the next batch, and
+     * on a busy machine every hop waits for a core (the realtime benchmark's personal channels saturated near
+     * 6,000-8,000 events/s that way).
+     */
+    static final int PIPELINE = 16;
+
     private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
 
     private final EventStreams streams;
@@ -62,6 +73,7 @@ public final class Sequencer {
     private final HubProperties properties;
     private final RedisScript publish;
     private final List<String> sources;
+    private final Scheduler dispatch = Schedulers.newSingle("rt-sequencer", true);
     private volatile Disposable running;
 
     /** One channel position an event got. */
@@ -96,7 +108,7 @@ public final class Sequencer {
         this.codec = codec;
         this.entries = new FanoutEntries(codec.mapper());
         this.properties = properties;
-        this.publish = RedisScript.load("publish", connections);
+        this.publish = RedisScript.load("publish", connections).sendingSource();
         this.sources = List.copyOf(sources);
     }
 
@@ -111,19 +123,35 @@ public final class Sequencer {
             return Mono.empty(); // a retried start: running already
         }
         return StreamPositions.resume(connections, sources)
-                .doOnNext(from -> running =
-                        inOrder(streams.tailBatches(from)).subscribe(null, e -> log.error("sequencer stopped", e)))
+                .doOnNext(from -> {
+                    Map<String, String> done = new ConcurrentHashMap<>(from);
+                    running = Flux.defer(() -> inOrder(streams.tailBatches(Map.copyOf(done))))
+                            .doOnNext(sequenced ->
+                                    sequenced.batch().forEach(entry -> done.put(entry.stream(), entry.id())))
+                            .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
+                                    .maxBackoff(Duration.ofSeconds(2))
+                                    .doBeforeRetry(signal -> log.warn(
+                                            "sequencing failed, resuming after {}: {}",
+                                            done,
+                                            signal.failure().toString())))
+                            .subscribe(null, e -> log.error("sequencer stopped", e));
+                })
                 .then();
     }
 
+    /** A batch and its results. */
+    record Sequenced(List<StreamEntry> batch, List<Result> results) {}
+
     /**
-     * Sequences batches of entries in their order, one Lua call at a time (what {@link #start()} runs on the
-     * tailed streams).
+     * Sequences batches of entries in their order, pipelined (what {@link #start()} runs on the tailed streams);
+     * fails at the first call that fails.
      *
-     * @return each call's results, in order
+     * @return each call's batch and results, in order
      */
-    Flux<List<Result>> inOrder(Flux<List<StreamEntry>> batches) {
-        return batches.concatMapIterable(Sequencer::chunks).concatMap(this::sequenceWithRetry, 1);
+    Flux<Sequenced> inOrder(Flux<List<StreamEntry>> batches) {
+        return batches.concatMapIterable(Sequencer::chunks)
+                .publishOn(dispatch, PIPELINE)
+                .flatMapSequential(batch -> sequence(batch).map(results -> new Sequenced(batch, results)), PIPELINE, 1);
     }
 
     private static List<List<StreamEntry>> chunks(List<StreamEntry> batch) {
@@ -142,21 +170,7 @@ public final class Sequencer {
         if (current != null) {
             current.dispose();
         }
-    }
-
-    private Mono<List<Result>> sequenceWithRetry(List<StreamEntry> batch) {
-        // an event must not be skipped because Redis blinked: retry the batch until it is sequenced (here or
-        // elsewhere); the later batches wait, so order holds, and events a failed attempt did sequence are answered
-        // from their dedupe keys next time
-        return sequence(batch)
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(50))
-                        .maxBackoff(Duration.ofSeconds(2))
-                        .doBeforeRetry(signal -> log.warn(
-                                "sequencing {} events from {} failed, retrying: {}",
-                                batch.size(),
-                                batch.get(0).event().id(),
-                                signal.failure().toString())))
-                .onErrorResume(e -> Mono.empty());
+        dispatch.dispose();
     }
 
     /** Sequences one event (or reads how another replica did); empty when it belongs to no channel. */

@@ -147,9 +147,12 @@ public final class WsTestClient implements AutoCloseable {
         return rest;
     }
 
-    /** The close status the server sent, or {@code null} if the connection is still open after {@code timeout}. */
+    /** The close status the server sent; {@code null} when the connection failed without one or is still open after {@code timeout}. */
     public WebSocketCloseStatus awaitClose(Duration timeout) {
-        return closeStatus.asMono().timeout(timeout, Mono.empty()).block();
+        // a connection that failed (reset) will never see a close frame: stop waiting then
+        return Mono.firstWithSignal(closeStatus.asMono(), failure.asMono().then(Mono.<WebSocketCloseStatus>empty()))
+                .timeout(timeout, Mono.empty())
+                .block();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.projectdashboard.realtimeservice.fanout;
 
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.eventbus.redis.ConsumerOptions;
 import dev.projectdashboard.eventbus.redis.EventBusMetrics;
 import dev.projectdashboard.eventbus.redis.EventStreams;
@@ -26,15 +27,19 @@ import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import reactor.core.publisher.Mono;
@@ -105,6 +110,30 @@ public final class DeliveryFixture implements AutoCloseable {
         Replica replica = new Replica(name, properties, policy);
         closeables.add(replica);
         return replica;
+    }
+
+    /**
+     * Adds events to this fixture's domain stream in one pipelined write (all XADDs flushed at once), so that the
+     * sequencers find them as a backlog rather than one by one.
+     */
+    public void publishBacklog(List<? extends CloudEvent<?>> events) {
+        StatefulRedisConnection<String, String> connection =
+                publisherConnections.openDedicated().block(WAIT);
+        try {
+            connection.setAutoFlushCommands(false);
+            List<RedisFuture<String>> added = new ArrayList<>();
+            for (CloudEvent<?> event : events) {
+                added.add(connection.async().xadd(stream, Map.of(Streams.EVENT_FIELD, codec.encode(event))));
+            }
+            connection.flushCommands();
+            for (RedisFuture<String> future : added) {
+                future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("backlog not written", e);
+        } finally {
+            publisherConnections.release(connection).block(WAIT);
+        }
     }
 
     /** Adds an event to this fixture's domain stream, as a producer would. */

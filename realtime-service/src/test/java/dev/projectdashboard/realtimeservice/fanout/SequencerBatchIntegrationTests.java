@@ -8,6 +8,7 @@ import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.StreamEntry;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
+import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
@@ -103,18 +104,51 @@ class SequencerBatchIntegrationTests {
             read.add(entry(stream, "300-" + i, task, i));
         }
 
-        List<List<Sequencer.Result>> calls =
+        List<Sequencer.Sequenced> calls =
                 a.sequencer.inOrder(Flux.just(read)).collectList().block(DeliveryFixture.WAIT);
 
-        assertThat(calls).extracting(List::size).containsExactly(Sequencer.BATCH, Sequencer.BATCH, 5);
+        assertThat(calls)
+                .extracting(call -> call.results().size())
+                .containsExactly(Sequencer.BATCH, Sequencer.BATCH, 5);
         List<Long> offsets = calls.stream()
-                .flatMap(List::stream)
+                .flatMap(call -> call.results().stream())
                 .map(result -> offset(result, "task:" + task))
                 .toList();
         assertThat(offsets)
                 .containsExactlyElementsOf(
                         LongStream.rangeClosed(1, read.size()).boxed().toList());
         assertThat(position(stream)).isEqualTo("300-" + read.size());
+    }
+
+    @Test
+    void aRedisRestartWhileCallsAreInFlightLosesAndRepeatsNothing() {
+        String task = DeliveryFixture.unique("t");
+        String channel = "task:" + task;
+        RecordingConnection viewer = b.connect(DeliveryFixture.unique("viewer"));
+        b.subscribe(viewer, channel);
+        List<CloudEvent<TaskProgress>> burst = new ArrayList<>();
+        for (int i = 1; i <= 6_000; i++) {
+            burst.add(progress(task, i));
+        }
+        List<String> ids = new ArrayList<>(burst.stream().map(CloudEvent::id).toList());
+        // Redis stops right after a backlog is written at once, while the sequencers are still working through it
+        fixture.publishBacklog(burst);
+        LocalStackExtension.localStack().stopRedis();
+        LocalStackExtension.localStack().startRedis();
+        for (int i = burst.size() + 1; i <= burst.size() + 20; i++) {
+            CloudEvent<TaskProgress> event = progress(task, i);
+            ids.add(event.id());
+            await().atMost(DeliveryFixture.WAIT).ignoreExceptions().until(() -> fixture.publish(event) != null);
+        }
+
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(viewer.offsets(channel)).hasSize(ids.size()));
+        assertThat(viewer.offsets(channel))
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(1, ids.size()).boxed().toList());
+        assertThat(viewer.publications(channel))
+                .extracting(Publication::eventId)
+                .containsExactlyElementsOf(ids);
     }
 
     @Test
@@ -171,8 +205,16 @@ class SequencerBatchIntegrationTests {
                 .inOrder(Flux.fromIterable(events)
                         .buffer(batchSize)
                         .concatMap(batch -> Mono.just(batch).delayElement(Duration.ofMillis(2)), 1))
-                .flatMapIterable(results -> results)
+                .flatMapIterable(Sequencer.Sequenced::results)
                 .collectList();
+    }
+
+    private static CloudEvent<TaskProgress> progress(String task, int n) {
+        return CloudEvent.of(
+                EventTypes.TASK_PROGRESS,
+                "/tests",
+                null,
+                new TaskProgress(DeliveryFixture.unique("owner"), task, n, n, 1000, "frame " + n));
     }
 
     private static StreamEntry entry(String stream, String id, String task, int n) {
