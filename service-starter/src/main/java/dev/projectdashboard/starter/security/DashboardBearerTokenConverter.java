@@ -22,14 +22,26 @@ public class DashboardBearerTokenConverter implements ServerAuthenticationConver
     private final ServerBearerTokenAuthenticationConverter headerConverter =
             new ServerBearerTokenAuthenticationConverter();
     private final ServerWebExchangeMatcher queryTokenPaths;
+    private final ServerWebExchangeMatcher selfAuthenticatedPaths;
 
     public DashboardBearerTokenConverter(ServerWebExchangeMatcher queryTokenPaths) {
+        this(queryTokenPaths, exchange -> ServerWebExchangeMatcher.MatchResult.notMatch());
+    }
+
+    /** @param selfAuthenticatedPaths where a bearer token is the endpoint's own business, never a user JWT */
+    public DashboardBearerTokenConverter(
+            ServerWebExchangeMatcher queryTokenPaths, ServerWebExchangeMatcher selfAuthenticatedPaths) {
         this.queryTokenPaths = queryTokenPaths;
+        this.selfAuthenticatedPaths = selfAuthenticatedPaths;
     }
 
     @Override
     public Mono<Authentication> convert(ServerWebExchange exchange) {
-        return headerConverter.convert(exchange).switchIfEmpty(Mono.defer(() -> queryToken(exchange)));
+        return selfAuthenticatedPaths
+                .matches(exchange)
+                .flatMap(match -> match.isMatch()
+                        ? Mono.empty()
+                        : headerConverter.convert(exchange).switchIfEmpty(Mono.defer(() -> queryToken(exchange))));
     }
 
     private Mono<Authentication> queryToken(ServerWebExchange exchange) {

@@ -89,6 +89,7 @@ public class DashboardSecurityAutoConfiguration {
             ObjectProvider<DashboardSecurityCustomizer> customizers) {
         List<String> publicPaths = new ArrayList<>(ACTUATOR_PUBLIC_PATHS);
         publicPaths.addAll(properties.publicPaths());
+        publicPaths.addAll(properties.selfAuthenticatedPaths());
         return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -99,7 +100,8 @@ public class DashboardSecurityAutoConfiguration {
                 .exceptionHandling(exceptions ->
                         exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(accessDeniedHandler))
                 .oauth2ResourceServer(resourceServer -> resourceServer
-                        .bearerTokenConverter(new DashboardBearerTokenConverter(matcher(properties.queryTokenPaths())))
+                        .bearerTokenConverter(new DashboardBearerTokenConverter(
+                                matcher(properties.queryTokenPaths()), matcher(properties.selfAuthenticatedPaths())))
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(accessDeniedHandler)
                         .jwt(jwt -> jwt.jwtDecoder(jwtDecoder).jwtAuthenticationConverter(jwtAuthenticationConverter)))

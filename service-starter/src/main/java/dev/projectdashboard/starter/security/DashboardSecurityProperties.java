@@ -25,6 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *     {@code /actuator/info} and {@code /actuator/prometheus}.
  * @param queryTokenPaths WebSocket upgrade paths where the user JWT may also arrive as a {@code ?token=}
  *     query parameter, because browsers cannot set headers on WebSocket handshakes; nowhere else.
+ * @param selfAuthenticatedPaths paths whose endpoints check their own credentials (signed webhooks): open to every
+ *     caller as far as the filter chain goes, and an {@code Authorization: Bearer} header sent there belongs to the
+ *     endpoint (a webhook token), so it is not read as a user JWT.
  */
 @Validated
 @ConfigurationProperties("dashboard.security")
@@ -34,7 +37,8 @@ public record DashboardSecurityProperties(
         @NotBlank @DefaultValue(DevDefaults.API_KEY) String apiKey,
         @NotNull @DefaultValue("/internal/**") List<@NotBlank String> apiKeyPaths,
         @NotNull @DefaultValue List<@NotBlank String> publicPaths,
-        @NotNull @DefaultValue List<@NotBlank String> queryTokenPaths) {
+        @NotNull @DefaultValue List<@NotBlank String> queryTokenPaths,
+        @NotNull @DefaultValue List<@NotBlank String> selfAuthenticatedPaths) {
 
     /** Smallest HS256 key RFC 7518 §3.2 allows: as many bytes as the hash output. */
     public static final int MIN_JWT_SECRET_BYTES = 32;

@@ -50,6 +50,22 @@ class DashboardSecurityTests extends StarterWebTests {
     }
 
     @Test
+    void selfAuthenticatedPathsAreOpenAndTheirBearerTokenIsNotReadAsAJwt() {
+        client.post()
+                .uri("/hooks/deploy")
+                .headers(h -> h.setBearerAuth("a-webhook-token-not-a-jwt"))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.authorization")
+                .isEqualTo("Bearer a-webhook-token-not-a-jwt");
+        client.post().uri("/hooks/deploy").exchange().expectStatus().isOk();
+        // elsewhere the same header is still a (bad) user JWT
+        expectUnauthorized(withToken("/api/me", "a-webhook-token-not-a-jwt"));
+    }
+
+    @Test
     void missingTokenIsUnauthorizedProblemWithBearerChallenge() {
         expectUnauthorized(client.get().uri("/api/me").exchange())
                 .expectHeader()

@@ -21,6 +21,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -108,6 +109,12 @@ public class StarterTestApplication {
         @GetMapping("/api/boom")
         Map<String, String> boom() {
             throw new IllegalStateException("controller secret detail");
+        }
+
+        /** A signed-webhook stand-in: it reads its own Authorization header. */
+        @PostMapping("/hooks/deploy")
+        Map<String, String> hook(@RequestHeader(name = "Authorization", required = false) String authorization) {
+            return Map.of("authorization", String.valueOf(authorization));
         }
 
         @GetMapping("/api/conflict")
