@@ -1,0 +1,119 @@
+package dev.projectdashboard.deploynotifier.ingest;
+
+import dev.projectdashboard.deploynotifier.store.DeploymentStore;
+import dev.projectdashboard.eventbus.CloudEvent;
+import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.eventbus.EventPublisher;
+import dev.projectdashboard.eventbus.Streams;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Puts stored events on {@code events:deployments}: right after the request that stored them, and again from a
+ * background pass for any left unpublished (Redis was down and the caller did not retry). Each event is marked
+ * published once Redis acknowledged it; one published twice keeps its id, so consumers can drop the repeat.
+ */
+public final class EventRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
+    private static final int RELAY_BATCH = 200;
+
+    private final DeploymentStore store;
+    private final EventPublisher publisher;
+    private final EventCodec codec;
+    private final WebhookProperties properties;
+    private final Counter published;
+    private final Counter relayed;
+    private volatile Disposable running;
+
+    public EventRelay(
+            DeploymentStore store,
+            EventPublisher publisher,
+            EventCodec codec,
+            WebhookProperties properties,
+            MeterRegistry meters) {
+        this.store = store;
+        this.publisher = publisher;
+        this.codec = codec;
+        this.properties = properties;
+        this.published = Counter.builder("deploy.events.published")
+                .description("deployment events put on events:deployments")
+                .tag("path", "request")
+                .register(meters);
+        this.relayed = Counter.builder("deploy.events.published")
+                .description("deployment events put on events:deployments")
+                .tag("path", "relay")
+                .register(meters);
+    }
+
+    /**
+     * Publishes a delivery's unpublished events in order and marks them; errors (the caller answers 503) at the
+     * first that Redis does not take, leaving all of them unpublished for the retry or the relay. Events the relay is
+     * publishing at that moment are left to it.
+     */
+    public Mono<Void> publish(String deliveryKey) {
+        return store.inTransaction(store.lockPending(deliveryKey)
+                        .concatMap(event -> publishOne(event).thenReturn(event))
+                        .doOnNext(event -> published.increment()))
+                .then();
+    }
+
+    private Mono<Void> publishOne(DeploymentStore.PendingEvent event) {
+        return Mono.defer(() -> {
+                    CloudEvent<JsonNode> decoded = codec.decode(event.json());
+                    return publisher.publish(Streams.DEPLOYMENTS, decoded);
+                })
+                .then(store.markPublished(event.id()));
+    }
+
+    /** One background pass: events older than the relay delay that are still unpublished. */
+    Mono<Long> relayOnce() {
+        return store.inTransaction(store.lockStale(Instant.now().minus(properties.relayAfter()), RELAY_BATCH)
+                        .concatMap(event -> publishOne(event).thenReturn(event)))
+                .count()
+                .doOnNext(count -> {
+                    if (count > 0) {
+                        relayed.increment(count);
+                        log.info("relayed {} deployment events that were stored but not yet published", count);
+                    }
+                });
+    }
+
+    @Override
+    public void start() {
+        running = Flux.interval(properties.relayInterval())
+                .onBackpressureDrop()
+                .concatMap(
+                        tick -> relayOnce().onErrorResume(error -> {
+                            log.warn(
+                                    "relaying unpublished deployment events failed, next pass in {}: {}",
+                                    properties.relayInterval(),
+                                    error.getCause() == null ? error.toString() : error + " / " + error.getCause());
+                            return Mono.empty();
+                        }),
+                        1)
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable current = running;
+        if (current != null) {
+            current.dispose();
+        }
+        running = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+}

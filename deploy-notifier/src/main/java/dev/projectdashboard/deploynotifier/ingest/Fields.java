@@ -1,0 +1,155 @@
+package dev.projectdashboard.deploynotifier.ingest;
+
+import dev.projectdashboard.starter.problem.FieldViolation;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the fields of one JSON object and collects what is wrong with them, so that a refused payload lists every
+ * offending field at once. Field names in violations are JSON paths relative to the payload ({@code logs[2].message}).
+ */
+final class Fields {
+
+    /** Project names and deployment ids become channel names ({@code project:{name}}): the channel alphabet. */
+    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    static final int MAX_TEXT = 65_536;
+
+    private final JsonNode node;
+    private final String prefix;
+    private final List<FieldViolation> violations;
+
+    Fields(JsonNode node, String prefix, List<FieldViolation> violations) {
+        this.node = node;
+        this.prefix = prefix;
+        this.violations = violations;
+    }
+
+    static Fields of(JsonNode node) {
+        return new Fields(node, "", new ArrayList<>());
+    }
+
+    Fields nested(JsonNode child, String name) {
+        return new Fields(child, prefix + name, violations);
+    }
+
+    List<FieldViolation> violations() {
+        return violations;
+    }
+
+    void reject(String field, String message) {
+        violations.add(new FieldViolation(prefix + field, message));
+    }
+
+    JsonNode raw(String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** A string, or {@code null} when absent; anything but a string is a violation. */
+    String text(String field, int maxLength) {
+        JsonNode value = raw(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isString()) {
+            reject(field, "must be a string");
+            return null;
+        }
+        String text = value.asString();
+        if (text.length() > maxLength) {
+            reject(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return text;
+    }
+
+    String requiredText(String field, int maxLength) {
+        String text = text(field, maxLength);
+        if (text == null && raw(field) == null) {
+            reject(field, "is required");
+        } else if (text != null && text.isBlank()) {
+            reject(field, "must not be blank");
+            return null;
+        }
+        return text;
+    }
+
+    /** A project name or deployment id: a string (or, for ids, an integer) in the channel alphabet. */
+    String identifier(String field, boolean required) {
+        JsonNode value = raw(field);
+        if (value == null) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return null;
+        }
+        String text;
+        if (value.isString()) {
+            text = value.asString();
+        } else if (value.isIntegralNumber()) {
+            text = value.asString();
+        } else {
+            reject(field, "must be a string");
+            return null;
+        }
+        if (!IDENTIFIER.matcher(text).matches()) {
+            reject(field, "must be 1-128 characters of letters, digits, '.', '_' or '-'");
+            return null;
+        }
+        return text;
+    }
+
+    /** A non-negative whole number (seconds, counts), or {@code null} when absent. */
+    Long wholeNumber(String field) {
+        JsonNode value = raw(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isNumber() || (!value.isIntegralNumber() && value.asDouble() % 1 != 0)) {
+            reject(field, "must be a non-negative whole number");
+            return null;
+        }
+        long seconds = value.asLong();
+        if (seconds < 0) {
+            reject(field, "must not be negative");
+            return null;
+        }
+        return seconds;
+    }
+
+    /**
+     * An RFC 3339 date-time, or {@code null} when absent or, leniently, when it is a string that is not one (source
+     * 002's own {@code log_batch} example carries {@code "timestamp": "..."}); anything but a string is a violation.
+     */
+    Instant instantOrUnknown(String field) {
+        String text = text(field, 64);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** An RFC 3339 date-time, or {@code null} when absent. */
+    Instant instant(String field) {
+        String text = text(field, 64);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            reject(field, "must be an RFC 3339 date-time such as 2024-01-01T12:00:00.000Z");
+            return null;
+        }
+    }
+}

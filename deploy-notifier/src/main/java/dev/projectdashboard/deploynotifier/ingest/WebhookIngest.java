@@ -1,0 +1,238 @@
+package dev.projectdashboard.deploynotifier.ingest;
+
+import dev.projectdashboard.deploynotifier.api.DeploymentViews;
+import dev.projectdashboard.deploynotifier.store.DeploymentStore;
+import dev.projectdashboard.starter.problem.ProblemException;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Accepts one webhook: authenticates the raw body, validates it, stores it once (per delivery) together with its
+ * events, then publishes those events. Nothing is stored when authentication or validation fails; when Redis does not
+ * take the events the caller gets 503 and its retry (the same delivery) publishes them, as does the relay.
+ */
+public final class WebhookIngest {
+
+    public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
+    public static final String EVENT_HEADER = "X-GitHub-Event";
+    private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Logger log = LoggerFactory.getLogger(WebhookIngest.class);
+
+    private final WebhookAuthenticator authenticator;
+    private final NotificationParser parser;
+    private final DeploymentEvents events;
+    private final DeploymentStore store;
+    private final EventRelay relay;
+    private final JsonMapper json;
+    private final MeterRegistry meters;
+
+    public WebhookIngest(
+            WebhookProperties properties,
+            DeploymentEvents events,
+            DeploymentStore store,
+            EventRelay relay,
+            JsonMapper json,
+            MeterRegistry meters,
+            Clock clock) {
+        this.authenticator = new WebhookAuthenticator(properties);
+        this.parser = new NotificationParser(clock);
+        this.events = events;
+        this.store = store;
+        this.relay = relay;
+        this.json = json;
+        this.meters = meters;
+    }
+
+    /** {@code POST /api/webhooks/deployment}: source 002's payloads. */
+    public Mono<DeploymentViews.Accepted> deployment(byte[] body, HttpHeaders headers) {
+        return Mono.defer(() -> {
+                    authenticate("deployment", body, headers, () -> {
+                        JsonNode node = readOrNull(body);
+                        return node == null ? null : node.path("project").asString(null);
+                    });
+                    JsonNode payload = read(body);
+                    byte[] sha256 = sha256(body);
+                    Notification notification = parser.parse(payload, sha256);
+                    String key = deliveryKey("deployment", headers, sha256);
+                    return accept(
+                            "deployment", key, notification.type(), notification.project(), List.of(notification));
+                })
+                .doOnError(error -> count("deployment", outcome(error)));
+    }
+
+    /** {@code POST /api/webhooks/github}: native GitHub webhooks, JSON or form-encoded ({@code payload=}). */
+    public Mono<Object> github(byte[] body, HttpHeaders headers) {
+        return Mono.<Object>defer(() -> {
+                    String event = headers.getFirst(EVENT_HEADER);
+                    authenticate("github", body, headers, () -> {
+                        try {
+                            JsonNode node = readOrNull(githubJson(body, headers));
+                            return node == null
+                                    ? null
+                                    : node.path("repository").path("name").asString(null);
+                        } catch (ProblemException e) {
+                            return null;
+                        }
+                    });
+                    JsonNode payload = read(githubJson(body, headers));
+                    GithubEvents.Mapped mapped;
+                    try {
+                        mapped = GithubEvents.map(event, payload);
+                    } catch (IllegalArgumentException e) {
+                        throw new ProblemException(
+                                HttpStatus.BAD_REQUEST, "Unusable GitHub webhook: " + e.getMessage());
+                    }
+                    if (GithubEvents.PING.equals(event)) {
+                        count("github", "ping");
+                        return Mono.just(
+                                new DeploymentViews.Ignored(event, false, "pong: the webhook reaches deploy-notifier"));
+                    }
+                    if (mapped.ignored()) {
+                        count("github", "ignored");
+                        return Mono.just(new DeploymentViews.Ignored(event, true, mapped.ignoredReason()));
+                    }
+                    String key = deliveryKey("github", headers, sha256(body));
+                    Notification first = mapped.notifications().get(0);
+                    return accept("github", key, event, first.project(), mapped.notifications());
+                })
+                .doOnError(error -> count("github", outcome(error)));
+    }
+
+    private Mono<DeploymentViews.Accepted> accept(
+            String endpoint, String key, String kind, String project, List<Notification> notifications) {
+        String deploymentId = notifications.get(0).deploymentId();
+        List<DeploymentStore.OutgoingEvent> outgoing = events.of(key, notifications);
+        return store.store(
+                        new DeploymentStore.Delivery(key, endpoint, kind, project, deploymentId),
+                        notifications,
+                        outgoing)
+                .onErrorMap(
+                        error -> !(error instanceof ProblemException),
+                        error -> new ProblemException(
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "The deployment database is unavailable; nothing was stored, retry later",
+                                error))
+                .flatMap(stored -> relay.publish(key)
+                        .onErrorMap(error -> new ProblemException(
+                                HttpStatus.SERVICE_UNAVAILABLE,
+                                "The notification was stored but its events could not be published (the event bus is"
+                                        + " unavailable); retry the same request, it will not be stored twice",
+                                error))
+                        .then(Mono.fromSupplier(() -> {
+                            count(endpoint, stored.duplicate() ? "duplicate" : "accepted");
+                            if (stored.duplicate()) {
+                                log.debug(
+                                        "delivery {} was received before; {} events were still unpublished",
+                                        key,
+                                        stored.pending().size());
+                            }
+                            return new DeploymentViews.Accepted(
+                                    stored.id().toString(),
+                                    kind,
+                                    project,
+                                    deploymentId,
+                                    stored.duplicate(),
+                                    outgoing.size());
+                        })));
+    }
+
+    private void authenticate(String endpoint, byte[] body, HttpHeaders headers, Supplier<String> project) {
+        WebhookAuthenticator.Outcome outcome = authenticator.authenticate(
+                body,
+                headers.getFirst(WebhookAuthenticator.SIGNATURE_HEADER),
+                headers.getFirst(HttpHeaders.AUTHORIZATION),
+                project);
+        if (outcome == WebhookAuthenticator.Outcome.REFUSED) {
+            throw new ProblemException(
+                    HttpStatus.UNAUTHORIZED,
+                    "Missing or wrong " + WebhookAuthenticator.SIGNATURE_HEADER
+                            + " (sha256=<hex HMAC-SHA256 of the body>) or bearer token; nothing was stored");
+        }
+    }
+
+    /**
+     * The idempotency key: GitHub's delivery id, which a redelivery keeps, or else the SHA-256 of the body, so the
+     * same notification sent twice is stored once.
+     */
+    private static String deliveryKey(String endpoint, HttpHeaders headers, byte[] sha256) {
+        String delivery = headers.getFirst(DELIVERY_HEADER);
+        if (delivery != null) {
+            if (!DELIVERY_ID.matcher(delivery).matches()) {
+                throw new ProblemException(
+                        HttpStatus.BAD_REQUEST,
+                        DELIVERY_HEADER + " must be 1-128 letters, digits, '.', '_', ':' or '-'");
+            }
+            return endpoint + ":delivery:" + delivery;
+        }
+        return endpoint + ":sha256:" + HexFormat.of().formatHex(sha256);
+    }
+
+    /** GitHub sends {@code payload=<url-encoded JSON>} when the hook's content type is form-encoded. */
+    private static byte[] githubJson(byte[] body, HttpHeaders headers) {
+        MediaType type = headers.getContentType();
+        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
+            return body;
+        }
+        for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
+            if (pair.startsWith("payload=")) {
+                return URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8)
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        throw new ProblemException(HttpStatus.BAD_REQUEST, "A form-encoded GitHub webhook needs a 'payload' field");
+    }
+
+    private JsonNode read(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            throw new ProblemException(HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private JsonNode readOrNull(byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static String outcome(Throwable error) {
+        if (error instanceof ProblemException problem) {
+            int status = problem.getStatusCode().value();
+            return status == 401 ? "unauthorized" : status == 503 ? "unavailable" : "invalid";
+        }
+        return "error";
+    }
+
+    private void count(String endpoint, String outcome) {
+        meters.counter("deploy.webhooks.received", "endpoint", endpoint, "outcome", outcome)
+                .increment();
+    }
+}

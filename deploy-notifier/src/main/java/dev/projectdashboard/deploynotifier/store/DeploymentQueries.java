@@ -1,0 +1,214 @@
+package dev.projectdashboard.deploynotifier.store;
+
+import dev.projectdashboard.deploynotifier.api.DeploymentViews;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads deployments for the query API, limited to the projects the user may watch. */
+@Repository
+public class DeploymentQueries {
+
+    private static final String COLUMNS = "project, deployment_id, workflow_name, workflow_id, status, started_at,"
+            + " completed_at, duration_seconds, logs, html_url, updated_at";
+
+    private final DatabaseClient database;
+    private final JsonMapper json;
+
+    DeploymentQueries(DatabaseClient database, JsonMapper json) {
+        this.database = database;
+        this.json = json;
+    }
+
+    /** A position in the newest-first order: before this start time, or at it and before this key. */
+    public record Cursor(Instant startedAt, String project, String deploymentId) {}
+
+    public Flux<DeploymentViews.Deployment> list(
+            DashboardPrincipal user, String project, String status, Cursor before, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from deployment where true");
+        Visibility visibility = Visibility.of(user);
+        sql.append(visibility.clause());
+        if (project != null) {
+            sql.append(" and project = :project");
+        }
+        if (status != null) {
+            sql.append(" and status = :status");
+        }
+        if (before != null) {
+            sql.append(" and (started_at, project, deployment_id) < (:beforeAt, :beforeProject, :beforeId)");
+        }
+        sql.append(" order by started_at desc, project desc, deployment_id desc limit :limit");
+        DatabaseClient.GenericExecuteSpec spec = visibility.bind(database.sql(sql.toString()));
+        if (project != null) {
+            spec = spec.bind("project", project);
+        }
+        if (status != null) {
+            spec = spec.bind("status", status);
+        }
+        if (before != null) {
+            spec = spec.bind("beforeAt", DeploymentStore.at(before.startedAt()))
+                    .bind("beforeProject", before.project())
+                    .bind("beforeId", before.deploymentId());
+        }
+        return spec.bind("limit", limit).map(DeploymentQueries::deployment).all();
+    }
+
+    /** The visible deployments with this id (normally one; ids are per project), newest first. */
+    public Flux<DeploymentViews.Deployment> find(DashboardPrincipal user, String deploymentId, String project) {
+        Visibility visibility = Visibility.of(user);
+        String sql = "select " + COLUMNS + " from deployment where deployment_id = :id" + visibility.clause()
+                + (project == null ? "" : " and project = :project") + " order by started_at desc";
+        DatabaseClient.GenericExecuteSpec spec =
+                visibility.bind(database.sql(sql)).bind("id", deploymentId);
+        if (project != null) {
+            spec = spec.bind("project", project);
+        }
+        return spec.map(DeploymentQueries::deployment).all();
+    }
+
+    public Mono<List<DeploymentViews.Step>> steps(String project, String deploymentId) {
+        return database.sql("select step_name, status, started_at, completed_at, duration_seconds, logs"
+                        + " from deployment_step where project = :project and deployment_id = :id order by position")
+                .bind("project", project)
+                .bind("id", deploymentId)
+                .map(row -> new DeploymentViews.Step(
+                        row.get(0, String.class),
+                        row.get(1, String.class),
+                        instant(row, 2),
+                        instant(row, 3),
+                        row.get(4, Long.class),
+                        row.get(5, String.class)))
+                .all()
+                .collectList();
+    }
+
+    /** The latest metrics snapshot as sent; empty when there is none. */
+    public Mono<JsonNode> latestMetrics(String project, String deploymentId) {
+        return database.sql("select metrics from deployment_metrics where project = :project and deployment_id = :id"
+                        + " order by id desc limit 1")
+                .bind("project", project)
+                .bind("id", deploymentId)
+                .map(row -> json.readTree(row.get(0, String.class)))
+                .one();
+    }
+
+    public Mono<List<DeploymentViews.LogLine>> logs(String project, String deploymentId, long after, int limit) {
+        return database.sql("select id, logged_at, level, message, source, log_stream_id from deployment_log"
+                        + " where project = :project and deployment_id = :id and id > :after order by id limit :limit")
+                .bind("project", project)
+                .bind("id", deploymentId)
+                .bind("after", after)
+                .bind("limit", limit)
+                .map(row -> new DeploymentViews.LogLine(
+                        row.get(0, Long.class),
+                        instant(row, 1),
+                        row.get(2, String.class),
+                        row.get(3, String.class),
+                        row.get(4, String.class),
+                        row.get(5, String.class)))
+                .all()
+                .collectList();
+    }
+
+    public Mono<List<DeploymentViews.Project>> projects(DashboardPrincipal user) {
+        Visibility visibility = Visibility.of(user);
+        String sql = "select distinct on (project) project, count(*) over (partition by project), started_at, status,"
+                + " deployment_id from deployment where true" + visibility.clause()
+                + " order by project, started_at desc, deployment_id desc";
+        return visibility
+                .bind(database.sql(sql))
+                .map(row -> new DeploymentViews.Project(
+                        row.get(0, String.class),
+                        row.get(1, Long.class),
+                        instant(row, 2),
+                        row.get(3, String.class),
+                        row.get(4, String.class)))
+                .all()
+                .collectList();
+    }
+
+    /** Counts and duration percentiles of the project's deployments started since {@code since}. */
+    public Mono<DeploymentViews.Metrics> metrics(String project, String window, Instant since) {
+        return database.sql("select count(*),"
+                        + " count(*) filter (where status = 'success'),"
+                        + " count(*) filter (where status = 'failed'),"
+                        + " count(*) filter (where status = 'cancelled'),"
+                        + " count(*) filter (where status = 'skipped'),"
+                        + " count(*) filter (where status = 'running'),"
+                        + " percentile_cont(0.5) within group (order by duration_seconds)"
+                        + "   filter (where status in ('success', 'failed', 'cancelled')),"
+                        + " percentile_cont(0.95) within group (order by duration_seconds)"
+                        + "   filter (where status in ('success', 'failed', 'cancelled'))"
+                        + " from deployment where project = :project and started_at >= :since")
+                .bind("project", project)
+                .bind("since", DeploymentStore.at(since))
+                .map(row -> {
+                    long succeeded = row.get(1, Long.class);
+                    long failed = row.get(2, Long.class);
+                    long cancelled = row.get(3, Long.class);
+                    long decided = succeeded + failed + cancelled;
+                    return new DeploymentViews.Metrics(
+                            project,
+                            window,
+                            since,
+                            row.get(0, Long.class),
+                            succeeded,
+                            failed,
+                            cancelled,
+                            row.get(4, Long.class),
+                            row.get(5, Long.class),
+                            decided == 0 ? null : (double) succeeded / decided,
+                            row.get(6, Double.class),
+                            row.get(7, Double.class));
+                })
+                .one();
+    }
+
+    private static DeploymentViews.Deployment deployment(Readable row) {
+        Integer duration = row.get(7, Integer.class);
+        return new DeploymentViews.Deployment(
+                row.get(0, String.class),
+                row.get(1, String.class),
+                row.get(2, String.class),
+                row.get(3, String.class),
+                row.get(4, String.class),
+                instant(row, 5),
+                instant(row, 6),
+                duration == null ? null : duration.longValue(),
+                row.get(8, String.class),
+                row.get(9, String.class),
+                instant(row, 10));
+    }
+
+    private static Instant instant(Readable row, int index) {
+        OffsetDateTime value = row.get(index, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** The SQL condition limiting rows to the user's projects. */
+    private record Visibility(String[] projects) {
+
+        static Visibility of(DashboardPrincipal user) {
+            if (user.isAdmin() || user.projects().contains(DashboardPrincipal.ANY)) {
+                return new Visibility(null);
+            }
+            return new Visibility(user.projects().toArray(String[]::new));
+        }
+
+        String clause() {
+            return projects == null ? "" : " and project = any(:visible)";
+        }
+
+        DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec) {
+            return projects == null ? spec : spec.bind("visible", projects);
+        }
+    }
+}

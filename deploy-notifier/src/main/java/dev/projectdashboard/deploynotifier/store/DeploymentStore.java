@@ -1,0 +1,306 @@
+package dev.projectdashboard.deploynotifier.store;
+
+import dev.projectdashboard.deploynotifier.ingest.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.ingest.Notification;
+import dev.projectdashboard.eventbus.CloudEvent;
+import io.r2dbc.spi.Parameters;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Writes accepted notifications: the delivery (once per delivery key), what it says about the deployment, its steps,
+ * logs and metrics, and the events to publish (outbox), all in one transaction. A delivery seen before changes
+ * nothing and answers with its first id and the events it still has to publish.
+ */
+@Repository
+public class DeploymentStore {
+
+    /** A received webhook: {@code key} is the GitHub delivery id or the body's hash. */
+    public record Delivery(String key, String endpoint, String kind, String project, String deploymentId) {}
+
+    /** An event written with its data and not yet (or not known to be) on the stream. */
+    public record PendingEvent(long id, String eventId, String json) {}
+
+    /** The outcome: the delivery's id, whether it had been received before, and what is still to publish. */
+    public record Stored(UUID id, boolean duplicate, List<PendingEvent> pending) {}
+
+    /** An event to write to the outbox. */
+    public record OutgoingEvent(String eventId, String type, String json) {}
+
+    private final DatabaseClient database;
+    private final TransactionalOperator transactions;
+
+    DeploymentStore(DatabaseClient database, TransactionalOperator transactions) {
+        this.database = database;
+        this.transactions = transactions;
+    }
+
+    public Mono<Stored> store(Delivery delivery, List<Notification> notifications, List<OutgoingEvent> events) {
+        // not UUID.randomUUID(): it may read the OS entropy pool, a blocking call on an event loop
+        UUID id = UUID.fromString(CloudEvent.newId());
+        Mono<Stored> work = database.sql("insert into webhook_delivery (delivery_key, id, endpoint, kind, project,"
+                        + " deployment_id) values (:key, :id, :endpoint, :kind, :project, :deployment)"
+                        + " on conflict (delivery_key) do nothing")
+                .bind("key", delivery.key())
+                .bind("id", id)
+                .bind("endpoint", delivery.endpoint())
+                .bind("kind", delivery.kind())
+                .bind("project", nullable(delivery.project()))
+                .bind("deployment", nullable(delivery.deploymentId()))
+                .fetch()
+                .rowsUpdated()
+                .flatMap(inserted -> inserted == 1
+                        ? Flux.fromIterable(notifications)
+                                .concatMap(this::apply)
+                                .then(Flux.fromIterable(events)
+                                        .concatMap(event -> outbox(delivery.key(), event))
+                                        .then())
+                                .then(pending(delivery.key()))
+                                .map(pending -> new Stored(id, false, pending))
+                        : database.sql("select id from webhook_delivery where delivery_key = :key")
+                                .bind("key", delivery.key())
+                                .map(row -> row.get(0, UUID.class))
+                                .one()
+                                .zipWith(
+                                        pending(delivery.key()), (first, pending) -> new Stored(first, true, pending)));
+        return transactions.transactional(work);
+    }
+
+    /** The outbox rows of a delivery not yet published, in order. */
+    public Mono<List<PendingEvent>> pending(String deliveryKey) {
+        return database.sql("select id, event_id, event from event_outbox where delivery_key = :key"
+                        + " and published_at is null order by id")
+                .bind("key", deliveryKey)
+                .map(row ->
+                        new PendingEvent(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
+                .all()
+                .collectList();
+    }
+
+    /**
+     * The delivery's unpublished rows, locked until the surrounding transaction ends; rows another transaction (the
+     * relay, a concurrent retry) holds are skipped, so one event is not sent by two at once.
+     */
+    public Flux<PendingEvent> lockPending(String deliveryKey) {
+        return database.sql("select id, event_id, event from event_outbox where delivery_key = :key"
+                        + " and published_at is null order by id for update skip locked")
+                .bind("key", deliveryKey)
+                .map(row ->
+                        new PendingEvent(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
+                .all();
+    }
+
+    /** Unpublished rows older than {@code olderThan}, oldest first, locked like {@link #lockPending}. */
+    public Flux<PendingEvent> lockStale(Instant olderThan, int limit) {
+        return database.sql("select id, event_id, event from event_outbox where published_at is null"
+                        + " and created_at < :before order by id limit :limit for update skip locked")
+                .bind("before", at(olderThan))
+                .bind("limit", limit)
+                .map(row ->
+                        new PendingEvent(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
+                .all();
+    }
+
+    /** Runs {@code work} in one transaction. */
+    public <T> Flux<T> inTransaction(Flux<T> work) {
+        return transactions.transactional(work);
+    }
+
+    public Mono<Void> markPublished(long outboxId) {
+        return database.sql("update event_outbox set published_at = now() where id = :id and published_at is null")
+                .bind("id", outboxId)
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    private Mono<Void> outbox(String deliveryKey, OutgoingEvent event) {
+        return database.sql("insert into event_outbox (delivery_key, event_id, event_type, event)"
+                        + " values (:key, :eventId, :type, :event)")
+                .bind("key", deliveryKey)
+                .bind("eventId", event.eventId())
+                .bind("type", event.type())
+                .bind("event", event.json())
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    private Mono<Void> apply(Notification notification) {
+        if (notification instanceof Notification.Step step) {
+            return deployment(
+                            step.project(),
+                            step.deploymentId(),
+                            step.workflowName(),
+                            step.workflowId(),
+                            step.timestamp(),
+                            null)
+                    .then(step(step));
+        }
+        if (notification instanceof Notification.Completed completed) {
+            return deployment(
+                            completed.project(),
+                            completed.deploymentId(),
+                            completed.workflowName(),
+                            completed.workflowId(),
+                            completed.startedAt() != null ? completed.startedAt() : completed.timestamp(),
+                            completed.htmlUrl())
+                    .then(complete(completed));
+        }
+        if (notification instanceof Notification.Logs logs) {
+            return deployment(
+                            logs.project(),
+                            logs.deploymentId(),
+                            null,
+                            null,
+                            logs.lines().isEmpty()
+                                    ? Instant.now()
+                                    : logs.lines().get(0).timestamp(),
+                            null)
+                    .thenMany(Flux.fromIterable(logs.lines())
+                            .concatMap(line -> log(logs.project(), logs.deploymentId(), line)))
+                    .then();
+        }
+        if (notification instanceof Notification.Metrics metrics) {
+            return deployment(metrics.project(), metrics.deploymentId(), null, null, metrics.timestamp(), null)
+                    .then(metrics(metrics));
+        }
+        if (notification instanceof Notification.RunStarted run) {
+            return deployment(
+                    run.project(),
+                    run.deploymentId(),
+                    run.workflowName(),
+                    run.workflowId(),
+                    run.startedAt() != null ? run.startedAt() : Instant.now(),
+                    run.htmlUrl());
+        }
+        return Mono.empty(); // a test notification stores nothing but its delivery
+    }
+
+    /**
+     * Creates the deployment on its first notification, or fills in what it did not know yet; the start time is the
+     * earliest seen, so notifications arriving out of order still give the right one.
+     */
+    private Mono<Void> deployment(
+            String project, String deploymentId, String workflowName, String workflowId, Instant seenAt, String url) {
+        return database.sql("insert into deployment (project, deployment_id, workflow_name, workflow_id, status,"
+                        + " started_at, html_url, updated_at) values (:project, :deployment, :workflowName,"
+                        + " :workflowId, 'running', :seenAt, :url, now()) on conflict (project, deployment_id) do update"
+                        + " set workflow_name = coalesce(excluded.workflow_name, deployment.workflow_name),"
+                        + " workflow_id = coalesce(excluded.workflow_id, deployment.workflow_id),"
+                        + " started_at = least(deployment.started_at, excluded.started_at),"
+                        + " html_url = coalesce(excluded.html_url, deployment.html_url), updated_at = now()")
+                .bind("project", project)
+                .bind("deployment", deploymentId)
+                .bind("workflowName", nullable(workflowName))
+                .bind("workflowId", nullable(workflowId))
+                .bind("seenAt", at(seenAt))
+                .bind("url", nullable(url))
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    private Mono<Void> step(Notification.Step step) {
+        boolean begins = !step.status().ended();
+        return database.sql("insert into deployment_step (project, deployment_id, step_name, position, status,"
+                        + " started_at, completed_at, duration_seconds, logs, updated_at) values (:project, :deployment,"
+                        + " :name, (select coalesce(max(position), 0) + 1 from deployment_step where project = :project"
+                        + " and deployment_id = :deployment), :status, :startedAt, :completedAt, :duration, :logs, now())"
+                        + " on conflict (project, deployment_id, step_name) do update set status = excluded.status,"
+                        + " started_at = coalesce(deployment_step.started_at, excluded.started_at),"
+                        + " completed_at = coalesce(excluded.completed_at, deployment_step.completed_at),"
+                        + " duration_seconds = coalesce(excluded.duration_seconds, case when excluded.completed_at is"
+                        + " not null and deployment_step.started_at is not null then greatest(0, floor(extract(epoch"
+                        + " from excluded.completed_at - deployment_step.started_at)))::bigint end,"
+                        + " deployment_step.duration_seconds),"
+                        + " logs = coalesce(excluded.logs, deployment_step.logs), updated_at = now()")
+                .bind("project", step.project())
+                .bind("deployment", step.deploymentId())
+                .bind("name", step.stepName())
+                .bind("status", step.status().word())
+                .bind("startedAt", begins ? (Object) at(step.timestamp()) : nullTime())
+                .bind("completedAt", begins ? nullTime() : at(step.timestamp()))
+                .bind(
+                        "duration",
+                        step.duration() == null || (step.started() && step.duration() == 0)
+                                ? (Object) Parameters.in(Long.class)
+                                : step.duration())
+                .bind("logs", nullable(step.logs()))
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    private Mono<Void> complete(Notification.Completed completed) {
+        Instant completedAt = completed.completedAt() != null ? completed.completedAt() : completed.timestamp();
+        DeploymentStatus status = completed.status();
+        return database.sql("update deployment set status = :status, completed_at = :completedAt,"
+                        + " started_at = least(started_at, coalesce(:startedAt, started_at)),"
+                        + " duration_seconds = coalesce(:duration, greatest(0, floor(extract(epoch from :completedAt"
+                        + " - least(started_at, coalesce(:startedAt, started_at)))))::integer),"
+                        + " logs = coalesce(:logs, logs), updated_at = now()"
+                        + " where project = :project and deployment_id = :deployment")
+                .bind("status", status.word())
+                .bind("completedAt", at(completedAt))
+                .bind("startedAt", completed.startedAt() == null ? nullTime() : at(completed.startedAt()))
+                .bind(
+                        "duration",
+                        completed.duration() == null
+                                ? (Object) Parameters.in(Integer.class)
+                                : completed.duration().intValue())
+                .bind("logs", nullable(completed.logs()))
+                .bind("project", completed.project())
+                .bind("deployment", completed.deploymentId())
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    private Mono<Void> log(String project, String deploymentId, Notification.LogLine line) {
+        return database.sql("insert into deployment_log (project, deployment_id, log_stream_id, logged_at, level,"
+                        + " message, source) values (:project, :deployment, :stream, :at, :level, :message, :source)")
+                .bind("project", project)
+                .bind("deployment", deploymentId)
+                .bind("stream", nullable(line.logStreamId()))
+                .bind("at", at(line.timestamp()))
+                .bind("level", line.level())
+                .bind("message", line.message())
+                .bind("source", nullable(line.source()))
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    private Mono<Void> metrics(Notification.Metrics metrics) {
+        return database.sql("insert into deployment_metrics (project, deployment_id, recorded_at, metrics)"
+                        + " values (:project, :deployment, :at, :metrics)")
+                .bind("project", metrics.project())
+                .bind("deployment", metrics.deploymentId())
+                .bind("at", at(metrics.timestamp()))
+                .bind("metrics", metrics.metrics().toString())
+                .fetch()
+                .rowsUpdated()
+                .then();
+    }
+
+    static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Object nullTime() {
+        return Parameters.in(OffsetDateTime.class);
+    }
+
+    private static Object nullable(String value) {
+        return value == null ? Parameters.in(String.class) : value;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.projectdashboard.deploynotifier;
+
+import dev.projectdashboard.deploynotifier.ingest.WebhookAuthenticator;
+import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.localstack.LocalStack;
+import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.starter.DevDefaults;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One Spring context for the API tests, against the local stack; helpers to sign webhooks and look into the stores. */
+@LocalStackTest
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "dashboard.deploy.project-secrets.own-secret-project=project-own-secret",
+            "dashboard.deploy.tokens=ci-token-1,ci-token-2",
+            "dashboard.deploy.max-payload-size=64KB",
+            "dashboard.deploy.relay-interval=500ms",
+            "dashboard.deploy.relay-after=2s"
+        })
+@AutoConfigureWebTestClient(timeout = "PT30S")
+public abstract class DeployNotifierTestSupport {
+
+    protected static final String SECRET = DevDefaults.DEPLOY_WEBHOOK_SECRET;
+    protected static final String DEPLOYMENT_HOOK = "/api/webhooks/deployment";
+    protected static final String GITHUB_HOOK = "/api/webhooks/github";
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static RedisClient redis;
+
+    @Autowired
+    protected WebTestClient client;
+
+    @Autowired
+    protected DatabaseClient database;
+
+    @LocalServerPort
+    protected int port;
+
+    @DynamicPropertySource
+    static void stack(DynamicPropertyRegistry registry) {
+        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @BeforeAll
+    static void clients() {
+        redis = RedisClient.create(stack().redisUri());
+    }
+
+    @AfterAll
+    static void closeClients() {
+        redis.shutdown();
+    }
+
+    protected static LocalStack stack() {
+        return LocalStackExtension.localStack();
+    }
+
+    protected static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Posts a body signed with the dev secret, as bytes exactly as given. */
+    protected WebTestClient.ResponseSpec postSigned(String path, String body) {
+        return post(path, body, WebhookAuthenticator.signatureHeader(SECRET, bytes(body)));
+    }
+
+    protected WebTestClient.ResponseSpec post(String path, String body, String signature) {
+        return client.post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .headers(headers -> {
+                    if (signature != null) {
+                        headers.set(WebhookAuthenticator.SIGNATURE_HEADER, signature);
+                    }
+                })
+                .bodyValue(bytes(body))
+                .exchange();
+    }
+
+    protected static byte[] bytes(String body) {
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Events on {@code events:deployments} whose data names this deployment, oldest first. */
+    protected static List<JsonNode> streamEvents(String deploymentId) {
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            return connection.sync().xrange(Streams.DEPLOYMENTS, Range.create("-", "+")).stream()
+                    .map(StreamMessage::getBody)
+                    .map(body -> JSON.readTree(body.get(Streams.EVENT_FIELD)))
+                    .filter(event -> deploymentId.equals(
+                            event.path("data").path("deployment_id").asString()))
+                    .toList();
+        }
+    }
+
+    protected long count(String table, String project) {
+        return database.sql("select count(*) from " + table + " where project = :project")
+                .bind("project", project)
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .block();
+    }
+
+    protected long deliveries(String project) {
+        return count("webhook_delivery", project);
+    }
+}
