@@ -102,6 +102,19 @@ public abstract class DeployNotifierTestSupport {
         return body.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A 200 answer of the query API for this token, as JSON. */
+    protected JsonNode getJson(String path, String token) {
+        return JSON.readTree(client.get()
+                .uri(path)
+                .headers(headers -> headers.setBearerAuth(token))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .returnResult()
+                .getResponseBody());
+    }
+
     /** Events on {@code events:deployments} whose data names this deployment, oldest first. */
     protected static List<JsonNode> streamEvents(String deploymentId) {
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {

@@ -129,14 +129,7 @@ final class Fields {
      */
     Instant instantOrUnknown(String field) {
         String text = text(field, 64);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return text == null ? null : parse(text);
     }
 
     /** An RFC 3339 date-time, or {@code null} when absent. */
@@ -145,10 +138,17 @@ final class Fields {
         if (text == null) {
             return null;
         }
+        Instant instant = parse(text);
+        if (instant == null) {
+            reject(field, "must be an RFC 3339 date-time such as 2024-01-01T12:00:00.000Z");
+        }
+        return instant;
+    }
+
+    private static Instant parse(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            reject(field, "must be an RFC 3339 date-time such as 2024-01-01T12:00:00.000Z");
             return null;
         }
     }

@@ -113,8 +113,10 @@ public final class NotificationParser {
     }
 
     private Notification completed(Fields fields) {
-        String project = fields.identifier("project", true);
-        String deploymentId = fields.identifier("deployment_id", true);
+        return completion(fields, fields.identifier("project", true), fields.identifier("deployment_id", true));
+    }
+
+    private Notification completion(Fields fields, String project, String deploymentId) {
         DeploymentStatus status = finalStatus(fields);
         return new Notification.Completed(
                 project,
@@ -140,19 +142,7 @@ public final class NotificationParser {
         if (deploymentId == null && fields.raw("deployment_id") == null) {
             deploymentId = "legacy-" + HexFormat.of().formatHex(sha256, 0, 8);
         }
-        DeploymentStatus status = finalStatus(fields);
-        return new Notification.Completed(
-                project,
-                deploymentId,
-                status,
-                fields.wholeNumber("duration"),
-                timestamp(fields),
-                fields.text("workflow_name", 255),
-                workflowId(fields),
-                fields.text("logs", Fields.MAX_TEXT),
-                fields.instant("started_at"),
-                fields.instant("completed_at"),
-                null);
+        return completion(fields, project, deploymentId);
     }
 
     private DeploymentStatus finalStatus(Fields fields) {

@@ -83,14 +83,14 @@ class NotifyActionScriptTests extends DeployNotifierTestSupport {
                         "COMPLETED_AT", "2024-01-01T12:01:00.000Z")));
         run(Map.of("TYPE", "test", "PROJECT", project));
 
-        JsonNode detail = get("/api/v1/deployments/" + deployment);
+        JsonNode detail = getJson("/api/v1/deployments/" + deployment, admin);
         assertThat(detail.path("status").asString()).isEqualTo("failed");
         assertThat(detail.path("duration").asLong()).isEqualTo(45);
         assertThat(detail.path("steps").get(0).path("step_name").asString()).isEqualTo("构建应用");
         assertThat(detail.path("steps").get(0).path("status").asString()).isEqualTo("completed");
         assertThat(detail.path("steps").get(0).path("duration").asLong()).isEqualTo(12);
         assertThat(detail.path("metrics").path("steps_count").asInt()).isEqualTo(5);
-        JsonNode logs = get("/api/v1/deployments/" + deployment + "/logs");
+        JsonNode logs = getJson("/api/v1/deployments/" + deployment + "/logs", admin);
         assertThat(logs.path("items")
                         .valueStream()
                         .map(line -> line.path("level").asString() + " "
@@ -159,17 +159,5 @@ class NotifyActionScriptTests extends DeployNotifierTestSupport {
         Map<String, String> all = new HashMap<>(common);
         all.putAll(specific);
         return all;
-    }
-
-    private JsonNode get(String path) {
-        return JSON.readTree(client.get()
-                .uri(path)
-                .headers(headers -> headers.setBearerAuth(admin))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
     }
 }

@@ -40,12 +40,12 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
         completed(theirs, "d-" + theirs, "success", 10, 4);
         String user = DevTokens.userToken("alice", List.of("user"), List.of(mine), List.of());
 
-        JsonNode listed = get("/api/v1/deployments?limit=200", user);
+        JsonNode listed = getJson("/api/v1/deployments?limit=200", user);
         assertThat(listed.path("items").valueStream().map(item -> item.path("project")
                         .asString()))
                 .contains(mine)
                 .doesNotContain(theirs);
-        get("/api/v1/deployments/d-" + mine, user);
+        getJson("/api/v1/deployments/d-" + mine, user);
         problem(
                 client.get()
                         .uri("/api/v1/deployments/d-" + theirs)
@@ -58,14 +58,16 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
                         .headers(headers -> headers.setBearerAuth(user))
                         .exchange(),
                 HttpStatus.NOT_FOUND);
-        assertThat(get("/api/v1/deployments?project=" + theirs, user).path("items"))
+        assertThat(getJson("/api/v1/deployments?project=" + theirs, user).path("items"))
                 .isEmpty();
-        assertThat(get("/api/v1/projects", user).path("items").valueStream().map(item -> item.path("project")
+        assertThat(getJson("/api/v1/projects", user).path("items").valueStream().map(item -> item.path("project")
                         .asString()))
                 .contains(mine)
                 .doesNotContain(theirs);
         // admins see everything
-        assertThat(get("/api/v1/deployments/d-" + theirs, admin).path("project").asString())
+        assertThat(getJson("/api/v1/deployments/d-" + theirs, admin)
+                        .path("project")
+                        .asString())
                 .isEqualTo(theirs);
         // no token: 401
         problem(client.get().uri("/api/v1/deployments").exchange(), HttpStatus.UNAUTHORIZED);
@@ -86,7 +88,7 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
         List<String> seen = new ArrayList<>();
         String before = null;
         do {
-            JsonNode page = get(
+            JsonNode page = getJson(
                     "/api/v1/deployments?project=" + project + "&limit=3" + (before == null ? "" : "&before=" + before),
                     admin);
             page.path("items")
@@ -105,7 +107,7 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
                         project + "-2",
                         project + "-1",
                         project + "-0");
-        assertThat(get("/api/v1/deployments?project=" + project + "&status=failed", admin)
+        assertThat(getJson("/api/v1/deployments?project=" + project + "&status=failed", admin)
                         .path("items"))
                 .isEmpty();
         problem(
@@ -139,12 +141,12 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
                     .expectStatus()
                     .isAccepted();
         }
-        JsonNode first = get("/api/v1/deployments/" + deployment + "/logs?limit=2", admin);
+        JsonNode first = getJson("/api/v1/deployments/" + deployment + "/logs?limit=2", admin);
         assertThat(first.path("items").valueStream().map(line -> line.path("message")
                         .asString()))
                 .containsExactly("line 1", "line 2");
         long after = first.path("next_after").asLong();
-        JsonNode rest = get("/api/v1/deployments/" + deployment + "/logs?after=" + after, admin);
+        JsonNode rest = getJson("/api/v1/deployments/" + deployment + "/logs?after=" + after, admin);
         assertThat(rest.path("items").valueStream().map(line -> line.path("message")
                         .asString()))
                 .containsExactly("line 3", "line 4", "line 5");
@@ -169,7 +171,7 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
                 .expectStatus()
                 .isAccepted();
 
-        JsonNode metrics = get("/api/v1/projects/" + project + "/metrics?window=P1D", admin);
+        JsonNode metrics = getJson("/api/v1/projects/" + project + "/metrics?window=P1D", admin);
         assertThat(metrics.path("count").asLong()).isEqualTo(6);
         assertThat(metrics.path("succeeded").asLong()).isEqualTo(3);
         assertThat(metrics.path("failed").asLong()).isEqualTo(1);
@@ -181,7 +183,7 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
         assertThat(metrics.path("p50_duration").asDouble()).isCloseTo(25.0, within(1e-9));
         assertThat(metrics.path("p95_duration").asDouble()).isCloseTo(38.5, within(1e-9));
 
-        JsonNode month = get("/api/v1/projects/" + project + "/metrics", admin);
+        JsonNode month = getJson("/api/v1/projects/" + project + "/metrics", admin);
         assertThat(month.path("count").asLong()).isEqualTo(7);
         assertThat(month.path("failed").asLong()).isEqualTo(2);
         problem(
@@ -190,17 +192,5 @@ class DeploymentQueryTests extends DeployNotifierTestSupport {
                         .headers(headers -> headers.setBearerAuth(admin))
                         .exchange(),
                 HttpStatus.BAD_REQUEST);
-    }
-
-    private JsonNode get(String path, String token) {
-        return JSON.readTree(client.get()
-                .uri(path)
-                .headers(headers -> headers.setBearerAuth(token))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
     }
 }

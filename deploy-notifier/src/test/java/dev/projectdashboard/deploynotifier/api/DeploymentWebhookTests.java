@@ -60,7 +60,7 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
         JsonNode completed = accepted(payload("deployment_completed", project, deployment));
         assertThat(completed.path("deployment_id").asString()).isEqualTo(deployment);
 
-        JsonNode detail = get("/api/v1/deployments/" + deployment, admin);
+        JsonNode detail = getJson("/api/v1/deployments/" + deployment, admin);
         assertThat(detail.path("project").asString()).isEqualTo(project);
         assertThat(detail.path("status").asString()).isEqualTo("success");
         assertThat(detail.path("duration").asLong()).isEqualTo(45);
@@ -77,7 +77,7 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
         assertThat(step.path("completed_at").asString()).isEqualTo("2024-01-01T12:00:12Z");
         assertThat(detail.path("metrics").path("steps_count").asInt()).isEqualTo(5);
 
-        JsonNode logs = get("/api/v1/deployments/" + deployment + "/logs", admin);
+        JsonNode logs = getJson("/api/v1/deployments/" + deployment + "/logs", admin);
         assertThat(logs.path("items").valueStream().map(line -> line.path("message")
                         .asString()))
                 .containsExactly("正在上传构建产物...", "日志1", "日志2");
@@ -128,7 +128,7 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
         assertThat(streamEvents(deployment))
                 .extracting(event -> event.path("type").asString())
                 .containsExactly("deployment.step_failed");
-        JsonNode detail = get("/api/v1/deployments/" + deployment, admin);
+        JsonNode detail = getJson("/api/v1/deployments/" + deployment, admin);
         assertThat(detail.path("steps").get(0).path("status").asString()).isEqualTo("failed");
         assertThat(detail.path("status").asString()).isEqualTo("running");
     }
@@ -140,7 +140,7 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
 
         String deployment = answer.path("deployment_id").asString();
         assertThat(deployment).startsWith("legacy-");
-        JsonNode detail = get("/api/v1/deployments/" + deployment, admin);
+        JsonNode detail = getJson("/api/v1/deployments/" + deployment, admin);
         assertThat(detail.path("status").asString()).isEqualTo("success");
         assertThat(detail.path("duration").asLong()).isEqualTo(45);
         assertThat(streamEvents(deployment))
@@ -305,18 +305,6 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
                 .exchange()
                 .expectStatus()
                 .isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
-    }
-
-    private JsonNode get(String path, String token) {
-        return JSON.readTree(client.get()
-                .uri(path)
-                .headers(headers -> headers.setBearerAuth(token))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
     }
 
     static JsonNode problem(

@@ -68,7 +68,7 @@ class GithubWebhookTests extends DeployNotifierTestSupport {
         assertThat(queued.path("ignored").asBoolean()).isTrue();
         accepted("workflow_run", fixture("workflow_run.in_progress", repository, run));
         accepted("workflow_job", fixture("workflow_job.in_progress", repository, run));
-        JsonNode running = get("/api/v1/deployments/" + id);
+        JsonNode running = getJson("/api/v1/deployments/" + id, admin);
         assertThat(running.path("status").asString()).isEqualTo("running");
         assertThat(running.path("project").asString()).isEqualTo(repository);
         assertThat(running.path("workflow_name").asString()).isEqualTo("deploy-project");
@@ -78,7 +78,7 @@ class GithubWebhookTests extends DeployNotifierTestSupport {
         JsonNode completed = accepted("workflow_run", fixture("workflow_run.completed.failure", repository, run));
         assertThat(completed.path("deployment_id").asString()).isEqualTo(id);
 
-        JsonNode detail = get("/api/v1/deployments/" + id);
+        JsonNode detail = getJson("/api/v1/deployments/" + id, admin);
         assertThat(detail.path("status").asString()).isEqualTo("failed");
         assertThat(detail.path("html_url").asString()).endsWith("/actions/runs/" + id);
         assertThat(detail.path("duration").asLong()).isPositive();
@@ -116,7 +116,7 @@ class GithubWebhookTests extends DeployNotifierTestSupport {
         accepted("workflow_job", fixture("workflow_job.completed.success", repository, run));
         accepted("deployment_status", fixture("deployment_status.success", repository, run));
 
-        JsonNode detail = get("/api/v1/deployments/" + run);
+        JsonNode detail = getJson("/api/v1/deployments/" + run, admin);
         assertThat(detail.path("status").asString()).isEqualTo("success");
         assertThat(detail.path("logs").asString()).contains("production").contains("success");
         assertThat(detail.path("steps").valueStream().map(step -> step.path("status")
@@ -181,7 +181,8 @@ class GithubWebhookTests extends DeployNotifierTestSupport {
                 .exchange()
                 .expectStatus()
                 .isAccepted();
-        assertThat(get("/api/v1/deployments/" + run).path("status").asString()).isEqualTo("success");
+        assertThat(getJson("/api/v1/deployments/" + run, admin).path("status").asString())
+                .isEqualTo("success");
     }
 
     @Test
@@ -216,17 +217,5 @@ class GithubWebhookTests extends DeployNotifierTestSupport {
                         UUID.randomUUID().toString()),
                 HttpStatus.BAD_REQUEST);
         assertThat(deliveries(repository)).isZero();
-    }
-
-    private JsonNode get(String path) {
-        return JSON.readTree(client.get()
-                .uri(path)
-                .headers(headers -> headers.setBearerAuth(admin))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
     }
 }
