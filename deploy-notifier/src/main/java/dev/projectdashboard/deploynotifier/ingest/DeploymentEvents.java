@@ -55,7 +55,7 @@ public final class DeploymentEvents {
                     event.subject(),
                     event.datacontenttype(),
                     event.data());
-            outgoing.add(new OutgoingEvent(id, event.type(), codec.encode(identified)));
+            outgoing.add(new OutgoingEvent(identified, codec.encode(identified)));
         }
         return outgoing;
     }

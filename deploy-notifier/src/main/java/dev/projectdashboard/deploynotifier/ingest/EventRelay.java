@@ -8,6 +8,7 @@ import dev.projectdashboard.eventbus.Streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -52,6 +53,18 @@ public final class EventRelay implements SmartLifecycle {
                 .description("deployment events put on events:deployments")
                 .tag("path", "relay")
                 .register(meters);
+    }
+
+    /**
+     * Publishes the events a new delivery just stored, in order, and marks them published in one statement; errors
+     * (the caller answers 503) at the first that Redis does not take, leaving them all for the retry or the relay.
+     * No lock is needed: the relay only takes rows older than {@code relay-after}.
+     */
+    public Mono<Void> publishNew(List<DeploymentStore.OutgoingEvent> events, List<Long> outboxIds) {
+        return Flux.fromIterable(events)
+                .concatMap(outgoing -> publisher.publish(Streams.DEPLOYMENTS, outgoing.event()))
+                .then(Mono.defer(() -> store.markPublished(outboxIds)))
+                .doOnSuccess(ignored -> published.increment(events.size()));
     }
 
     /**

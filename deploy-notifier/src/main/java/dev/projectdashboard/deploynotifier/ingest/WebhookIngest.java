@@ -129,7 +129,9 @@ public final class WebhookIngest {
                                 HttpStatus.SERVICE_UNAVAILABLE,
                                 "The deployment database is unavailable; nothing was stored, retry later",
                                 error))
-                .flatMap(stored -> relay.publish(key)
+                .flatMap(stored -> (stored.duplicate()
+                                ? relay.publish(key)
+                                : relay.publishNew(outgoing, stored.outboxIds()))
                         .onErrorMap(error -> new ProblemException(
                                 HttpStatus.SERVICE_UNAVAILABLE,
                                 "The notification was stored but its events could not be published (the event bus is"
@@ -138,10 +140,7 @@ public final class WebhookIngest {
                         .then(Mono.fromSupplier(() -> {
                             count(endpoint, stored.duplicate() ? "duplicate" : "accepted");
                             if (stored.duplicate()) {
-                                log.debug(
-                                        "delivery {} was received before; {} events were still unpublished",
-                                        key,
-                                        stored.pending().size());
+                                log.debug("delivery {} was received before", key);
                             }
                             return new DeploymentViews.Accepted(
                                     stored.id().toString(),

@@ -29,11 +29,14 @@ public class DeploymentStore {
     /** An event written with its data and not yet (or not known to be) on the stream. */
     public record PendingEvent(long id, String eventId, String json) {}
 
-    /** The outcome: the delivery's id, whether it had been received before, and what is still to publish. */
-    public record Stored(UUID id, boolean duplicate, List<PendingEvent> pending) {}
+    /**
+     * The outcome: the delivery's id, whether it had been received before, and for a new delivery the outbox rows
+     * just written (in the order of its events).
+     */
+    public record Stored(UUID id, boolean duplicate, List<Long> outboxIds) {}
 
-    /** An event to write to the outbox. */
-    public record OutgoingEvent(String eventId, String type, String json) {}
+    /** An event to write to the outbox, with its encoded form. */
+    public record OutgoingEvent(CloudEvent<?> event, String json) {}
 
     private final DatabaseClient database;
     private final TransactionalOperator transactions;
@@ -60,29 +63,14 @@ public class DeploymentStore {
                 .flatMap(inserted -> inserted == 1
                         ? Flux.fromIterable(notifications)
                                 .concatMap(this::apply)
-                                .then(Flux.fromIterable(events)
-                                        .concatMap(event -> outbox(delivery.key(), event))
-                                        .then())
-                                .then(pending(delivery.key()))
-                                .map(pending -> new Stored(id, false, pending))
+                                .thenMany(Flux.fromIterable(events).concatMap(event -> outbox(delivery.key(), event)))
+                                .collectList()
+                                .map(outboxIds -> new Stored(id, false, outboxIds))
                         : database.sql("select id from webhook_delivery where delivery_key = :key")
                                 .bind("key", delivery.key())
-                                .map(row -> row.get(0, UUID.class))
-                                .one()
-                                .zipWith(
-                                        pending(delivery.key()), (first, pending) -> new Stored(first, true, pending)));
+                                .map(row -> new Stored(row.get(0, UUID.class), true, List.of()))
+                                .one());
         return transactions.transactional(work);
-    }
-
-    /** The outbox rows of a delivery not yet published, in order. */
-    public Mono<List<PendingEvent>> pending(String deliveryKey) {
-        return database.sql("select id, event_id, event from event_outbox where delivery_key = :key"
-                        + " and published_at is null order by id")
-                .bind("key", deliveryKey)
-                .map(row ->
-                        new PendingEvent(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
-                .all()
-                .collectList();
     }
 
     /**
@@ -115,23 +103,30 @@ public class DeploymentStore {
     }
 
     public Mono<Void> markPublished(long outboxId) {
-        return database.sql("update event_outbox set published_at = now() where id = :id and published_at is null")
-                .bind("id", outboxId)
+        return markPublished(List.of(outboxId));
+    }
+
+    public Mono<Void> markPublished(List<Long> outboxIds) {
+        if (outboxIds.isEmpty()) {
+            return Mono.empty();
+        }
+        return database.sql(
+                        "update event_outbox set published_at = now() where id = any(:ids) and published_at is null")
+                .bind("ids", outboxIds.toArray(Long[]::new))
                 .fetch()
                 .rowsUpdated()
                 .then();
     }
 
-    private Mono<Void> outbox(String deliveryKey, OutgoingEvent event) {
+    private Mono<Long> outbox(String deliveryKey, OutgoingEvent outgoing) {
         return database.sql("insert into event_outbox (delivery_key, event_id, event_type, event)"
-                        + " values (:key, :eventId, :type, :event)")
+                        + " values (:key, :eventId, :type, :event) returning id")
                 .bind("key", deliveryKey)
-                .bind("eventId", event.eventId())
-                .bind("type", event.type())
-                .bind("event", event.json())
-                .fetch()
-                .rowsUpdated()
-                .then();
+                .bind("eventId", outgoing.event().id())
+                .bind("type", outgoing.event().type())
+                .bind("event", outgoing.json())
+                .map(row -> row.get(0, Long.class))
+                .one();
     }
 
     private Mono<Void> apply(Notification notification) {
@@ -170,7 +165,7 @@ public class DeploymentStore {
                     .then();
         }
         if (notification instanceof Notification.Metrics metrics) {
-            return deployment(metrics.project(), metrics.deploymentId(), null, null, metrics.timestamp(), null)
+            return ensureDeployment(metrics.project(), metrics.deploymentId(), metrics.timestamp())
                     .then(metrics(metrics));
         }
         if (notification instanceof Notification.RunStarted run) {
@@ -183,6 +178,23 @@ public class DeploymentStore {
                     run.htmlUrl());
         }
         return Mono.empty(); // a test notification stores nothing but its delivery
+    }
+
+    /**
+     * Creates the deployment when a log line or metrics snapshot is the first thing heard of it, and otherwise leaves
+     * the row alone: an update would lock it until commit, and every log line of a busy run would wait for the
+     * previous one's transaction.
+     */
+    private Mono<Void> ensureDeployment(String project, String deploymentId, Instant seenAt) {
+        return database.sql("insert into deployment (project, deployment_id, status, started_at, updated_at)"
+                        + " values (:project, :deployment, 'running', :seenAt, now())"
+                        + " on conflict (project, deployment_id) do nothing")
+                .bind("project", project)
+                .bind("deployment", deploymentId)
+                .bind("seenAt", at(seenAt))
+                .fetch()
+                .rowsUpdated()
+                .then();
     }
 
     /**
