@@ -1,5 +1,6 @@
 package dev.projectdashboard.bench;
 
+import dev.projectdashboard.bench.deploynotifier.DeployNotifierBenchmark;
 import dev.projectdashboard.bench.realtime.RealtimeBenchmark;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,9 +25,13 @@ public final class BenchMain {
             // the local stack leaves non-daemon threads behind: end the JVM once the benchmark is done
             System.exit(RealtimeBenchmark.main(args));
         }
+        if (args.length > 0 && args[0].equals(DeployNotifierBenchmark.NAME)) {
+            System.exit(DeployNotifierBenchmark.main(args));
+        }
         if (args.length == 0 || !args[0].equals(FileUploadBenchmark.NAME)) {
             System.err.print(USAGE);
             System.err.print(RealtimeBenchmark.USAGE);
+            System.err.print(DeployNotifierBenchmark.USAGE);
             System.exit(2);
         }
         List<Long> sizes = Sizes.parseList("100MiB,1GiB");

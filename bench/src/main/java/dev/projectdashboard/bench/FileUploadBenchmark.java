@@ -5,7 +5,6 @@ import dev.projectdashboard.localstack.LocalStackSettings;
 import dev.projectdashboard.starter.security.DevTokens;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -86,14 +85,20 @@ final class FileUploadBenchmark {
             this.stack = localStack;
             this.presigner = presigner(localStack);
             this.token = DevTokens.userToken("bench-user", List.of("user"));
-            int port = freePort();
+            int port = ServiceProcess.freePort();
             Path serviceLog = settings.workDir().resolve("file-service.log");
             log("starting file-service: java -Xmx128m -jar " + settings.jar() + " on port " + port + " (log "
                     + serviceLog + ")");
-            try (FileServiceProcess service =
-                            FileServiceProcess.start(settings.jar(), localStack.environment(), port, serviceLog);
+            try (ServiceProcess service = ServiceProcess.start(
+                            "file-service",
+                            settings.jar(),
+                            List.of("-Xmx128m"),
+                            List.of(),
+                            localStack.environment(),
+                            port,
+                            serviceLog);
                     RssSampler rss = new RssSampler(service.pid())) {
-                service.awaitReady(http, Duration.ofSeconds(120));
+                service.awaitReady(Duration.ofSeconds(120));
                 log("file-service ready (pid " + service.pid() + ", RSS " + Sizes.mib(rss.rss()) + ")");
                 warmUp(service);
                 Thread.sleep(1000); // let the service settle after warm-up before taking its baseline RSS
@@ -118,7 +123,7 @@ final class FileUploadBenchmark {
         log("done in " + Duration.between(started, Instant.now()).toSeconds() + " s");
     }
 
-    private void warmUp(FileServiceProcess service) throws Exception {
+    private void warmUp(ServiceProcess service) throws Exception {
         long warmUpSize = Math.min(
                 MAX_WARM_UP_SIZE,
                 settings.sizes().stream().mapToLong(Long::longValue).min().orElseThrow());
@@ -131,7 +136,7 @@ final class FileUploadBenchmark {
         }
     }
 
-    private SizeResult measure(long size, FileServiceProcess service, RssSampler rss) throws Exception {
+    private SizeResult measure(long size, ServiceProcess service, RssSampler rss) throws Exception {
         List<Run> direct = new ArrayList<>();
         List<Run> through = new ArrayList<>();
         String note = "";
@@ -200,7 +205,7 @@ final class FileUploadBenchmark {
      * A file-service upload, or null once it has failed: the failure is logged and reported, and the direct baseline
      * goes on being measured, so a broken or missing endpoint still leaves useful numbers.
      */
-    private Run tryService(FileServiceProcess service, long size, boolean verifyHash) throws InterruptedException {
+    private Run tryService(ServiceProcess service, long size, boolean verifyHash) throws InterruptedException {
         try {
             return uploadThroughService(service, size, verifyHash);
         } catch (IOException | RuntimeException e) {
@@ -213,7 +218,7 @@ final class FileUploadBenchmark {
         }
     }
 
-    private Run uploadThroughService(FileServiceProcess service, long size, boolean verifyHash) throws Exception {
+    private Run uploadThroughService(ServiceProcess service, long size, boolean verifyHash) throws Exception {
         String boundary = "bench-" + UUID.randomUUID();
         byte[] prefix = ("--" + boundary + "\r\n"
                         + "Content-Disposition: form-data; name=\"file\"; filename=\"bench.bin\"\r\n"
@@ -316,7 +321,7 @@ final class FileUploadBenchmark {
                         .withZone(ZoneOffset.UTC)
                         .format(started.truncatedTo(ChronoUnit.SECONDS)))
                 .append(" UTC, commit ")
-                .append(gitCommit())
+                .append(Report.gitCommit())
                 .append('\n');
         out.append("- Machine: ").append(Report.machine()).append('\n');
         out.append("- Command: `bench/run file-upload --sizes ")
@@ -479,12 +484,6 @@ final class FileUploadBenchmark {
         return ThreadLocalRandom.current().nextLong();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     static double median(List<Run> runs) {
         if (runs.isEmpty()) {
             return Double.NaN;
@@ -513,18 +512,6 @@ final class FileUploadBenchmark {
 
     private static String abbreviate(String text) {
         return text.length() <= 500 ? text : text.substring(0, 500) + "…";
-    }
-
-    private static String gitCommit() throws InterruptedException {
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.waitFor() == 0 ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     static void log(String message) {

@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 
@@ -64,6 +67,59 @@ public final class Report {
                 cpu,
                 System.getProperty("java.runtime.version"),
                 System.getProperty("java.vm.name"));
+    }
+
+    /** The checked-out commit, abbreviated, or "unknown". */
+    public static String gitCommit() throws InterruptedException {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.waitFor() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** /proc/loadavg's three load averages ("1m / 5m / 15m"), or "unknown". */
+    public static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " / " + fields[1] + " / " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Whether a {@link #loadAverage()} reading shows more runnable work than 2 cores before a benchmark started. */
+    public static boolean busy(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]) > 1.5;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** A jar's modification time, ISO UTC to the second ("unknown" when it is missing). */
+    public static String builtAt(Path jar) {
+        try {
+            return DateTimeFormatter.ISO_LOCAL_DATE_TIME
+                    .withZone(ZoneOffset.UTC)
+                    .format(Files.getLastModifiedTime(jar).toInstant().truncatedTo(ChronoUnit.SECONDS));
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Latency in ms: two decimals below 1 ms (loopback deliveries take tens of µs), one above. */
+    public static String ms(double value) {
+        return String.format(Locale.ROOT, value < 1 ? "%.2f" : "%.1f", value);
+    }
+
+    /** A whole number as such, anything else with one decimal. */
+    public static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
     }
 
     public static String table(List<String> header, List<List<String>> rows) {

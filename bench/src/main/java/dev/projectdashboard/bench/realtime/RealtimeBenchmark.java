@@ -1,12 +1,11 @@
 package dev.projectdashboard.bench.realtime;
 
+import dev.projectdashboard.bench.LoadClients;
 import dev.projectdashboard.bench.Report;
+import dev.projectdashboard.bench.ServiceProcess;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackSettings;
 import dev.projectdashboard.starter.security.DevTokens;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -262,7 +261,7 @@ public final class RealtimeBenchmark {
 
     void run() throws Exception {
         Instant started = Instant.now();
-        loadBefore = loadAverage();
+        loadBefore = Report.loadAverage();
         Files.createDirectories(settings.workDir());
         List<TargetResult> results = new ArrayList<>();
         log("starting the local stack (Redis, PostgreSQL, MQTT, S3) in this JVM");
@@ -279,7 +278,7 @@ public final class RealtimeBenchmark {
                 }
             }
         }
-        loadAfter = loadAverage();
+        loadAfter = Report.loadAverage();
         String section = report(started, results);
         Report.writeSection(settings.report(), NAME, section);
         log("report written to " + settings.report());
@@ -288,7 +287,7 @@ public final class RealtimeBenchmark {
     }
 
     private void measure(LocalStack stack, TargetResult result) throws Exception {
-        int port = freePort();
+        int port = ServiceProcess.freePort();
         if (result.key.equals("native")) {
             Path log = settings.workDir().resolve("realtime-service.log");
             List<String> jvm = settings.serviceJvmOptions();
@@ -452,7 +451,7 @@ public final class RealtimeBenchmark {
         }
         int subscribers = settings.clients();
         double warmRate = rates.get(0);
-        log(target.label() + " " + mode + ": warm-up at " + fmt(warmRate) + " events/s for 3 s (discarded)");
+        log(target.label() + " " + mode + ": warm-up at " + Report.number(warmRate) + " events/s for 3 s (discarded)");
         Step warm = step(target, clients, mode, warmRate, Math.min(3, settings.stepSeconds()), subscribers);
         if (!warm.lossless()) {
             result.notes.add(mode + " warm-up lost deliveries: " + warm.received() + " of " + warm.expected());
@@ -465,7 +464,7 @@ public final class RealtimeBenchmark {
                     "%s %s %s events/s: %d/%d delivered, %.0f deliveries/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%s",
                     target.label(),
                     mode,
-                    fmt(rate),
+                    Report.number(rate),
                     step.received(),
                     step.expected(),
                     step.deliveriesPerSecond(),
@@ -542,7 +541,7 @@ public final class RealtimeBenchmark {
                         .withZone(ZoneOffset.UTC)
                         .format(started.truncatedTo(ChronoUnit.SECONDS)))
                 .append(" UTC, commit ")
-                .append(gitCommit())
+                .append(Report.gitCommit())
                 .append('\n');
         out.append("- Machine: ").append(Report.machine()).append('\n');
         out.append("- Command: `").append(settings.commandLine()).append("`\n");
@@ -551,7 +550,7 @@ public final class RealtimeBenchmark {
                 .append(", at the end: ")
                 .append(loadAfter)
                 .append(
-                        busy(loadBefore)
+                        Report.busy(loadBefore)
                                 ? " — **the machine was busy with other work: numbers are depressed and noisy**"
                                 : "")
                 .append('\n');
@@ -559,11 +558,7 @@ public final class RealtimeBenchmark {
             out.append("- realtime-service jar: `")
                     .append(settings.jar())
                     .append("`, built ")
-                    .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
-                            .withZone(ZoneOffset.UTC)
-                            .format(Files.getLastModifiedTime(settings.jar())
-                                    .toInstant()
-                                    .truncatedTo(ChronoUnit.SECONDS)))
+                    .append(Report.builtAt(settings.jar()))
                     .append(" UTC, run as `java ")
                     .append(String.join(" ", settings.serviceJvmOptions()))
                     .append(" -jar … ")
@@ -608,16 +603,16 @@ public final class RealtimeBenchmark {
                 for (Step step : result.steps(mode)) {
                     rows.add(List.of(
                             result.key.equals("native") ? "realtime-service" : "socket.io",
-                            fmt(step.rate()),
+                            Report.number(step.rate()),
                             Long.toString(step.events()),
                             step.received() + " / " + step.expected()
                                     + (step.failedPublishes() > 0
                                             ? " (" + step.failedPublishes() + " publish errors)"
                                             : ""),
                             String.format(Locale.ROOT, "%,.0f", step.deliveriesPerSecond()),
-                            ms(step.p50Ms()),
-                            ms(step.p99Ms()),
-                            ms(step.maxMs())));
+                            Report.ms(step.p50Ms()),
+                            Report.ms(step.p99Ms()),
+                            Report.ms(step.maxMs())));
                 }
             }
             out.append(Report.table(
@@ -699,12 +694,13 @@ public final class RealtimeBenchmark {
         out.append("- Payload: ~" + settings.pad() + " bytes of padding plus `seq` and `sent_us` (epoch µs taken just"
                 + " before the XADD / the emit; both clocks are the OS wall clock read through a monotonic clock,"
                 + " µs resolution). Latency = receive time − sent_us, recorded per delivery in an HdrHistogram.\n");
-        out.append("- Each rate runs " + fmt(settings.stepSeconds()) + " s at a fixed rate (what is due is sent every"
+        out.append("- Each rate runs " + Report.number(settings.stepSeconds())
+                + " s at a fixed rate (what is due is sent every"
                 + " ~1–2 ms), then drains (until all expected deliveries arrived or 2 s without one)."
                 + " deliveries/s = received / (last receive − step start). Broadcast rates are events/s on the"
                 + " shared channel (deliveries = events × clients); personal rates are events/s spread round-robin"
                 + " over the clients' personal channels. A 3 s warm-up per mode is discarded. A ladder stops at the"
-                + " first step that loses deliveries or whose p99 > " + fmt(settings.stopP99Ms()) + " ms.\n");
+                + " first step that loses deliveries or whose p99 > " + Report.number(settings.stopP99Ms()) + " ms.\n");
         out.append("- Idle memory: after a warm-up of 1,000 connections opened and closed, baseline reading; then "
                 + settings.idleClients() + " idle connections (no subscribe beyond the personal channel), 5 s to"
                 + " settle, second reading; per connection = delta / connections.\n\n");
@@ -792,25 +788,6 @@ public final class RealtimeBenchmark {
         return out.toString();
     }
 
-    /** /proc/loadavg's three load averages, or "unknown". */
-    static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return fields[0] + " / " + fields[1] + " / " + fields[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** More runnable work than the 2 cores before the bench even started. */
-    private static boolean busy(String load) {
-        try {
-            return Double.parseDouble(load.split(" ")[0]) > 1.5;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     private static TargetResult find(List<TargetResult> results, String key) {
         return results.stream().filter(r -> r.key.equals(key)).findFirst().orElse(null);
     }
@@ -822,35 +799,8 @@ public final class RealtimeBenchmark {
         return line.length() <= 600 ? line : line.substring(0, 600) + "…";
     }
 
-    /** Latency in ms: two decimals below 1 ms (loopback deliveries take tens of µs), one above. */
-    static String ms(double value) {
-        return String.format(Locale.ROOT, value < 1 ? "%.2f" : "%.1f", value);
-    }
-
     static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
-    }
-
-    static String fmt(double value) {
-        return value == Math.rint(value) ? Long.toString((long) value) : String.format(Locale.ROOT, "%.1f", value);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String gitCommit() throws InterruptedException {
-        try {
-            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.waitFor() == 0 ? out : "unknown";
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     static void log(String message) {

@@ -1,6 +1,8 @@
 package dev.projectdashboard.bench.realtime;
 
-import dev.projectdashboard.bench.ManagedProcess;
+import dev.projectdashboard.bench.EpochClock;
+import dev.projectdashboard.bench.LoadClients;
+import dev.projectdashboard.bench.ServiceProcess;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;
@@ -15,11 +17,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,7 @@ final class RealtimeServiceTarget implements Target {
 
     private static final String SOURCE = "/bench";
 
-    private final ManagedProcess process;
+    private final ServiceProcess process;
     private final int port;
     private final ClientResources resources;
     private final RedisClient redis;
@@ -43,7 +42,7 @@ final class RealtimeServiceTarget implements Target {
     private final EventPublisher publisher;
 
     private RealtimeServiceTarget(
-            ManagedProcess process,
+            ServiceProcess process,
             int port,
             ClientResources resources,
             RedisClient redis,
@@ -66,18 +65,8 @@ final class RealtimeServiceTarget implements Target {
             int port,
             Path log)
             throws IOException, InterruptedException {
-        if (!java.nio.file.Files.isRegularFile(jar)) {
-            throw new IllegalStateException("realtime-service jar missing: " + jar
-                    + " (build it: ./mvnw -B -q -f realtime-service/pom.xml package -DskipTests)");
-        }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
-        command.addAll(arguments);
-        Map<String, String> env = new LinkedHashMap<>(environment);
-        env.put("SERVER_PORT", Integer.toString(port));
-        ManagedProcess process = ManagedProcess.start("realtime-service", command, env, log);
+        ServiceProcess process =
+                ServiceProcess.start("realtime-service", jar, jvmOptions, arguments, environment, port, log);
         ClientResources resources = RedisConnections.clientResources();
         RedisClient redis = RedisConnections.createClient(resources, redisUrl, Duration.ofSeconds(5));
         RedisConnections connections = new RedisConnections(redis, redisUrl, Duration.ofSeconds(10));
@@ -89,16 +78,7 @@ final class RealtimeServiceTarget implements Target {
         RealtimeServiceTarget target =
                 new RealtimeServiceTarget(process, port, resources, redis, connections, publisher);
         try {
-            HttpClient http = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5))
-                    .build();
-            process.awaitReady(
-                    http,
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                            .timeout(Duration.ofSeconds(5))
-                            .build(),
-                    response -> response.statusCode() == 200 && response.body().contains("\"UP\""),
-                    Duration.ofSeconds(120));
+            process.awaitReady(Duration.ofSeconds(120));
         } catch (IOException | InterruptedException | RuntimeException e) {
             target.close();
             throw e;

@@ -1,5 +1,7 @@
 package dev.projectdashboard.bench.realtime;
 
+import dev.projectdashboard.bench.EpochClock;
+import dev.projectdashboard.bench.LoadClients;
 import dev.projectdashboard.bench.ManagedProcess;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package dev.projectdashboard.bench.realtime;
 
+import dev.projectdashboard.bench.EpochClock;
+import dev.projectdashboard.bench.LoadClients;
 import java.net.URI;
 
 /** One measured server: where clients connect, how it publishes at a fixed rate, and its memory. */

@@ -1,4 +1,4 @@
-package dev.projectdashboard.bench.realtime;
+package dev.projectdashboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

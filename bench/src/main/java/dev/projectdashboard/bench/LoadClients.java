@@ -1,4 +1,4 @@
-package dev.projectdashboard.bench.realtime;
+package dev.projectdashboard.bench;
 
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import reactor.core.Disposable;
@@ -27,26 +28,27 @@ import reactor.netty.resources.LoopResources;
  * Socket.IO v5 frames, on Reactor Netty's client with event loops of its own (≈ 9.5 KB of heap per connection, so
  * 10,000 clients fit easily). The same code drives both servers, so the load generator costs both the same.
  *
- * <p>Deliveries are recognised without parsing JSON: every measured publication ends with
- * {@code "sent_us":<epoch µs>} followed only by closing brackets, so the frame is read backwards from its end. The
- * latency (receive time − sent_us) goes into an HdrHistogram {@link Recorder}, which event-loop threads write to
- * without locks.
+ * <p>Deliveries are recognised without parsing JSON, by a send-time reader: by default {@link #sentMicros}, for
+ * publications that end with {@code "sent_us":<epoch µs>} followed only by closing brackets, so the frame is read
+ * backwards from its end. The latency (receive time − send time) goes into an HdrHistogram {@link Recorder}, which
+ * event-loop threads write to without locks.
  */
-final class LoadClients implements AutoCloseable {
+public final class LoadClients implements AutoCloseable {
 
-    enum Protocol {
+    public enum Protocol {
         NATIVE,
         SOCKET_IO
     }
 
     /** One client to open: who it is, its credential and the project channel it subscribes to (null: none). */
-    record Client(String userId, String token, String project) {}
+    public record Client(String userId, String token, String project) {}
 
     /** Native frames the handshake waits for all start {@code {"event":"} then c(onnection…), s(ubscribed), e(rror). */
     private static final byte[] NATIVE_HANDSHAKE_PREFIX = "{\"event\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] SENT_FIELD = "\"sent_us\"".getBytes(StandardCharsets.US_ASCII);
 
+    private final ToLongFunction<ByteBuf> sendTime;
     private final LoopResources loops;
     private final HttpClient http;
     private final Recorder latencyMicros = new Recorder(Duration.ofMinutes(10).toNanos() / 1000, 3);
@@ -60,7 +62,15 @@ final class LoadClients implements AutoCloseable {
     private volatile boolean closing;
     private volatile long clockOffsetMicros;
 
-    LoadClients(int eventLoops) {
+    public LoadClients(int eventLoops) {
+        this(eventLoops, LoadClients::sentMicros);
+    }
+
+    /**
+     * @param sendTime the epoch µs at which a measured delivery was sent, read from its frame; -1 for any other frame
+     */
+    public LoadClients(int eventLoops, ToLongFunction<ByteBuf> sendTime) {
+        this.sendTime = sendTime;
         // daemon threads, own loops: nothing shared with the local stack's servers in this JVM
         this.loops = LoopResources.create("bench-ws", eventLoops, true);
         this.http = HttpClient.create(ConnectionProvider.newConnection()).runOn(loops);
@@ -70,7 +80,7 @@ final class LoadClients implements AutoCloseable {
      * Opens all clients, at most {@code concurrency} handshakes at a time, and completes once every one of them is
      * ready (connected, authenticated and subscribed). Errors if one fails or is not ready within the timeout.
      */
-    void connectAll(Protocol protocol, URI server, List<Client> clients, int concurrency, Duration timeoutEach) {
+    public void connectAll(Protocol protocol, URI server, List<Client> clients, int concurrency, Duration timeoutEach) {
         Flux.fromIterable(clients)
                 .flatMap(client -> connect(protocol, server, client).timeout(timeoutEach), concurrency)
                 .then()
@@ -118,7 +128,7 @@ final class LoadClients implements AutoCloseable {
 
     private void onFrame(
             Protocol protocol, Client client, ByteBuf frame, Sinks.Many<String> out, Sinks.One<Void> ready) {
-        long sent = sentMicros(frame);
+        long sent = sendTime.applyAsLong(frame);
         if (sent >= 0) {
             latencyMicros.recordValue(Math.max(0, EpochClock.micros() - (sent - clockOffsetMicros)));
             deliveries.increment();
@@ -176,7 +186,7 @@ final class LoadClients implements AutoCloseable {
      * allocating; otherwise the field is looked for from the start, so a frame layout with fields after the payload
      * still counts.
      */
-    static long sentMicros(ByteBuf frame) {
+    public static long sentMicros(ByteBuf frame) {
         int start = frame.readerIndex();
         int i = frame.writerIndex() - 1;
         while (i >= start && isCloser(frame.getByte(i))) {
@@ -252,43 +262,43 @@ final class LoadClients implements AutoCloseable {
     }
 
     /** The sender's clock minus ours (µs), subtracted from every {@code sent_us}. */
-    void clockOffsetMicros(long offset) {
+    public void clockOffsetMicros(long offset) {
         this.clockOffsetMicros = offset;
     }
 
-    long deliveries() {
+    public long deliveries() {
         return deliveries.sum();
     }
 
     /** Frames that were not measured publications (handshake, acks, join/leave, pings…). */
-    long controlFrames() {
+    public long controlFrames() {
         return controlFrames.sum();
     }
 
-    long lastDeliveryNanos() {
+    public long lastDeliveryNanos() {
         return lastDeliveryNanos.get();
     }
 
     /** The latencies recorded since the previous call (µs), and a fresh interval. */
-    Histogram takeLatencies() {
+    public Histogram takeLatencies() {
         return latencyMicros.getIntervalHistogram();
     }
 
-    int open() {
+    public int open() {
         return open.get();
     }
 
     /** Connections that ended while the bench still wanted them, and why the last one did. */
-    int lost() {
+    public int lost() {
         return lost.get();
     }
 
-    String lossReason() {
+    public String lossReason() {
         return lossReason;
     }
 
     /** Closes every client (the TCP connections are dropped) and waits a little for them to go. */
-    void disconnectAll() {
+    public void disconnectAll() {
         closing = true;
         for (Disposable session; (session = sessions.poll()) != null; ) {
             session.dispose();
@@ -306,7 +316,7 @@ final class LoadClients implements AutoCloseable {
         loops.disposeLater().block(Duration.ofSeconds(10));
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis); // pacing against other processes: there is nothing to wait on but time
         } catch (InterruptedException e) {

@@ -1,13 +1,13 @@
-package dev.projectdashboard.bench.realtime;
+package dev.projectdashboard.bench;
 
 import java.time.Instant;
 
 /**
- * Wall-clock time in microseconds since the epoch, read from the monotonic clock after one calibration: the publisher
- * and the receivers in this JVM share it, and node's {@code performance.timeOrigin + performance.now()} is the same
+ * Wall-clock time in microseconds since the epoch, read from the monotonic clock after one calibration: senders and
+ * receivers in this JVM share it, and node's {@code performance.timeOrigin + performance.now()} is the same
  * kind of clock on the other side, so publish→receive latencies compare across the two processes.
  */
-final class EpochClock {
+public final class EpochClock {
 
     private static final long ORIGIN_MICROS;
     private static final long ORIGIN_NANOS;
@@ -20,7 +20,7 @@ final class EpochClock {
 
     private EpochClock() {}
 
-    static long micros() {
+    public static long micros() {
         return ORIGIN_MICROS + (System.nanoTime() - ORIGIN_NANOS) / 1_000;
     }
 }
