@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -78,8 +79,8 @@ class DeploymentController {
         return find(user, id, project)
                 .flatMap(deployment -> queries.steps(deployment.project(), deployment.deploymentId())
                         .zipWith(queries.latestMetrics(deployment.project(), deployment.deploymentId())
-                                .map(java.util.Optional::of)
-                                .defaultIfEmpty(java.util.Optional.empty()))
+                                .map(Optional::of)
+                                .defaultIfEmpty(Optional.empty()))
                         .map(both -> DeploymentViews.Detail.of(
                                 deployment, both.getT1(), both.getT2().orElse(null))));
     }
