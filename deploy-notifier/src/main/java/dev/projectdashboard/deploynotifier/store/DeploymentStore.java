@@ -49,6 +49,9 @@ public class DeploymentStore {
     public Mono<Stored> store(Delivery delivery, List<Notification> notifications, List<OutgoingEvent> events) {
         // not UUID.randomUUID(): it may read the OS entropy pool, a blocking call on an event loop
         UUID id = UUID.fromString(CloudEvent.newId());
+        if (notifications.size() == 1 && notifications.get(0) instanceof Notification.Logs logs) {
+            return storeLogs(id, delivery, logs, events);
+        }
         Mono<Stored> work = database.sql("insert into webhook_delivery (delivery_key, id, endpoint, kind, project,"
                         + " deployment_id) values (:key, :id, :endpoint, :kind, :project, :deployment)"
                         + " on conflict (delivery_key) do nothing")
@@ -71,6 +74,63 @@ public class DeploymentStore {
                                 .map(row -> new Stored(row.get(0, UUID.class), true, List.of()))
                                 .one());
         return transactions.transactional(work);
+    }
+
+    /**
+     * Log lines, the bulk of the traffic, in one statement: the delivery, the deployment when it is new, the lines and
+     * the outbox rows are inserted together or (a delivery seen before) not at all. One round trip instead of a
+     * transaction of five; the foreign keys are checked at the end of the statement, when every row exists.
+     */
+    private Mono<Stored> storeLogs(UUID id, Delivery delivery, Notification.Logs logs, List<OutgoingEvent> events) {
+        List<Notification.LogLine> lines = logs.lines();
+        Instant seenAt = lines.isEmpty() ? Instant.now() : lines.get(0).timestamp();
+        return database.sql("with delivery as (insert into webhook_delivery (delivery_key, id, endpoint, kind,"
+                        + " project, deployment_id) values (:key, :id, :endpoint, :kind, :project, :deployment)"
+                        + " on conflict (delivery_key) do nothing returning delivery_key),"
+                        + " created as (insert into deployment (project, deployment_id, status, started_at, updated_at)"
+                        + " select :project, :deployment, 'running', :seenAt, now() from delivery"
+                        + " on conflict (project, deployment_id) do nothing),"
+                        + " lines as (insert into deployment_log (project, deployment_id, log_stream_id, logged_at,"
+                        + " level, message, source) select :project, :deployment, l.stream, l.at::timestamptz, l.level,"
+                        + " l.message, l.source from delivery, unnest(:streams::text[], :ats::text[], :levels::text[],"
+                        + " :messages::text[], :sources::text[]) with ordinality as l(stream, at, level, message,"
+                        + " source, n) order by l.n),"
+                        + " outbox as (insert into event_outbox (delivery_key, event_id, event_type, event)"
+                        + " select delivery.delivery_key, o.id, o.type, o.event from delivery,"
+                        + " unnest(:eventIds::text[], :types::text[], :events::text[]) with ordinality"
+                        + " as o(id, type, event, n) order by o.n returning id)"
+                        + " select (select count(*) from delivery), array(select id from outbox order by id)")
+                .bind("key", delivery.key())
+                .bind("id", id)
+                .bind("endpoint", delivery.endpoint())
+                .bind("kind", delivery.kind())
+                .bind("project", logs.project())
+                .bind("deployment", logs.deploymentId())
+                .bind("seenAt", at(seenAt))
+                .bind(
+                        "streams",
+                        lines.stream().map(Notification.LogLine::logStreamId).toArray(String[]::new))
+                .bind(
+                        "ats",
+                        lines.stream().map(line -> line.timestamp().toString()).toArray(String[]::new))
+                .bind("levels", lines.stream().map(Notification.LogLine::level).toArray(String[]::new))
+                .bind(
+                        "messages",
+                        lines.stream().map(Notification.LogLine::message).toArray(String[]::new))
+                .bind(
+                        "sources",
+                        lines.stream().map(Notification.LogLine::source).toArray(String[]::new))
+                .bind("eventIds", events.stream().map(e -> e.event().id()).toArray(String[]::new))
+                .bind("types", events.stream().map(e -> e.event().type()).toArray(String[]::new))
+                .bind("events", events.stream().map(OutgoingEvent::json).toArray(String[]::new))
+                .map(row -> new Object[] {row.get(0, Long.class), row.get(1, Long[].class)})
+                .one()
+                .flatMap(row -> (Long) row[0] == 1
+                        ? Mono.just(new Stored(id, false, List.of((Long[]) row[1])))
+                        : database.sql("select id from webhook_delivery where delivery_key = :key")
+                                .bind("key", delivery.key())
+                                .map(existing -> new Stored(existing.get(0, UUID.class), true, List.of()))
+                                .one());
     }
 
     /**
