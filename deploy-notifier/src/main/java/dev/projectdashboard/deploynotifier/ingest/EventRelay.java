@@ -7,8 +7,12 @@ import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.Streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -27,13 +31,18 @@ public final class EventRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EventRelay.class);
     private static final int RELAY_BATCH = 200;
 
+    /** How often the ids of freshly published events are marked in one UPDATE. */
+    static final Duration MARK_INTERVAL = Duration.ofMillis(25);
+
     private final DeploymentStore store;
     private final EventPublisher publisher;
     private final EventCodec codec;
     private final WebhookProperties properties;
     private final Counter published;
     private final Counter relayed;
+    private final Queue<Long> toMark = new ConcurrentLinkedQueue<>();
     private volatile Disposable running;
+    private volatile Disposable marking;
 
     public EventRelay(
             DeploymentStore store,
@@ -63,8 +72,28 @@ public final class EventRelay implements SmartLifecycle {
     public Mono<Void> publishNew(List<DeploymentStore.OutgoingEvent> events, List<Long> outboxIds) {
         return Flux.fromIterable(events)
                 .concatMap(outgoing -> publisher.publish(Streams.DEPLOYMENTS, outgoing.event()))
-                .then(Mono.defer(() -> store.markPublished(outboxIds)))
-                .doOnSuccess(ignored -> published.increment(events.size()));
+                .then(Mono.fromRunnable(() -> {
+                    // marked by the next flush, together with other requests' events: one UPDATE instead of one per
+                    // webhook. Until then (and for good if the service dies first) a row looks unpublished and the
+                    // relay sends it again after relay-after, with the same event id.
+                    toMark.addAll(outboxIds);
+                    published.increment(events.size());
+                }));
+    }
+
+    /** Marks the events published since the last flush. */
+    Mono<Void> flushMarks() {
+        List<Long> ids = new ArrayList<>();
+        for (Long id = toMark.poll(); id != null; id = toMark.poll()) {
+            ids.add(id);
+        }
+        return store.markPublished(ids).onErrorResume(error -> {
+            log.warn(
+                    "could not mark {} published events; the relay will send them again: {}",
+                    ids.size(),
+                    error.toString());
+            return Mono.empty();
+        });
     }
 
     /**
@@ -102,6 +131,10 @@ public final class EventRelay implements SmartLifecycle {
 
     @Override
     public void start() {
+        marking = Flux.interval(MARK_INTERVAL)
+                .onBackpressureDrop()
+                .concatMap(tick -> flushMarks(), 1)
+                .subscribe();
         running = Flux.interval(properties.relayInterval())
                 .onBackpressureDrop()
                 .concatMap(
@@ -118,11 +151,19 @@ public final class EventRelay implements SmartLifecycle {
 
     @Override
     public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
+        for (Disposable current : new Disposable[] {running, marking}) {
+            if (current != null) {
+                current.dispose();
+            }
         }
         running = null;
+        marking = null;
+        try {
+            // the last marks (shutdown thread, not an event loop)
+            flushMarks().block(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("could not mark the last published events; the relay will send them again: {}", e.toString());
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.projectdashboard.deploynotifier.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.deploynotifier.DeployNotifierTestSupport;
 import dev.projectdashboard.deploynotifier.ingest.WebhookAuthenticator;
@@ -8,6 +9,7 @@ import dev.projectdashboard.starter.security.DevTokens;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -171,6 +173,16 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
         assertThat(count("deployment_log", project)).isOne();
         assertThat(deliveries(project)).isOne();
         assertThat(streamEvents(deployment)).hasSize(1);
+        // marked published shortly after (in a batch), so the relay will not send it again
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> database.sql("select count(*) from event_outbox o join"
+                                        + " webhook_delivery d using (delivery_key) where d.project = :project"
+                                        + " and o.published_at is null")
+                                .bind("project", project)
+                                .map(row -> row.get(0, Long.class))
+                                .one()
+                                .block()
+                        == 0);
 
         // a GitHub-style delivery id decides on its own: the same id with the same body is a redelivery
         String other = payload("log_entry", project, deployment).replace("正在上传构建产物...", "second line");
