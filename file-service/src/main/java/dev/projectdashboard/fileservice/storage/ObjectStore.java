@@ -4,11 +4,16 @@ import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -25,6 +30,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * Every S3 call of the service, as {@link Mono}s with a timeout and one error mapping: a store that cannot be
@@ -33,6 +39,11 @@ import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
  */
 @Component
 public class ObjectStore {
+
+    /** Marks a {@link #put} whose body failed before its multipart upload was created. */
+    private static final Object FAILED = new Object();
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
 
     private final S3AsyncClient s3;
     private final SlabPool pool;
@@ -68,17 +79,37 @@ public class ObjectStore {
     public Mono<String> put(Supplier<Target> target, Flux<Slab> slabs, Mono<Void> precondition) {
         // the creation is never cancelled: if the body fails while it is in flight, its upload id is still needed
         // for the abort, or an invisible incomplete upload would keep its parts in the bucket
-        AtomicReference<CompletableFuture<CreateMultipartUploadResponse>> creating = new AtomicReference<>();
+        // null: not started; the creation's future: started; FAILED: the body failed first. A creation that starts
+        // after the body failed (its precondition was still running: cache() does not cancel it) aborts itself.
+        AtomicReference<Object> creating = new AtomicReference<>();
         AtomicReference<String> uploadId = new AtomicReference<>();
         AtomicReference<String> singleEtag = new AtomicReference<>();
+        Set<CompletableFuture<?>> partsInFlight = ConcurrentHashMap.newKeySet();
         Mono<String> created = precondition
                 .then(Mono.defer(() -> {
+                    if (creating.get() == FAILED) {
+                        return Mono.error(new CancellationException("the upload failed before it was created"));
+                    }
                     Target to = target.get();
-                    creating.set(s3.createMultipartUpload(request -> request.bucket(bucket)
-                            .key(to.key())
-                            .contentType(to.contentType())
-                            .metadata(to.metadata())));
-                    return uncancellable(creating.get());
+                    CompletableFuture<CreateMultipartUploadResponse> creation =
+                            s3.createMultipartUpload(request -> request.bucket(bucket)
+                                    .key(to.key())
+                                    .contentType(to.contentType())
+                                    .metadata(to.metadata()));
+                    if (!creating.compareAndSet(null, creation)) {
+                        creation.thenCompose(response -> s3.abortMultipartUpload(request ->
+                                        request.bucket(bucket).key(to.key()).uploadId(response.uploadId())))
+                                .whenComplete((aborted, error) -> {
+                                    if (error != null) {
+                                        log.warn(
+                                                "could not abort the late multipart upload of {}: {}",
+                                                to.key(),
+                                                error.toString());
+                                    }
+                                });
+                        return Mono.error(new CancellationException("the upload failed while it was being created"));
+                    }
+                    return uncancellable(creation);
                 }))
                 .map(response -> {
                     uploadId.set(response.uploadId());
@@ -101,20 +132,26 @@ public class ObjectStore {
                                         .doOnSuccess(response -> pool.give(slab.bytes()))
                                         .then(Mono.<CompletedPart>empty());
                             }
-                            return created.flatMap(id -> call(() -> s3.uploadPart(
-                                            request -> request.bucket(bucket)
-                                                    .key(target.get().key())
-                                                    .uploadId(id)
-                                                    .partNumber(slab.number())
-                                                    .contentLength((long) slab.length()),
-                                            AsyncRequestBody.fromByteBufferUnsafe(slab.content())))
-                                    // not on cancel: the client may still be sending from the array
-                                    .doOnSuccess(response -> pool.give(slab.bytes()))
-                                    .doOnError(error -> pool.give(slab.bytes()))
-                                    .map(response -> CompletedPart.builder()
-                                            .partNumber(slab.number())
-                                            .eTag(response.eTag())
-                                            .build()));
+                            return created.flatMap(id -> Mono.defer(() -> {
+                                CompletableFuture<UploadPartResponse> upload = s3.uploadPart(
+                                        request -> request.bucket(bucket)
+                                                .key(target.get().key())
+                                                .uploadId(id)
+                                                .partNumber(slab.number())
+                                                .contentLength((long) slab.length()),
+                                        AsyncRequestBody.fromByteBufferUnsafe(slab.content()));
+                                partsInFlight.add(upload);
+                                upload.whenComplete((response, error) -> {
+                                    partsInFlight.remove(upload);
+                                    // only now: until the request has finished the client may still read the array
+                                    pool.give(slab.bytes());
+                                });
+                                // not cancelled with the body: the abort below waits for it instead
+                                return uncancellable(upload).map(response -> CompletedPart.builder()
+                                        .partNumber(slab.number())
+                                        .eTag(response.eTag())
+                                        .build());
+                            }));
                         },
                         uploadConcurrency,
                         1)
@@ -127,12 +164,23 @@ public class ObjectStore {
                             .map(CompleteMultipartUploadResponse::eTag);
                 })
                 .onErrorResume(error -> {
-                    Mono<Void> cleanUp = creating.get() == null
-                            ? Mono.empty()
-                            : uncancellable(creating.get())
+                    // a part still being sent when the upload is aborted can land after the abort and leave an
+                    // incomplete upload behind (S3 says so too): abort once every started part has finished
+                    Mono<Void> settled = Mono.fromFuture(
+                                    CompletableFuture.allOf(partsInFlight.toArray(CompletableFuture[]::new))
+                                            .handle((done, failed) -> done),
+                                    true)
+                            .timeout(timeout)
+                            .onErrorResume(ignored -> Mono.empty())
+                            .then();
+                    Object creation = creating.getAndSet(FAILED);
+                    Mono<Void> cleanUp = creation instanceof CompletableFuture<?> started
+                            ? settled.then(uncancellable(started)
+                                    .cast(CreateMultipartUploadResponse.class)
                                     .flatMap(response ->
                                             abortMultipartUpload(target.get().key(), response.uploadId()))
-                                    .onErrorResume(ignored -> Mono.empty());
+                                    .onErrorResume(ignored -> Mono.empty()))
+                            : Mono.empty();
                     return cleanUp.then(Mono.error(translate(error)));
                 });
     }
