@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -41,6 +42,9 @@ public final class EventRelay implements SmartLifecycle {
     private final Counter published;
     private final Counter relayed;
     private final Queue<Long> toMark = new ConcurrentLinkedQueue<>();
+    /** The latest flush, which a redelivery waits for: ids it took may not be marked yet. */
+    private final AtomicReference<Mono<Void>> lastFlush = new AtomicReference<>(Mono.empty());
+
     private volatile Disposable running;
     private volatile Disposable marking;
 
@@ -81,19 +85,23 @@ public final class EventRelay implements SmartLifecycle {
                 }));
     }
 
-    /** Marks the events published since the last flush. */
+    /** Marks the events published since the last flush; the returned Mono is shared with anyone waiting for it. */
     Mono<Void> flushMarks() {
         List<Long> ids = new ArrayList<>();
         for (Long id = toMark.poll(); id != null; id = toMark.poll()) {
             ids.add(id);
         }
-        return store.markPublished(ids).onErrorResume(error -> {
-            log.warn(
-                    "could not mark {} published events; the relay will send them again: {}",
-                    ids.size(),
-                    error.toString());
-            return Mono.empty();
-        });
+        Mono<Void> flush = store.markPublished(ids)
+                .onErrorResume(error -> {
+                    log.warn(
+                            "could not mark {} published events; the relay will send them again: {}",
+                            ids.size(),
+                            error.toString());
+                    return Mono.empty();
+                })
+                .cache();
+        lastFlush.set(flush);
+        return flush;
     }
 
     /**
@@ -102,9 +110,13 @@ public final class EventRelay implements SmartLifecycle {
      * publishing at that moment are left to it.
      */
     public Mono<Void> publish(String deliveryKey) {
-        return store.inTransaction(store.lockPending(deliveryKey)
+        // marks first: a redelivery right behind the first delivery must not find its events "unpublished" only
+        // because their marks are still waiting for the next flush
+        return Mono.defer(lastFlush::get)
+                .then(Mono.defer(this::flushMarks))
+                .thenMany(store.inTransaction(store.lockPending(deliveryKey)
                         .concatMap(event -> publishOne(event).thenReturn(event))
-                        .doOnNext(event -> published.increment()))
+                        .doOnNext(event -> published.increment())))
                 .then();
     }
 
