@@ -81,7 +81,7 @@ class DeploymentController {
                         .zipWith(queries.latestMetrics(deployment.project(), deployment.deploymentId())
                                 .map(Optional::of)
                                 .defaultIfEmpty(Optional.empty()))
-                        .map(both -> DeploymentViews.Detail.of(
+                        .map(both -> new DeploymentViews.Detail(
                                 deployment, both.getT1(), both.getT2().orElse(null))));
     }
 

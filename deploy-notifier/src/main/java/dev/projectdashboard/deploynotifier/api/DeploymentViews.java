@@ -1,5 +1,6 @@
 package dev.projectdashboard.deploynotifier.api;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -27,36 +28,8 @@ public final class DeploymentViews {
     public record Step(
             String stepName, String status, Instant startedAt, Instant completedAt, Long duration, String logs) {}
 
-    public record Detail(
-            String project,
-            String deploymentId,
-            String workflowName,
-            String workflowId,
-            String status,
-            Instant startedAt,
-            Instant completedAt,
-            Long duration,
-            String logs,
-            String htmlUrl,
-            List<Step> steps,
-            JsonNode metrics) {
-
-        static Detail of(Deployment deployment, List<Step> steps, JsonNode metrics) {
-            return new Detail(
-                    deployment.project(),
-                    deployment.deploymentId(),
-                    deployment.workflowName(),
-                    deployment.workflowId(),
-                    deployment.status(),
-                    deployment.startedAt(),
-                    deployment.completedAt(),
-                    deployment.duration(),
-                    deployment.logs(),
-                    deployment.htmlUrl(),
-                    steps,
-                    metrics);
-        }
-    }
+    /** A deployment's fields, then its steps (in order of first appearance) and latest metrics snapshot. */
+    public record Detail(@JsonUnwrapped Deployment deployment, List<Step> steps, JsonNode metrics) {}
 
     public record LogLine(
             long seq, Instant timestamp, String level, String message, String source, String logStreamId) {}
