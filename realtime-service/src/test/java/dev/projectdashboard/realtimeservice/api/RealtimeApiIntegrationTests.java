@@ -538,6 +538,12 @@ class RealtimeApiIntegrationTests {
             }
         } finally {
             LocalStackExtension.localStack().startRedis();
+            // ready again before anything else runs here (a rerun of a failed test comes right after this one)
+            await().atMost(WAIT).untilAsserted(() -> client.get()
+                    .uri("/actuator/health/readiness")
+                    .exchange()
+                    .expectStatus()
+                    .isOk());
         }
     }
 
