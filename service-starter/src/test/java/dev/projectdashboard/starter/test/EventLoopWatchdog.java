@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +102,7 @@ public final class EventLoopWatchdog {
             if (info == null || !nonBlocking(info.getThreadName()) || idle(info)) {
                 continue;
             }
-            String signature = info.getThreadState() + Arrays.toString(info.getStackTrace());
+            String signature = signature(info);
             Sighting before = sightings.get(info.getThreadId());
             int seconds = before != null && before.signature().equals(signature) ? before.seconds() + 1 : 0;
             next.put(info.getThreadId(), new Sighting(signature, seconds));
@@ -122,6 +121,15 @@ public final class EventLoopWatchdog {
             first = current;
             dump(all, current);
         }
+    }
+
+    /** State and frames without line numbers: a thread spinning in a loop shows other lines of the same frames. */
+    private static String signature(ThreadInfo info) {
+        StringBuilder out = new StringBuilder(info.getThreadState().name());
+        for (StackTraceElement frame : info.getStackTrace()) {
+            out.append('|').append(frame.getClassName()).append('.').append(frame.getMethodName());
+        }
+        return out.toString();
     }
 
     private static boolean nonBlocking(String name) {
