@@ -441,19 +441,26 @@ final class SocketIoConnection extends WebSocketConnection {
 
     /** Runs client requests one at a time, in arrival order; each may complete later (hub, subscribe proxy). */
     private void serially(Supplier<Mono<Void>> request) {
+        boolean tooMany = false;
         synchronized (this) {
             if (requestRunning) {
                 if (pendingRequests == null) {
                     pendingRequests = new ArrayDeque<>(4);
                 }
-                if (pendingRequests.size() >= MAX_PENDING_REQUESTS) {
-                    close(CloseReason.BAD_REQUEST);
+                if (pendingRequests.size() < MAX_PENDING_REQUESTS) {
+                    pendingRequests.add(request);
                     return;
                 }
-                pendingRequests.add(request);
-                return;
+                tooMany = true;
+            } else {
+                requestRunning = true;
             }
-            requestRunning = true;
+        }
+        if (tooMany) {
+            // closed outside the lock: on the event loop the close can run the whole cleanup inline (unregister,
+            // which takes subscription locks that a delivery holds while it waits for this connection's lock)
+            close(CloseReason.BAD_REQUEST);
+            return;
         }
         run(request);
     }
