@@ -43,6 +43,7 @@ class ActuatorDefaultsTests extends StarterWebTests {
 
     @Test
     void prometheusIsPublicAndTagsTheApplication() {
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk();
         String scrape = client.get()
                 .uri("/actuator/prometheus")
                 .exchange()
@@ -52,6 +53,8 @@ class ActuatorDefaultsTests extends StarterWebTests {
                 .returnResult()
                 .getResponseBody();
         assertThat(scrape).contains("application=\"starter-test\"");
+        // requests are timed; Spring Security's per-filter observations are switched off
+        assertThat(scrape).contains("http_server_requests_seconds_count").doesNotContain("spring_security_");
     }
 
     @Test
