@@ -4,23 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConnection;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.Replica;
+import dev.projectdashboard.realtimeservice.fanout.TwoReplicaTests;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What spans replicas: the per-user limit, presence with bounded expiry, stats. */
-@LocalStackTest
-class ClusterIntegrationTests {
+class ClusterIntegrationTests extends TwoReplicaTests {
 
     // short liveness so a dead replica is noticed within the test: presence 1.5 s (+ 0.5 s sweep), replica 1.2 s
     private static final HubProperties FAST = HubProperties.defaults()
@@ -28,20 +25,9 @@ class ClusterIntegrationTests {
             .withJoinLeave(java.util.Set.of("project", "deployment"))
             .withTimings(Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofMillis(300));
 
-    private DeliveryFixture fixture;
-    private Replica a;
-    private Replica b;
-
-    @BeforeEach
-    void startReplicas() {
-        fixture = new DeliveryFixture();
-        a = fixture.replica("a", FAST).start();
-        b = fixture.replica("b", FAST).start();
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
+    @Override
+    protected HubProperties properties() {
+        return FAST;
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.payload.DeploymentLog;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
-import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConnection;
@@ -20,30 +19,11 @@ import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /** Two replicas on one Redis: every publication sequenced once and delivered once per connection, in order. */
-@LocalStackTest
-class FanoutIntegrationTests {
-
-    private DeliveryFixture fixture;
-    private Replica a;
-    private Replica b;
-
-    @BeforeEach
-    void startReplicas() {
-        fixture = new DeliveryFixture();
-        a = fixture.replica("a", HubProperties.defaults()).start();
-        b = fixture.replica("b", HubProperties.defaults()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
+class FanoutIntegrationTests extends TwoReplicaTests {
 
     @Test
     void bothReplicasDeliverEveryPublicationOnceInOffsetOrder() {

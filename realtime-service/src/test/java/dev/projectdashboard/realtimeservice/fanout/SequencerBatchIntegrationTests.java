@@ -9,46 +9,25 @@ import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.StreamEntry;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
 import dev.projectdashboard.localstack.LocalStackExtension;
-import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConnection;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.Replica;
 import dev.projectdashboard.realtimeservice.hub.History;
-import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Batches of events sequenced by one Lua call: exactly once per event, offsets in order, even with replicas racing. */
-@LocalStackTest
-class SequencerBatchIntegrationTests {
+class SequencerBatchIntegrationTests extends TwoReplicaTests {
 
     private static final EventCodec CODEC = new EventCodec();
-
-    private DeliveryFixture fixture;
-    private Replica a;
-    private Replica b;
-
-    @BeforeEach
-    void startReplicas() {
-        fixture = new DeliveryFixture();
-        a = fixture.replica("a", HubProperties.defaults()).start();
-        b = fixture.replica("b", HubProperties.defaults()).start();
-    }
-
-    @AfterEach
-    void stop() {
-        fixture.close();
-    }
 
     @Test
     void aBatchKeepsTheOffsetsOfAnEventAnotherReplicaSequencedFirst() {
