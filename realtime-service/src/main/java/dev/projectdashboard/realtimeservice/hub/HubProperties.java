@@ -68,25 +68,6 @@ public record HubProperties(
         replicaId = replicaId == null ? "" : replicaId;
     }
 
-    /** The defaults, for tests and tools that build a hub without Spring. */
-    public static HubProperties defaults() {
-        return new HubProperties(
-                10,
-                128,
-                100,
-                Duration.ofHours(1),
-                Duration.ofDays(7),
-                300,
-                Set.of("project", "deployment"),
-                Set.of(),
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(10),
-                Duration.ofDays(1),
-                100_000,
-                "");
-    }
-
     public boolean hasPresence(String namespace) {
         return presenceNamespaces.contains(namespace);
     }
@@ -104,81 +85,5 @@ public record HubProperties(
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("dashboard.realtime.hub." + name + " must be a positive duration");
         }
-    }
-
-    /** Copy with join/leave events on other namespaces (tests). */
-    public HubProperties withJoinLeave(Set<String> namespaces) {
-        return new HubProperties(
-                maxConnectionsPerUser,
-                maxSubscriptionsPerConnection,
-                historySize,
-                historyTtl,
-                historyMetaTtl,
-                recoveryMaxPublications,
-                presenceNamespaces,
-                namespaces,
-                presenceTtl,
-                replicaTtl,
-                heartbeatInterval,
-                dedupeTtl,
-                fanoutMaxlen,
-                replicaId);
-    }
-
-    /** Copy with other history settings (tests). */
-    public HubProperties withHistory(int size, Duration ttl) {
-        return new HubProperties(
-                maxConnectionsPerUser,
-                maxSubscriptionsPerConnection,
-                size,
-                ttl,
-                historyMetaTtl.compareTo(ttl) < 0 ? ttl : historyMetaTtl,
-                recoveryMaxPublications,
-                presenceNamespaces,
-                joinLeaveNamespaces,
-                presenceTtl,
-                replicaTtl,
-                heartbeatInterval,
-                dedupeTtl,
-                fanoutMaxlen,
-                replicaId);
-    }
-
-    /** Copy with other liveness timings (tests). */
-    public HubProperties withTimings(Duration newPresenceTtl, Duration newReplicaTtl, Duration newHeartbeat) {
-        return new HubProperties(
-                maxConnectionsPerUser,
-                maxSubscriptionsPerConnection,
-                historySize,
-                historyTtl,
-                historyMetaTtl,
-                recoveryMaxPublications,
-                presenceNamespaces,
-                joinLeaveNamespaces,
-                newPresenceTtl,
-                newReplicaTtl,
-                newHeartbeat,
-                dedupeTtl,
-                fanoutMaxlen,
-                replicaId);
-    }
-
-    /** Copy with other limits (tests). */
-    public HubProperties withLimits(int connectionsPerUser, int subscriptionsPerConnection) {
-        return new HubProperties(
-                connectionsPerUser,
-                subscriptionsPerConnection,
-                historySize,
-                historyTtl,
-                historyMetaTtl,
-                recoveryMaxPublications,
-                presenceNamespaces,
-                joinLeaveNamespaces,
-                presenceTtl,
-                replicaTtl,
-                heartbeatInterval,
-                dedupeTtl,
-                fanoutMaxlen,
-                replicaId);
     }
 }

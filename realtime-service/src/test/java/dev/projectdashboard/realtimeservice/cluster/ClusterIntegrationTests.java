@@ -20,10 +20,13 @@ import org.junit.jupiter.api.Test;
 class ClusterIntegrationTests extends TwoReplicaTests {
 
     // short liveness so a dead replica is noticed within the test: presence 1.5 s (+ 0.5 s sweep), replica 1.2 s
-    private static final HubProperties FAST = HubProperties.defaults()
-            .withLimits(2, 16)
-            .withJoinLeave(java.util.Set.of("project", "deployment"))
-            .withTimings(Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofMillis(300));
+    private static final HubProperties FAST = DeliveryFixture.hub(
+            "max-connections-per-user=2",
+            "max-subscriptions-per-connection=16",
+            "join-leave-namespaces=project,deployment",
+            "presence-ttl=1500ms",
+            "replica-ttl=1200ms",
+            "heartbeat-interval=300ms");
 
     @Override
     protected HubProperties properties() {

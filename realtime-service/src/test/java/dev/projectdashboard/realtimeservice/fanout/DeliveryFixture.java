@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import reactor.core.publisher.Mono;
 
 /**
@@ -66,6 +69,20 @@ public final class DeliveryFixture implements AutoCloseable {
             publisherConnections, codec, new EventBusMetrics(new SimpleMeterRegistry()), PublisherOptions.defaults());
 
     /** A unique id for channel and user names, so tests sharing the Redis never meet. */
+    /**
+     * Hub settings bound the way the service binds them (same names, same {@code @DefaultValue}s), e.g. {@code
+     * hub("history-size=5", "history-ttl=5m")}; no arguments gives the defaults.
+     */
+    public static HubProperties hub(String... settings) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String setting : settings) {
+            int equals = setting.indexOf('=');
+            properties.put("dashboard.realtime.hub." + setting.substring(0, equals), setting.substring(equals + 1));
+        }
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("dashboard.realtime.hub", HubProperties.class);
+    }
+
     public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -15,7 +15,6 @@ import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConn
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.Replica;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.History;
-import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -143,7 +142,7 @@ class FanoutIntegrationTests extends TwoReplicaTests {
         b.kill();
         fixture.publish(progress(task, 2));
         fixture.publish(progress(task, 3));
-        Replica c = fixture.replica("c", HubProperties.defaults()).start();
+        Replica c = fixture.replica("c", DeliveryFixture.hub()).start();
 
         await().atMost(DeliveryFixture.WAIT)
                 .until(

@@ -19,7 +19,7 @@ public abstract class TwoReplicaTests {
 
     /** The hub settings both replicas run with; the defaults unless overridden. */
     protected HubProperties properties() {
-        return HubProperties.defaults();
+        return DeliveryFixture.hub();
     }
 
     @BeforeEach

@@ -16,7 +16,6 @@ import dev.projectdashboard.realtimeservice.hub.History;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.Since;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +38,7 @@ class RecoveryIntegrationTests {
     @BeforeEach
     void start() {
         fixture = new DeliveryFixture();
-        replica = fixture.replica("r", HubProperties.defaults().withHistory(HISTORY_SIZE, Duration.ofMinutes(5)))
+        replica = fixture.replica("r", DeliveryFixture.hub("history-size=" + HISTORY_SIZE, "history-ttl=5m"))
                 .start();
         task = DeliveryFixture.unique("t");
         channel = "task:" + task;
@@ -203,7 +202,7 @@ class RecoveryIntegrationTests {
     void recoveryWhileAPublisherHammersTheChannelLosesAndDuplicatesNothing() {
         // replicas sequencing the same stream must agree on the history size: the small one steps aside
         replica.kill();
-        HubProperties roomy = HubProperties.defaults().withHistory(1000, Duration.ofMinutes(5));
+        HubProperties roomy = DeliveryFixture.hub("history-size=1000", "history-ttl=5m");
         Replica big = fixture.replica("big", roomy).start();
         Replica other = fixture.replica("other", roomy).start();
         int total = 400;

@@ -28,7 +28,10 @@ class LocalHubIntegrationTests {
     @BeforeEach
     void start() {
         fixture = new DeliveryFixture();
-        replica = fixture.replica("r", HubProperties.defaults().withLimits(10, 4), DeliveryFixture.projectsClaim())
+        replica = fixture.replica(
+                        "r",
+                        DeliveryFixture.hub("max-connections-per-user=10", "max-subscriptions-per-connection=4"),
+                        DeliveryFixture.projectsClaim())
                 .start();
     }
 
