@@ -16,9 +16,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,6 +46,13 @@ final class FileUploadBenchmark {
     private static final double GOAL_RATIO = 0.80;
     private static final long FLAT_SPREAD_BYTES = 16L << 20;
 
+    static final String USAGE =
+            """
+            usage: bench/run file-upload [--sizes 100MiB,1GiB] [--runs 3] [--budget-seconds 150]
+                                         [--jar file-service/target/file-service-0.1.0-SNAPSHOT.jar]
+                                         [--report bench/REPORT.md]
+            """;
+
     private final Settings settings;
     private final ObjectMapper json = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder()
@@ -75,6 +79,37 @@ final class FileUploadBenchmark {
 
     FileUploadBenchmark(Settings settings) {
         this.settings = settings;
+    }
+
+    /** Entry point from BenchMain: {@code args[0]} is "file-upload". Returns the exit status. */
+    static int main(String[] args) {
+        return CommandLine.run(args, USAGE, FileUploadBenchmark::parse, settings -> {
+            new FileUploadBenchmark(settings).run();
+            return true;
+        });
+    }
+
+    static Settings parse(String[] args) {
+        List<Long> sizes = Sizes.parseList("100MiB,1GiB");
+        int runs = 3;
+        long budget = 150;
+        Path jar = Path.of(DEFAULT_JAR);
+        Path report = Path.of("bench/REPORT.md");
+        for (CommandLine.Option option : CommandLine.options(args)) {
+            String value = option.value();
+            switch (option.name()) {
+                case "--sizes" -> sizes = Sizes.parseList(value);
+                case "--runs" -> runs = Integer.parseInt(value);
+                case "--budget-seconds" -> budget = Long.parseLong(value);
+                case "--jar" -> jar = Path.of(value);
+                case "--report" -> report = Path.of(value);
+                default -> throw option.unknown();
+            }
+        }
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs must be at least 1");
+        }
+        return new Settings(sizes, runs, budget, jar, report, Path.of("bench/target"));
     }
 
     void run() throws Exception {
@@ -313,36 +348,13 @@ final class FileUploadBenchmark {
     // ---------------------------------------------------------------- report
 
     private String report(Instant started, long baselineRss, long warmUpHwm, long finalHwm, List<SizeResult> results)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         StringBuilder out = new StringBuilder();
         out.append("## file-upload: file-service multipart upload vs direct presigned PUT\n\n");
-        out.append("- Date: ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
-                        .withZone(ZoneOffset.UTC)
-                        .format(started.truncatedTo(ChronoUnit.SECONDS)))
-                .append(" UTC, commit ")
-                .append(Report.gitCommit())
-                .append('\n');
-        out.append("- Machine: ").append(Report.machine()).append('\n');
-        out.append("- Command: `bench/run file-upload --sizes ")
-                .append(String.join(
-                        ",",
-                        settings.sizes().stream()
-                                .map(FileUploadBenchmark::compact)
-                                .toList()))
-                .append(" --runs ")
-                .append(settings.runs())
-                .append(settings.jar().equals(Path.of(DEFAULT_JAR)) ? "" : " --jar " + settings.jar())
-                .append("`\n");
-        out.append("- file-service jar: `")
-                .append(settings.jar())
-                .append("`, built ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
-                        .withZone(ZoneOffset.UTC)
-                        .format(Files.getLastModifiedTime(settings.jar())
-                                .toInstant()
-                                .truncatedTo(ChronoUnit.SECONDS)))
-                .append(" UTC\n");
+        out.append(Report.dateAndCommit(started)).append('\n');
+        out.append(Report.machineLine());
+        out.append(Report.commandLine(command()));
+        out.append(Report.jar("file-service", settings.jar())).append('\n');
         out.append("- Goal: file-service ≥ 80 % of direct throughput; file-service RSS growth ≤ 64 MiB over its"
                 + " post-warm-up baseline, and flat between 100 MiB and 1 GiB.\n\n");
         out.append("### Method\n\n");
@@ -414,6 +426,19 @@ final class FileUploadBenchmark {
             out.append(verdict(baselineRss, results));
         }
         return out.toString();
+    }
+
+    /** The command line that measures these settings again (compact sizes; the jar only when not the default). */
+    private String command() {
+        return "bench/run file-upload --sizes "
+                + String.join(
+                        ",",
+                        settings.sizes().stream()
+                                .map(FileUploadBenchmark::compact)
+                                .toList())
+                + " --runs "
+                + settings.runs()
+                + (settings.jar().equals(Path.of(DEFAULT_JAR)) ? "" : " --jar " + settings.jar());
     }
 
     private static String verdict(long baselineRss, List<SizeResult> results) {
@@ -515,8 +540,6 @@ final class FileUploadBenchmark {
     }
 
     static void log(String message) {
-        System.out.println(
-                DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + " [bench] "
-                        + message);
+        CommandLine.log("bench", message);
     }
 }

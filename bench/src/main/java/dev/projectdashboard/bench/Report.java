@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -104,12 +105,51 @@ public final class Report {
     /** A jar's modification time, ISO UTC to the second ("unknown" when it is missing). */
     public static String builtAt(Path jar) {
         try {
-            return DateTimeFormatter.ISO_LOCAL_DATE_TIME
-                    .withZone(ZoneOffset.UTC)
-                    .format(Files.getLastModifiedTime(jar).toInstant().truncatedTo(ChronoUnit.SECONDS));
+            return utcSeconds(Files.getLastModifiedTime(jar).toInstant());
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    /** "- Date: {start, ISO} UTC, commit {abbreviated hash}", a section's first line, without its line end. */
+    public static String dateAndCommit(Instant started) throws InterruptedException {
+        return "- Date: " + utcSeconds(started) + " UTC, commit " + gitCommit();
+    }
+
+    /** "- Machine: …" ({@link #machine()}) with its line end. */
+    public static String machineLine() {
+        return "- Machine: " + machine() + "\n";
+    }
+
+    /** "- Command: `…`" with its line end. */
+    public static String commandLine(String command) {
+        return "- Command: `" + command + "`\n";
+    }
+
+    /** "- Load average (1/5/15 min) at the start: …, at the end: …", without its line end. */
+    public static String loadAverages(String before, String after) {
+        return "- Load average (1/5/15 min) at the start: " + before + ", at the end: " + after;
+    }
+
+    /** "- {service} jar: `{path}`, built {time} UTC" ({@link #builtAt(Path)}), without its line end. */
+    public static String jar(String service, Path jar) {
+        return "- " + service + " jar: `" + jar + "`, built " + builtAt(jar) + " UTC";
+    }
+
+    /** Text for one line or table cell: pipes escaped, line breaks as spaces, at most 600 characters. */
+    public static String oneLine(String text) {
+        return abbreviate(text.replace("|", "\\|").replace("\n", " "), 600);
+    }
+
+    /** {@code text} cut to {@code max} characters, "…" marking the cut. */
+    public static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
+    }
+
+    private static String utcSeconds(Instant instant) {
+        return DateTimeFormatter.ISO_LOCAL_DATE_TIME
+                .withZone(ZoneOffset.UTC)
+                .format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
     /** Latency in ms: two decimals below 1 ms (loopback deliveries take tens of µs), one above. */

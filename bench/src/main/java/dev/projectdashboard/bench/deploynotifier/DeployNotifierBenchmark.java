@@ -1,5 +1,6 @@
 package dev.projectdashboard.bench.deploynotifier;
 
+import dev.projectdashboard.bench.CommandLine;
 import dev.projectdashboard.bench.LoadClients;
 import dev.projectdashboard.bench.Report;
 import dev.projectdashboard.bench.ServiceProcess;
@@ -14,11 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -162,20 +159,8 @@ public final class DeployNotifierBenchmark {
 
     /** Entry point from BenchMain: {@code args[0]} is "deploy-notifier". Returns the exit status. */
     public static int main(String[] args) {
-        Settings settings;
-        try {
-            settings = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            return 2;
-        }
-        try {
-            return new DeployNotifierBenchmark(settings).run() ? 0 : 1;
-        } catch (Exception e) {
-            e.printStackTrace();
-            return 1;
-        }
+        return CommandLine.run(
+                args, USAGE, DeployNotifierBenchmark::parse, settings -> new DeployNotifierBenchmark(settings).run());
     }
 
     static Settings parse(String[] args) {
@@ -193,33 +178,24 @@ public final class DeployNotifierBenchmark {
         Path notifierJar = Path.of(NOTIFIER_JAR);
         Path realtimeJar = Path.of(REALTIME_JAR);
         Path report = Path.of("bench/REPORT.md");
-        for (int i = 1; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--help") || option.equals("-h")) {
-                throw new IllegalArgumentException("bench/run deploy-notifier: options");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + option);
-            }
-            String value = args[++i];
-            switch (option) {
-                case "--concurrency" ->
-                    concurrency = list(value).stream().map(Integer::parseInt).toList();
+        for (CommandLine.Option option : CommandLine.options(args)) {
+            String value = option.value();
+            switch (option.name()) {
+                case "--concurrency" -> concurrency = CommandLine.integers(value);
                 case "--warm-up-seconds" -> warmUp = Double.parseDouble(value);
                 case "--ingest-seconds" -> ingestSeconds = Double.parseDouble(value);
-                case "--rates" ->
-                    rates = list(value).stream().map(Double::parseDouble).toList();
+                case "--rates" -> rates = CommandLine.doubles(value);
                 case "--rate-seconds" -> rateSeconds = Double.parseDouble(value);
                 case "--ws-clients" -> wsClients = Integer.parseInt(value);
                 case "--deployments" -> deployments = Integer.parseInt(value);
                 case "--connections" -> connections = Integer.parseInt(value);
                 case "--service-warm-up-seconds" -> serviceWarmUp = Double.parseDouble(value);
-                case "--notifier-jvm" -> notifierJvm = words(value);
-                case "--realtime-jvm" -> realtimeJvm = words(value);
+                case "--notifier-jvm" -> notifierJvm = CommandLine.words(value);
+                case "--realtime-jvm" -> realtimeJvm = CommandLine.words(value);
                 case "--notifier-jar" -> notifierJar = Path.of(value);
                 case "--realtime-jar" -> realtimeJar = Path.of(value);
                 case "--report" -> report = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + option);
+                default -> throw option.unknown();
             }
         }
         if (concurrency.stream().anyMatch(c -> c < 1)
@@ -249,20 +225,7 @@ public final class DeployNotifierBenchmark {
                 realtimeJar,
                 report,
                 Path.of("bench/target/deploy-notifier"),
-                "bench/run " + String.join(" ", args));
-    }
-
-    private static List<String> list(String value) {
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .toList();
-    }
-
-    private static List<String> words(String value) {
-        return Arrays.stream(value.trim().split("\\s+"))
-                .filter(s -> !s.isEmpty())
-                .toList();
+                CommandLine.typed(args));
     }
 
     /** Measures what it can, writes the report section, and says whether everything was measured. */
@@ -609,8 +572,8 @@ public final class DeployNotifierBenchmark {
                     count++;
                     if (distinct.size() < 5) {
                         // without the timestamp, so repeats of one message collapse
-                        distinct.add(
-                                abbreviate(line.substring(line.indexOf(' ')).trim(), 400));
+                        distinct.add(Report.abbreviate(
+                                line.substring(line.indexOf(' ')).trim(), 400));
                     }
                 }
             }
@@ -645,19 +608,10 @@ public final class DeployNotifierBenchmark {
     private String report(Instant started) throws InterruptedException {
         StringBuilder out = new StringBuilder();
         out.append("## deploy-notifier: signed webhook ingest rate, webhook → browser latency\n\n");
-        out.append("- Date: ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
-                        .withZone(ZoneOffset.UTC)
-                        .format(started.truncatedTo(ChronoUnit.SECONDS)))
-                .append(" UTC, commit ")
-                .append(Report.gitCommit())
-                .append(" (plus the working tree's changes)\n");
-        out.append("- Machine: ").append(Report.machine()).append('\n');
-        out.append("- Command: `").append(settings.commandLine()).append("`\n");
-        out.append("- Load average (1/5/15 min) at the start: ")
-                .append(loadBefore)
-                .append(", at the end: ")
-                .append(loadAfter)
+        out.append(Report.dateAndCommit(started)).append(" (plus the working tree's changes)\n");
+        out.append(Report.machineLine());
+        out.append(Report.commandLine(settings.commandLine()));
+        out.append(Report.loadAverages(loadBefore, loadAfter))
                 .append(
                         Report.busy(loadBefore)
                                 ? " — **the machine was busy before the run (other work, or bench/run's own jar"
@@ -670,25 +624,21 @@ public final class DeployNotifierBenchmark {
                         maxOtherCores(),
                         CpuUsage.OTHER))
                 .append('\n');
-        out.append("- deploy-notifier jar: `")
-                .append(settings.notifierJar())
-                .append("`, built ")
-                .append(Report.builtAt(settings.notifierJar()))
-                .append(" UTC, run as `java ")
+        out.append(Report.jar(NOTIFIER, settings.notifierJar()))
+                .append(", run as `java ")
                 .append(String.join(" ", settings.notifierJvm()))
                 .append(" -jar …`\n");
-        out.append("- realtime-service jar: `")
-                .append(settings.realtimeJar())
-                .append("`, built ")
-                .append(Report.builtAt(settings.realtimeJar()))
-                .append(" UTC, run as `java ")
+        out.append(Report.jar(REALTIME, settings.realtimeJar()))
+                .append(", run as `java ")
                 .append(String.join(" ", settings.realtimeJvm()))
                 .append(" -jar …` (shipped configuration)\n");
         out.append("- Goal: webhook → browser p99 ≤ 50 ms at 1,000 events/s.\n\n");
         out.append(setupAndMethod());
         out.append("### Results\n\n");
         for (String problem : problems) {
-            out.append("**Not (fully) measured:** ").append(oneLine(problem)).append("\n\n");
+            out.append("**Not (fully) measured:** ")
+                    .append(Report.oneLine(problem))
+                    .append("\n\n");
         }
         out.append("#### 1. Signed ingest rate (closed loop, deploy-notifier alone)\n\n");
         List<List<String>> ingestRows = new ArrayList<>();
@@ -776,7 +726,7 @@ public final class DeployNotifierBenchmark {
             examples.forEach((kind, body) -> out.append("- ")
                     .append(kind)
                     .append(": `")
-                    .append(oneLine(body).replace("`", "'"))
+                    .append(Report.oneLine(body).replace("`", "'"))
                     .append("`\n"));
         }
         for (String note : notes) {
@@ -933,14 +883,6 @@ public final class DeployNotifierBenchmark {
         return parts.isEmpty() ? "0" : String.join(", ", parts);
     }
 
-    private static String oneLine(String text) {
-        return abbreviate(text.replace("|", "\\|").replace("\n", " "), 600);
-    }
-
-    private static String abbreviate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max) + "…";
-    }
-
     private static long seconds(double seconds) {
         return (long) (seconds * 1e9);
     }
@@ -953,8 +895,6 @@ public final class DeployNotifierBenchmark {
     }
 
     static void log(String message) {
-        System.out.println(
-                DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + " [" + NAME
-                        + "] " + message);
+        CommandLine.log(NAME, message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.projectdashboard.bench.realtime;
 
+import dev.projectdashboard.bench.CommandLine;
 import dev.projectdashboard.bench.LoadClients;
 import dev.projectdashboard.bench.Report;
 import dev.projectdashboard.bench.ServiceProcess;
@@ -10,11 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -153,21 +150,10 @@ public final class RealtimeBenchmark {
 
     /** Entry point from BenchMain: {@code args[0]} is "realtime". Returns the exit status. */
     public static int main(String[] args) {
-        Settings settings;
-        try {
-            settings = parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.print(USAGE);
-            return 2;
-        }
-        try {
+        return CommandLine.run(args, USAGE, RealtimeBenchmark::parse, settings -> {
             new RealtimeBenchmark(settings).run();
-            return 0;
-        } catch (Exception e) {
-            e.printStackTrace();
-            return 1;
-        }
+            return true;
+        });
     }
 
     static Settings parse(String[] args) {
@@ -184,40 +170,23 @@ public final class RealtimeBenchmark {
         int loops = 2;
         Path jar = Path.of(DEFAULT_JAR);
         Path report = Path.of("bench/REPORT.md");
-        for (int i = 1; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--help") || option.equals("-h")) {
-                throw new IllegalArgumentException("bench/run realtime: options");
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + option);
-            }
-            String value = args[++i];
-            switch (option) {
+        for (CommandLine.Option option : CommandLine.options(args)) {
+            String value = option.value();
+            switch (option.name()) {
                 case "--clients" -> clients = Integer.parseInt(value);
                 case "--idle-clients" -> idle = Integer.parseInt(value);
                 case "--step-seconds" -> stepSeconds = Double.parseDouble(value);
-                case "--broadcast-rates" -> broadcast = rates(value);
-                case "--personal-rates" -> personal = rates(value);
+                case "--broadcast-rates" -> broadcast = CommandLine.doubles(value);
+                case "--personal-rates" -> personal = CommandLine.doubles(value);
                 case "--pad" -> pad = Integer.parseInt(value);
                 case "--stop-p99-ms" -> stopP99 = Double.parseDouble(value);
-                case "--targets" ->
-                    targets = Arrays.stream(value.split(","))
-                            .map(String::trim)
-                            .filter(s -> !s.isEmpty())
-                            .toList();
-                case "--service-jvm" ->
-                    jvm = Arrays.stream(value.trim().split("\\s+"))
-                            .filter(s -> !s.isEmpty())
-                            .toList();
-                case "--service-args" ->
-                    serviceArgs = Arrays.stream(value.trim().split("\\s+"))
-                            .filter(s -> !s.isEmpty())
-                            .toList();
+                case "--targets" -> targets = CommandLine.list(value);
+                case "--service-jvm" -> jvm = CommandLine.words(value);
+                case "--service-args" -> serviceArgs = CommandLine.words(value);
                 case "--client-loops" -> loops = Integer.parseInt(value);
                 case "--jar" -> jar = Path.of(value);
                 case "--report" -> report = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown option " + option);
+                default -> throw option.unknown();
             }
         }
         if (clients < 1 || idle < 0 || stepSeconds <= 0 || loops < 1) {
@@ -244,15 +213,7 @@ public final class RealtimeBenchmark {
                 report,
                 Path.of("bench/src/main/node"),
                 Path.of("bench/target"),
-                "bench/run " + String.join(" ", args));
-    }
-
-    private static List<Double> rates(String value) {
-        return Arrays.stream(value.split(","))
-                .map(String::trim)
-                .filter(s -> !s.isEmpty())
-                .map(Double::parseDouble)
-                .toList();
+                CommandLine.typed(args));
     }
 
     static String userId(int index) {
@@ -536,30 +497,18 @@ public final class RealtimeBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(
                 "## realtime: realtime-service fan-out vs the Node socket.io server, memory per idle connection\n\n");
-        out.append("- Date: ")
-                .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME
-                        .withZone(ZoneOffset.UTC)
-                        .format(started.truncatedTo(ChronoUnit.SECONDS)))
-                .append(" UTC, commit ")
-                .append(Report.gitCommit())
-                .append('\n');
-        out.append("- Machine: ").append(Report.machine()).append('\n');
-        out.append("- Command: `").append(settings.commandLine()).append("`\n");
-        out.append("- Load average (1/5/15 min) at the start: ")
-                .append(loadBefore)
-                .append(", at the end: ")
-                .append(loadAfter)
+        out.append(Report.dateAndCommit(started)).append('\n');
+        out.append(Report.machineLine());
+        out.append(Report.commandLine(settings.commandLine()));
+        out.append(Report.loadAverages(loadBefore, loadAfter))
                 .append(
                         Report.busy(loadBefore)
                                 ? " — **the machine was busy with other work: numbers are depressed and noisy**"
                                 : "")
                 .append('\n');
         if (Files.isRegularFile(settings.jar())) {
-            out.append("- realtime-service jar: `")
-                    .append(settings.jar())
-                    .append("`, built ")
-                    .append(Report.builtAt(settings.jar()))
-                    .append(" UTC, run as `java ")
+            out.append(Report.jar("realtime-service", settings.jar()))
+                    .append(", run as `java ")
                     .append(String.join(" ", settings.serviceJvmOptions()))
                     .append(" -jar … ")
                     .append(String.join(" ", settings.serviceArguments()))
@@ -587,7 +536,7 @@ public final class RealtimeBenchmark {
                 out.append("**")
                         .append(result.key.equals("native") ? "realtime-service" : "socket.io")
                         .append(" was NOT (fully) measured:** ")
-                        .append(oneLine(result.problem))
+                        .append(Report.oneLine(result.problem))
                         .append("\n\n");
             }
         }
@@ -794,18 +743,11 @@ public final class RealtimeBenchmark {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String oneLine(String text) {
-        String line = text.replace("|", "\\|").replace("\n", " ");
-        return line.length() <= 600 ? line : line.substring(0, 600) + "…";
-    }
-
     static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
     static void log(String message) {
-        System.out.println(
-                DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()) + " [realtime] "
-                        + message);
+        CommandLine.log(NAME, message);
     }
 }
