@@ -9,14 +9,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one infrastructure fixture of the suite's tests: a {@link LocalStack} on free ports, started once per test
- * JVM on first use and stopped when JUnit finishes (or, if only {@link #localStack()} was used, when the JVM
- * exits). Test classes get it with {@link LocalStackTest @LocalStackTest} and a {@code LocalStack} parameter, or
- * from {@link #localStack()} (e.g. in a {@code @DynamicPropertySource}).
+ * JVM on first use and stopped when the JVM exits. Test classes get it with {@link LocalStackTest @LocalStackTest}
+ * and a {@code LocalStack} parameter, or from {@link #localStack()} (e.g. in a {@code @DynamicPropertySource}).
+ *
+ * <p>Not stopped when a JUnit run ends: surefire reruns a failed test in a second run in the same JVM, where the
+ * Spring contexts cached by the first run (their Redis, PostgreSQL and S3 addresses included) are used again. A
+ * stack restarted on new ports for the second run left every rerun talking to servers that were gone.
  */
 public final class LocalStackExtension implements BeforeAllCallback, ParameterResolver {
-
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(LocalStackExtension.class);
 
     private static final Logger log = LoggerFactory.getLogger(LocalStackExtension.class);
 
@@ -32,7 +32,7 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         }
         if (shared == null || shared.isClosed()) {
             if (!shutdownHookRegistered) {
-                // for JVMs that never ran the extension's beforeAll: the servers must not outlive the tests
+                // the servers must not outlive the tests
                 Runtime.getRuntime()
                         .addShutdownHook(new Thread(LocalStackExtension::stopShared, "local-stack-shutdown"));
                 shutdownHookRegistered = true;
@@ -60,8 +60,6 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        // the root store closes its AutoCloseable values when the whole test run ends
-        context.getRoot().getStore(NAMESPACE).computeIfAbsent(Stopper.class, key -> new Stopper(), Stopper.class);
         localStack();
     }
 
@@ -79,14 +77,6 @@ public final class LocalStackExtension implements BeforeAllCallback, ParameterRe
         if (shared != null) {
             shared.close();
             shared = null;
-        }
-    }
-
-    /** Stops the shared stack at the end of the JUnit run. */
-    private static final class Stopper implements AutoCloseable {
-        @Override
-        public void close() {
-            stopShared();
         }
     }
 }
