@@ -35,6 +35,12 @@ public final class EventRelay implements SmartLifecycle {
     /** How often the ids of freshly published events are marked in one UPDATE. */
     static final Duration MARK_INTERVAL = Duration.ofMillis(25);
 
+    /**
+     * How long one marking UPDATE may take: a redelivery waits for the pending flush, and a database that stalls must
+     * not hold it (or the shutdown) for good. Marks that time out are left to the relay, as failed ones are.
+     */
+    static final Duration MARK_TIMEOUT = Duration.ofSeconds(5);
+
     private final DeploymentStore store;
     private final EventPublisher publisher;
     private final EventCodec codec;
@@ -92,6 +98,7 @@ public final class EventRelay implements SmartLifecycle {
             ids.add(id);
         }
         Mono<Void> flush = store.markPublished(ids)
+                .timeout(MARK_TIMEOUT)
                 .onErrorResume(error -> {
                     log.warn(
                             "could not mark {} published events; the relay will send them again: {}",
@@ -172,7 +179,7 @@ public final class EventRelay implements SmartLifecycle {
         marking = null;
         try {
             // the last marks (shutdown thread, not an event loop)
-            flushMarks().block(Duration.ofSeconds(5));
+            flushMarks().block(MARK_TIMEOUT.plusSeconds(1));
         } catch (RuntimeException e) {
             log.warn("could not mark the last published events; the relay will send them again: {}", e.toString());
         }
