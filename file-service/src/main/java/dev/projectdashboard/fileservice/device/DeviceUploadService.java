@@ -4,8 +4,8 @@ import dev.projectdashboard.fileservice.files.FileKind;
 import dev.projectdashboard.fileservice.files.FileNames;
 import dev.projectdashboard.fileservice.files.FileProperties;
 import dev.projectdashboard.fileservice.files.FileRecord;
+import dev.projectdashboard.fileservice.files.FileRecorder;
 import dev.projectdashboard.fileservice.files.FileRepository;
-import dev.projectdashboard.fileservice.files.FileService;
 import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -49,7 +49,7 @@ public class DeviceUploadService {
     private final ObjectStore store;
     private final UrlSigner signer;
     private final FileRepository files;
-    private final FileService fileService;
+    private final FileRecorder recorder;
     private final FileProperties properties;
     private final Clock clock = Clock.systemUTC();
 
@@ -57,12 +57,12 @@ public class DeviceUploadService {
             ObjectStore store,
             UrlSigner signer,
             FileRepository files,
-            FileService fileService,
+            FileRecorder recorder,
             FileProperties properties) {
         this.store = store;
         this.signer = signer;
         this.files = files;
-        this.fileService = fileService;
+        this.recorder = recorder;
         this.properties = properties;
     }
 
@@ -225,9 +225,8 @@ public class DeviceUploadService {
                 }
             }
             DeviceUploads.Verified verified = new DeviceUploads.Verified(
-                    true, key, fileService.url(key), head.contentLength(), etag, head.contentType());
-            return files.findLive(key).map(existing -> verified).switchIfEmpty(Mono.defer(() -> fileService
-                    .record(
+                    true, key, recorder.url(key), head.contentLength(), etag, head.contentType());
+            return files.findLive(key).map(existing -> verified).switchIfEmpty(Mono.defer(() -> recorder.record(
                             new FileRecord(
                                     key,
                                     FileKind.DEVICE,

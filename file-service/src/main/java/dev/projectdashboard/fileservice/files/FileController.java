@@ -61,11 +61,15 @@ class FileController {
             @RequestParam("filename") String filename,
             @RequestParam(name = "content_type", required = false) String contentType,
             @RequestParam(name = "kind", required = false) String kind,
-            @RequestParam(name = "expire_time", required = false) Long expireTime) {
-        return service.uploadUrl(user, taskId, filename, contentType, kind, expireTime);
+            @RequestParam(name = "expire_time", required = false) Long expireTime,
+            @RequestParam(name = "size", required = false) Long size) {
+        return service.uploadUrl(user, taskId, filename, contentType, kind, expireTime, size);
     }
 
-    /** After a PUT through an upload URL: records the file and publishes {@code file.uploaded}. */
+    /**
+     * Optional after a PUT through an upload URL (the first read records the file too): records it now and
+     * publishes {@code file.uploaded}.
+     */
     @PostMapping("/confirm")
     Mono<FileViews.Uploaded> confirm(
             @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("object_key") String objectKey) {

@@ -1,5 +1,7 @@
 package dev.projectdashboard.fileservice.files;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -24,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param allowedContentTypes content types an upload may declare; wildcards such as {@code image/*} allowed
  * @param defaultExpiry expiry of presigned URLs when the request names none
  * @param device presigned device uploads (source 001)
+ * @param pending files PUT through upload URLs, recorded without a confirm call
  */
 @Validated
 @ConfigurationProperties("dashboard.files")
@@ -46,7 +49,8 @@ public record FileProperties(
                 })
                 List<String> allowedContentTypes,
         @NotNull @DefaultValue("1h") Duration defaultExpiry,
-        @NotNull @DefaultValue Device device) {
+        @NotNull @DefaultValue Device device,
+        @NotNull @DefaultValue Pending pending) {
 
     /** Shortest and longest presigned URL lifetime a request may ask for (SigV4 allows at most 7 days). */
     public static final Duration MIN_EXPIRY = Duration.ofSeconds(1);
@@ -71,6 +75,26 @@ public record FileProperties(
             }
         }
     }
+
+    /**
+     * How files PUT through upload URLs get recorded when no client reads them or calls {@code confirm}.
+     *
+     * @param recordAfter the sweep first looks for the object this long after its URL was issued
+     * @param checkInterval the sweep looks again this long after a look found nothing (or could not publish the
+     *     event); also how long a sweep's lease on a pending upload lasts
+     * @param sweepInterval how often each replica sweeps
+     * @param sweepBatch pending uploads one sweep takes at most
+     * @param grace how long after its URL expired a pending upload without an object is kept: a PUT that started
+     *     before the expiry may still be streaming
+     * @param readLimit pending uploads of one task that a list request looks for in the store
+     */
+    public record Pending(
+            @NotNull @DefaultValue("30s") Duration recordAfter,
+            @NotNull @DefaultValue("30s") Duration checkInterval,
+            @NotNull @DefaultValue("5s") Duration sweepInterval,
+            @Min(1) @Max(1000) @DefaultValue("100") int sweepBatch,
+            @NotNull @DefaultValue("1h") Duration grace,
+            @Min(1) @Max(1000) @DefaultValue("100") int readLimit) {}
 
     /** Whether a declared content type is on the allow-list (parameters such as charset are ignored). */
     public boolean allows(String contentType) {

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 @Repository
 public class FileRepository {
 
-    private static final String COLUMNS =
+    static final String COLUMNS =
             "object_key, kind, folder, task_id, file_name, content_type, size_bytes, etag, checksum_sha256, uploaded_by, created_at";
 
     private final DatabaseClient database;
@@ -67,10 +67,16 @@ public class FileRepository {
                 .all();
     }
 
-    /** Who owns a task: the user behind its earliest live file (empty for a task without files). */
+    /**
+     * Who owns a task: the user behind its earliest live file; for a task without files, the user who asked for its
+     * earliest upload URL still valid (the URL binds the task to them until the file is recorded or the URL expires).
+     * Empty for a task with neither.
+     */
     public Mono<String> taskOwner(String taskId) {
-        return database.sql("select uploaded_by from file_object where task_id = :task and deleted_at is null"
-                        + " and kind <> 'device' order by created_at, id limit 1")
+        return database.sql("select owner from (select uploaded_by as owner, 0 as source, created_at as at, id as seq"
+                        + " from file_object where task_id = :task and deleted_at is null and kind <> 'device'"
+                        + " union all select issued_by, 1, issued_at, 0 from pending_upload where task_id = :task"
+                        + " and expires_at > now()) candidates order by source, at, seq limit 1")
                 .bind("task", taskId)
                 .map(row -> row.get(0, String.class))
                 .one();
@@ -94,7 +100,7 @@ public class FileRepository {
                 .then();
     }
 
-    private static FileRecord row(Readable row) {
+    static FileRecord row(Readable row) {
         OffsetDateTime created = row.get("created_at", OffsetDateTime.class);
         return new FileRecord(
                 row.get("object_key", String.class),

@@ -1,7 +1,6 @@
 package dev.projectdashboard.fileservice.files;
 
 import dev.projectdashboard.fileservice.storage.ObjectStore;
-import dev.projectdashboard.fileservice.storage.S3Properties;
 import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -36,6 +35,9 @@ import reactor.core.publisher.Mono;
 @Service
 public class FileService {
 
+    /** Pending uploads one read looks for in the store at the same time. */
+    private static final int READ_CONCURRENCY = 4;
+
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
@@ -44,8 +46,9 @@ public class FileService {
     private final UrlSigner signer;
     private final FileRepository files;
     private final FileEvents events;
+    private final FileRecorder recorder;
+    private final PendingUploads pending;
     private final FileProperties properties;
-    private final String publicBaseUrl;
     private final Clock clock;
 
     FileService(
@@ -54,21 +57,17 @@ public class FileService {
             UrlSigner signer,
             FileRepository files,
             FileEvents events,
-            FileProperties properties,
-            S3Properties s3) {
+            FileRecorder recorder,
+            PendingUploads pending,
+            FileProperties properties) {
         this.store = store;
         this.slabs = slabs;
         this.signer = signer;
         this.files = files;
         this.events = events;
+        this.recorder = recorder;
+        this.pending = pending;
         this.properties = properties;
-        String base = properties.publicBaseUrl();
-        if (base == null || base.isBlank()) {
-            base = (s3.endpoint() == null || s3.endpoint().isBlank()
-                    ? "https://" + s3.bucket() + ".s3." + s3.region() + ".amazonaws.com"
-                    : s3.endpoint() + "/" + s3.bucket());
-        }
-        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.clock = Clock.systemUTC();
         sha256(); // loads the provider at start-up, not on an event-loop thread
     }
@@ -101,9 +100,8 @@ public class FileService {
                 new StreamedUpload(boundary, slabs, properties.maxSize().toBytes(), contentLength, this::checkFile);
         Supplier<String> key = () -> folder(kind) + "/" + DAY.format(now) + "/" + taskId + "/"
                 + upload.file().filename();
-        Mono<Void> noLiveFileOfThatName = Mono.defer(() -> files.findLive(key.get())
-                .flatMap(existing -> Mono.<Void>error(new ProblemException(
-                        HttpStatus.CONFLICT, "The task already has a file of that name; delete it first"))));
+        Mono<Void> noLiveFileOfThatName =
+                Mono.defer(() -> files.findLive(key.get()).flatMap(existing -> Mono.<Void>error(duplicate())));
         Supplier<ObjectStore.Target> target = () -> new ObjectStore.Target(
                 key.get(), contentType(upload.file()), Map.of("task-id", taskId, "uploaded-by", user.userId()));
         return store.put(target, upload.slabs(body), noLiveFileOfThatName)
@@ -121,7 +119,7 @@ public class FileService {
                             upload.sha256Hex(),
                             user.userId(),
                             now);
-                    return record(file, true);
+                    return recorder.record(file, true);
                 })
                 .map(file -> uploaded(file, "File uploaded successfully"));
     }
@@ -142,25 +140,6 @@ public class FileService {
                 : file.contentType();
     }
 
-    /** Metadata row then event; on failure both the row and the object are removed again. */
-    public Mono<FileRecord> record(FileRecord file, boolean removeObjectOnFailure) {
-        return files.insert(file)
-                .onErrorMap(
-                        error -> !(error instanceof ProblemException),
-                        error -> new ProblemException(
-                                HttpStatus.SERVICE_UNAVAILABLE,
-                                "File metadata could not be stored; retry later",
-                                error))
-                .flatMap(saved -> events.uploaded(saved, url(saved.objectKey()))
-                        .onErrorResume(error -> files.remove(saved.objectKey())
-                                .onErrorResume(ignored -> Mono.empty())
-                                .then(Mono.error(error)))
-                        .thenReturn(saved))
-                .onErrorResume(
-                        error -> (removeObjectOnFailure ? store.deleteQuietly(file.objectKey()) : Mono.<Void>empty())
-                                .then(Mono.error(error)));
-    }
-
     // ---- presigned URLs ------------------------------------------------------------------------------------
 
     public Mono<FileViews.DownloadUrl> downloadUrl(
@@ -169,7 +148,8 @@ public class FileService {
         FileNames.fileName("filename", fileName);
         FileKind fileKind = kind == null ? null : FileKind.ofParameter(kind);
         Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
-        return files.findLive(taskId, fileName, fileKind)
+        return settle(user, pending.findByName(taskId, fileName, fileKind), true)
+                .then(files.findLive(taskId, fileName, fileKind))
                 .filter(file -> file.kind() != FileKind.DEVICE)
                 .flatMap(file -> visible(user, file))
                 .switchIfEmpty(Mono.error(FileService::notFound))
@@ -180,8 +160,20 @@ public class FileService {
                 });
     }
 
+    /**
+     * A presigned PUT for {@code {folder}/{yyyyMMdd}/{task_id}/{filename}}, recorded as a pending upload: the file
+     * the client PUTs is recorded by the first read that finds it (or by {@code confirm}, or the sweep), so source
+     * 000's client needs no other call. With {@code size}, the URL signs {@code Content-Length}: the store refuses
+     * any other length.
+     */
     public Mono<FileViews.UploadUrl> uploadUrl(
-            DashboardPrincipal user, String taskId, String fileName, String contentType, String kind, Long expireTime) {
+            DashboardPrincipal user,
+            String taskId,
+            String fileName,
+            String contentType,
+            String kind,
+            Long expireTime,
+            Long size) {
         FileNames.id("task_id", taskId);
         FileNames.fileName("filename", fileName);
         FileKind fileKind = FileKind.ofParameter(kind);
@@ -190,24 +182,52 @@ public class FileService {
             throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + type)
                     .with("allowed_content_types", properties.allowedContentTypes());
         }
+        if (size != null && size < 0) {
+            throw FileNames.invalid("size", "must not be negative");
+        }
+        if (size != null && size > properties.maxSize().toBytes()) {
+            throw tooLarge();
+        }
         Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
-        String key = folder(fileKind) + "/" + DAY.format(clock.instant()) + "/" + taskId + "/" + fileName;
-        return requireTaskAccess(user, taskId, true).then(Mono.fromSupplier(() -> {
-            UrlSigner.Signed signed = signer.put(key, expiry, put -> put.contentType(type));
-            return new FileViews.UploadUrl(
-                    signed.url(),
-                    key,
-                    fileName,
-                    expiry.toSeconds(),
-                    signed.expiresAt(),
-                    signed.method(),
-                    signed.headers());
-        }));
+        Instant now = clock.instant();
+        String key = folder(fileKind) + "/" + DAY.format(now) + "/" + taskId + "/" + fileName;
+        return requireTaskAccess(user, taskId, true)
+                .then(files.findLive(key).flatMap(existing -> Mono.error(duplicate())))
+                .then(Mono.defer(() -> {
+                    UrlSigner.Signed signed = signer.put(key, expiry, put -> {
+                        put.contentType(type);
+                        if (size != null) {
+                            put.contentLength(size);
+                        }
+                    });
+                    PendingUpload upload = new PendingUpload(
+                            key,
+                            fileKind,
+                            folder(fileKind),
+                            taskId,
+                            fileName,
+                            type,
+                            size,
+                            user.userId(),
+                            now,
+                            signed.expiresAt(),
+                            null);
+                    return pending.issued(upload)
+                            .thenReturn(new FileViews.UploadUrl(
+                                    signed.url(),
+                                    key,
+                                    fileName,
+                                    expiry.toSeconds(),
+                                    signed.expiresAt(),
+                                    signed.method(),
+                                    signed.headers()));
+                }));
     }
 
     /**
-     * Records a file the client PUT through an upload URL: HEAD for the real size and type, then the row and
-     * {@code file.uploaded}. An object over the size limit is deleted (413).
+     * Optional since pending uploads are recorded on their own: records a file PUT through an upload URL now and
+     * answers it (again, if it is recorded already). An object over the size limit is deleted (413); nothing in
+     * the store yet is a 404. A key whose URL was issued before pending uploads existed is taken as the caller's.
      */
     public Mono<FileViews.Uploaded> confirm(DashboardPrincipal user, String objectKey) {
         FileNames.objectKey("object_key", objectKey);
@@ -219,56 +239,54 @@ public class FileService {
             throw FileNames.invalid("object_key", "must be an upload URL's object_key");
         }
         String taskId = FileNames.id("object_key", segments[2]);
-        String fileName = segments[3];
+        Mono<PendingUpload> unknownUrl = Mono.defer(() -> {
+            Instant now = clock.instant();
+            PendingUpload adopted = new PendingUpload(
+                    objectKey, kind, segments[0], taskId, segments[3], "", null, user.userId(), now, now, null);
+            return pending.issued(adopted).thenReturn(adopted);
+        });
+        Mono<FileRecord> recorded = pending.find(objectKey)
+                .switchIfEmpty(unknownUrl)
+                .flatMap(upload -> pending.settle(upload, PendingUploads.Trigger.CONFIRM))
+                .flatMap(outcome -> switch (outcome) {
+                    case OVERSIZED -> Mono.error(tooLarge());
+                    case WAITING, EXPIRED ->
+                        Mono.error(new ProblemException(HttpStatus.NOT_FOUND, "Nothing was uploaded to that key yet"));
+                    default -> files.findLive(objectKey);
+                });
         return requireTaskAccess(user, taskId, true)
-                .then(files.findLive(objectKey)
-                        .flatMap(existing -> Mono.<FileViews.Uploaded>error(
-                                new ProblemException(HttpStatus.CONFLICT, "The file is already recorded")))
-                        .switchIfEmpty(Mono.defer(() -> store.head(objectKey).flatMap(head -> {
-                            if (head.contentLength() > properties.maxSize().toBytes()) {
-                                return store.deleteQuietly(objectKey).then(Mono.error(tooLarge()));
-                            }
-                            FileRecord file = new FileRecord(
-                                    objectKey,
-                                    kind,
-                                    segments[0],
-                                    taskId,
-                                    fileName,
-                                    head.contentType(),
-                                    head.contentLength(),
-                                    unquote(head.eTag()),
-                                    null,
-                                    user.userId(),
-                                    clock.instant());
-                            // the object was the client's doing: a failed record leaves it for a retry
-                            return record(file, false).map(saved -> uploaded(saved, "File recorded"));
-                        }))));
+                .then(files.findLive(objectKey).switchIfEmpty(recorded))
+                .switchIfEmpty(Mono.error(FileService::notFound))
+                .map(file -> uploaded(file, "File recorded"));
     }
 
     // ---- metadata ------------------------------------------------------------------------------------------
 
     public Mono<FileViews.Info> info(DashboardPrincipal user, String objectKey) {
         FileNames.objectKey("object_key", objectKey);
-        return liveVisible(user, objectKey).flatMap(file -> store.head(objectKey)
-                .map(head -> new FileViews.Info(
-                        file.objectKey(),
-                        file.fileName(),
-                        file.taskId(),
-                        file.kind().value(),
-                        head.contentLength(),
-                        head.contentType(),
-                        unquote(head.eTag()),
-                        head.lastModified(),
-                        file.checksumSha256(),
-                        file.uploadedBy(),
-                        file.createdAt(),
-                        head.metadata())));
+        return settle(user, pending.find(objectKey).flux(), true)
+                .then(liveVisible(user, objectKey))
+                .flatMap(file -> store.head(objectKey)
+                        .map(head -> new FileViews.Info(
+                                file.objectKey(),
+                                file.fileName(),
+                                file.taskId(),
+                                file.kind().value(),
+                                head.contentLength(),
+                                head.contentType(),
+                                unquote(head.eTag()),
+                                head.lastModified(),
+                                file.checksumSha256(),
+                                file.uploadedBy(),
+                                file.createdAt(),
+                                head.metadata())));
     }
 
     public Mono<FileViews.Deleted> delete(DashboardPrincipal user, String objectKey) {
         FileNames.objectKey("object_key", objectKey);
         Instant now = clock.instant();
-        return liveVisible(user, objectKey)
+        return settle(user, pending.find(objectKey).flux(), false)
+                .then(liveVisible(user, objectKey))
                 .flatMap(file -> store.delete(objectKey)
                         .then(events.deleted(file, user.userId(), now))
                         .then(files.markDeleted(objectKey, now)))
@@ -278,8 +296,30 @@ public class FileService {
     public Mono<FileViews.TaskFiles> list(DashboardPrincipal user, String taskId) {
         FileNames.id("task_id", taskId);
         return requireTaskAccess(user, taskId, false)
+                .then(settle(user, pending.findByTask(taskId), false))
                 .then(files.listLive(taskId).map(FileViews.Listed::of).collectList())
                 .map(list -> new FileViews.TaskFiles(taskId, list.size(), list));
+    }
+
+    /**
+     * Records the files among {@code candidates} that were PUT through their upload URLs, before a read answers, so
+     * the read sees them. Only pending uploads the user could read once recorded are looked at. With
+     * {@code refuseOversized}, an object over the limit (deleted) makes the read a 413.
+     */
+    private Mono<Void> settle(DashboardPrincipal user, Flux<PendingUpload> candidates, boolean refuseOversized) {
+        return candidates
+                .filterWhen(upload -> mayRead(user, upload))
+                .flatMap(upload -> pending.settle(upload, PendingUploads.Trigger.READ), READ_CONCURRENCY)
+                .filter(outcome -> refuseOversized && outcome == PendingUploads.Outcome.OVERSIZED)
+                .next()
+                .flatMap(oversized -> Mono.error(tooLarge()));
+    }
+
+    private Mono<Boolean> mayRead(DashboardPrincipal user, PendingUpload upload) {
+        if (user.isAdmin() || upload.issuedBy().equals(user.userId())) {
+            return Mono.just(true);
+        }
+        return files.taskOwner(upload.taskId()).map(user.userId()::equals).defaultIfEmpty(false);
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
@@ -324,7 +364,7 @@ public class FileService {
     }
 
     public String url(String key) {
-        return publicBaseUrl + "/" + key;
+        return recorder.url(key);
     }
 
     private String folder(FileKind kind) {
@@ -338,6 +378,10 @@ public class FileService {
     static ProblemException tooLarge(long maxSize) {
         return new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "The file is larger than " + maxSize + " bytes")
                 .with("max_size", maxSize);
+    }
+
+    static ProblemException duplicate() {
+        return new ProblemException(HttpStatus.CONFLICT, "The task already has a file of that name; delete it first");
     }
 
     static ProblemException notFound() {

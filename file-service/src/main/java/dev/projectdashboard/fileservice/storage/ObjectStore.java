@@ -189,6 +189,15 @@ public class ObjectStore {
         return call(() -> s3.headObject(request -> request.bucket(bucket).key(key)));
     }
 
+    /** HEAD, or empty when the store has no such object. */
+    public Mono<HeadObjectResponse> headIfPresent(String key) {
+        return head(key)
+                .onErrorResume(
+                        error -> error instanceof ProblemException problem
+                                && problem.getStatusCode().value() == 404,
+                        error -> Mono.empty());
+    }
+
     public Mono<Void> delete(String key) {
         return call(() -> s3.deleteObject(request -> request.bucket(bucket).key(key)))
                 .then();

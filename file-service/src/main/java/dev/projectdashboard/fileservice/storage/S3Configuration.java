@@ -21,7 +21,8 @@ class S3Configuration {
         S3AsyncClientBuilder builder = S3AsyncClient.builder()
                 .region(Region.of(properties.region()))
                 .credentialsProvider(credentials(properties))
-                .forcePathStyle(properties.pathStyle())
+                .serviceConfiguration(service -> service.pathStyleAccessEnabled(properties.pathStyle())
+                        .chunkedEncodingEnabled(!properties.aliyunOss()))
                 // S3-compatible servers (MinIO, OSS, s3proxy) lag behind AWS's default flexible checksums
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
@@ -43,6 +44,7 @@ class S3Configuration {
                 .credentialsProvider(credentials(properties))
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
                         .pathStyleAccessEnabled(properties.pathStyle())
+                        .chunkedEncodingEnabled(!properties.aliyunOss())
                         .build());
         if (properties.endpointOverride() != null) {
             builder.endpointOverride(properties.endpointOverride());

@@ -52,8 +52,10 @@ public class UrlSigner {
     private static Signed signed(PresignedRequest request) {
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.signedHeaders().forEach((name, values) -> {
-            // the HTTP client sets Host itself from the URL
-            if (!name.toLowerCase(Locale.ROOT).equals("host")) {
+            // every HTTP client sets Host from the URL and Content-Length from the body itself (browsers and Java's
+            // HttpClient refuse to be given them); a signed Content-Length still binds the body's length
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals("host") && !lower.equals("content-length")) {
                 headers.put(name, String.join(",", values));
             }
         });

@@ -36,6 +36,43 @@ class S3PropertiesTests {
     }
 
     @Test
+    void readsASchemelessAliyunOssEndpointAsHttpsSigningForItsRegionInVirtualHostedStyle() {
+        // source 000: OSS_ENDPOINT=oss-cn-beijing.aliyuncs.com
+        runner.withPropertyValues("dashboard.s3.endpoint=oss-cn-beijing.aliyuncs.com", "dashboard.s3.region=")
+                .run(context -> {
+                    S3Properties properties = context.getBean(S3Properties.class);
+                    assertThat(properties.endpointOverride()).hasToString("https://oss-cn-beijing.aliyuncs.com");
+                    assertThat(properties.region()).isEqualTo("cn-beijing");
+                    assertThat(properties.pathStyle()).isFalse();
+                    assertThat(properties.aliyunOss()).isTrue();
+                });
+        runner.withPropertyValues(
+                        "dashboard.s3.endpoint=https://s3.oss-cn-hangzhou-internal.aliyuncs.com",
+                        "dashboard.s3.region=")
+                .run(context ->
+                        assertThat(context.getBean(S3Properties.class).region()).isEqualTo("cn-hangzhou"));
+    }
+
+    @Test
+    void pathStyleIsOnForLocalServersAndOffForAwsUnlessSet() {
+        runner.run(context ->
+                assertThat(context.getBean(S3Properties.class).pathStyle()).isTrue());
+        runner.withPropertyValues("dashboard.s3.endpoint=")
+                .run(context -> assertThat(context.getBean(S3Properties.class).pathStyle())
+                        .isFalse());
+        runner.withPropertyValues("dashboard.s3.endpoint=", "dashboard.s3.path-style=true")
+                .run(context -> assertThat(context.getBean(S3Properties.class).pathStyle())
+                        .isTrue());
+        runner.withPropertyValues("dashboard.s3.path-style=false", "dashboard.s3.region=")
+                .run(context -> {
+                    S3Properties properties = context.getBean(S3Properties.class);
+                    assertThat(properties.pathStyle()).isFalse();
+                    assertThat(properties.region()).isEqualTo("us-east-1");
+                    assertThat(properties.aliyunOss()).isFalse();
+                });
+    }
+
+    @Test
     void refusesToStartWithAnInvalidBucketNamingTheProperty() {
         runner.withPropertyValues("dashboard.s3.bucket=Not_A_Bucket").run(context -> assertThat(context)
                 .getFailure()

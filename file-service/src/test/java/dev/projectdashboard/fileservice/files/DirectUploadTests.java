@@ -1,0 +1,393 @@
+package dev.projectdashboard.fileservice.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.projectdashboard.fileservice.FileServiceTestSupport;
+import dev.projectdashboard.starter.security.DevTokens;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import reactor.core.publisher.Mono;
+
+/**
+ * Source 000's direct upload as its client does it: {@code upload-url}, a plain PUT with {@code Content-Type}, then
+ * {@code info} / {@code download} / the list, with no {@code confirm} call. Each PUT is recorded, and its
+ * {@code file.uploaded} published, exactly once.
+ */
+class DirectUploadTests extends FileServiceTestSupport {
+
+    private final String alice = DevTokens.userToken("alice", List.of("user"));
+    private final String bob = DevTokens.userToken("bob", List.of("user"));
+
+    @Autowired
+    private PendingUploads pendingUploads;
+
+    @Test
+    void aFilePutThroughAnUploadUrlIsFoundByInfoDownloadAndTheListWithoutConfirm() throws Exception {
+        String task = newTaskId();
+        byte[] content = "scene data put straight to the store".getBytes(StandardCharsets.UTF_8);
+        // source 000: POST /api/v1/files/upload-url?task_id=uuid&filename=scene.ma, then PUT with Content-Type
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=scene.ma");
+        String key = (String) url.get("object_key");
+        assertThat(key).matches("scenes/\\d{8}/" + task + "/scene\\.ma");
+        assertThat(sourcePut((String) url.get("upload_url"), content)).isEqualTo(200);
+
+        client.get()
+                .uri("/api/v1/files/info/" + key)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.object_key")
+                .isEqualTo(key)
+                .jsonPath("$.size")
+                .isEqualTo(content.length)
+                .jsonPath("$.task_id")
+                .isEqualTo(task)
+                .jsonPath("$.uploaded_by")
+                .isEqualTo("alice");
+        client.get()
+                .uri("/api/v1/files?task_id={task}", task)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.count")
+                .isEqualTo(1)
+                .jsonPath("$.files[0].object_key")
+                .isEqualTo(key);
+        Map<String, Object> download = get(alice, "/api/v1/files/download/" + task + "/scene.ma");
+        HttpResponse<byte[]> fetched = HTTP.send(
+                HttpRequest.newBuilder(URI.create((String) download.get("download_url")))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(fetched.body()).isEqualTo(content);
+
+        assertThat(uploadedEvents(key)).singleElement().satisfies(event -> assertThat(event)
+                .contains("\"user_id\":\"alice\"")
+                .contains("\"size\":" + content.length));
+        assertThat(pendingRows(task)).isZero();
+    }
+
+    @Test
+    void concurrentFirstReadsRecordTheFileAndPublishItsEventOnce() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=race.ma");
+        String key = (String) url.get("object_key");
+        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(4096, 21)))
+                .isEqualTo(200);
+
+        List<String> paths = List.of(
+                "/api/v1/files/info/" + key,
+                "/api/v1/files?task_id=" + task,
+                "/api/v1/files/download/" + task + "/race.ma");
+        List<CompletableFuture<HttpResponse<String>>> reads = IntStream.range(0, 12)
+                .mapToObj(i -> HTTP.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + paths.get(i % 3)))
+                                .header("Authorization", "Bearer " + alice)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        for (CompletableFuture<HttpResponse<String>> read : reads) {
+            HttpResponse<String> response = read.get();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.body()).contains(key);
+        }
+        assertThat(uploadedEvents(key)).hasSize(1);
+        assertThat(liveRows(task)).isEqualTo(1);
+    }
+
+    @Test
+    void theSweepRecordsAFileNobodyReadAndForgetsAnUrlThatExpiredUnused() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> used = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=unread.ma");
+        post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=never.ma&expire_time=1");
+        String key = (String) used.get("object_key");
+        assertThat(sourcePut((String) used.get("upload_url"), randomBytes(100, 22)))
+                .isEqualTo(200);
+        assertThat(pendingRows(task)).isEqualTo(2);
+
+        // record-after (1 h in the tests) and the unused URL's grace (1 h after its expiry) have both passed
+        pendingUploads.sweepOnce(Instant.now().plus(Duration.ofHours(2))).block(Duration.ofSeconds(30));
+
+        assertThat(uploadedEvents(key)).hasSize(1);
+        assertThat(liveRows(task)).isEqualTo(1);
+        assertThat(pendingRows(task)).isZero();
+    }
+
+    @Test
+    void twoSweepsAtOnceRecordEachUploadOnce() throws Exception {
+        String task = newTaskId();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Map<String, Object> url =
+                    post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=part" + i + ".ma");
+            assertThat(sourcePut((String) url.get("upload_url"), randomBytes(10 + i, i)))
+                    .isEqualTo(200);
+            keys.add((String) url.get("object_key"));
+        }
+
+        // two replicas sweeping at the same moment: each pending upload is leased by one of them
+        Instant later = Instant.now().plus(Duration.ofHours(2));
+        Mono.zip(pendingUploads.sweepOnce(later), pendingUploads.sweepOnce(later))
+                .block(Duration.ofSeconds(30));
+
+        for (String key : keys) {
+            assertThat(uploadedEvents(key)).as(key).hasSize(1);
+        }
+        assertThat(liveRows(task)).isEqualTo(keys.size());
+    }
+
+    @Test
+    void anUploadUrlGivenASizeSignsContentLengthSoTheStoreRefusesAnyOtherLength() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url =
+                post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=sized.bin&size=10");
+        String uploadUrl = (String) url.get("upload_url");
+        assertThat(uploadUrl).containsIgnoringCase("content-length");
+
+        assertThat(sourcePut(uploadUrl, new byte[11])).isEqualTo(403);
+        assertThat(sourcePut(uploadUrl, new byte[9])).isEqualTo(403);
+        assertThat(sourcePut(uploadUrl, new byte[10])).isEqualTo(200);
+
+        client.post()
+                .uri("/api/v1/files/upload-url?task_id={t}&filename=big.bin&size={s}", task, 13 * 1024 * 1024)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+                .expectBody()
+                .jsonPath("$.max_size")
+                .isEqualTo(12 * 1024 * 1024);
+        client.post()
+                .uri("/api/v1/files/upload-url?task_id={t}&filename=neg.bin&size=-1", task)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("size");
+    }
+
+    @Test
+    void anObjectOverTheLimitPutThroughAnUploadUrlIsDeletedAndAnswered413() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=huge.bin");
+        String key = (String) url.get("object_key");
+        assertThat(sourcePut((String) url.get("upload_url"), new byte[13 * 1024 * 1024]))
+                .isEqualTo(200);
+
+        client.get()
+                .uri("/api/v1/files/info/" + key)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.max_size")
+                .isEqualTo(12 * 1024 * 1024);
+        assertThat(objectKeys(key)).isEmpty();
+        assertThat(liveRows(task)).isZero();
+        assertThat(pendingRows(task)).isZero();
+        assertThat(uploadedEvents(key)).isEmpty();
+    }
+
+    @Test
+    void anUploadUrlForANameThatHoldsALiveFileIsAConflict() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=once.ma");
+        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(10, 23)))
+                .isEqualTo(200);
+        get(alice, "/api/v1/files?task_id=" + task);
+
+        client.post()
+                .uri("/api/v1/files/upload-url?task_id={t}&filename=once.ma", task)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isEqualTo(HttpStatus.CONFLICT);
+    }
+
+    @Test
+    void anOutstandingUploadUrlBindsTheTaskToTheUserWhoAskedForIt() {
+        String task = newTaskId();
+        post(bob, "/api/v1/files/upload-url?task_id=" + task + "&filename=bobs.ma");
+
+        client.post()
+                .uri("/api/v1/files/upload-url?task_id={t}&filename=alices.ma", task)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        client.get()
+                .uri("/api/v1/files?task_id={t}", task)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+        assertThat(get(bob, "/api/v1/files?task_id=" + task)).containsEntry("count", 0);
+    }
+
+    @Test
+    void confirmStaysOptionalAndAnswersAFileTheFirstReadRecorded() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=both.ma");
+        String key = (String) url.get("object_key");
+        client.post()
+                .uri("/api/v1/files/confirm?object_key={k}", key)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
+
+        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(77, 24)))
+                .isEqualTo(200);
+        get(alice, "/api/v1/files/info/" + key);
+        client.post()
+                .uri("/api/v1/files/confirm?object_key={k}", key)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.object_key")
+                .isEqualTo(key)
+                .jsonPath("$.size")
+                .isEqualTo(77);
+        assertThat(uploadedEvents(key)).hasSize(1);
+    }
+
+    @Test
+    void deletingAFilePutThroughAnUploadUrlDeletesItWithoutAnEarlierRead() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=gone.ma");
+        String key = (String) url.get("object_key");
+        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(30, 25)))
+                .isEqualTo(200);
+
+        client.delete()
+                .uri("/api/v1/files/" + key)
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        assertThat(objectKeys(key)).isEmpty();
+        assertThat(fileEvents())
+                .anySatisfy(event ->
+                        assertThat(event).contains("\"type\":\"file.deleted\"").contains(key));
+        assertThat(pendingRows(task)).isZero();
+    }
+
+    @Test
+    void aFileRecordedWhileTheEventBusIsDownGetsItsEventFromTheSweepOnce() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=later.ma");
+        String key = (String) url.get("object_key");
+        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(64, 26)))
+                .isEqualTo(200);
+
+        stack().stopRedis();
+        try {
+            // the file is there, so the read answers it; its event waits in the pending row
+            assertThat(get(alice, "/api/v1/files/info/" + key)).containsEntry("size", 64);
+        } finally {
+            stack().startRedis();
+        }
+        assertThat(uploadedEvents(key)).isEmpty();
+        assertThat(pendingRows(task)).isEqualTo(1);
+
+        // after check-interval (the lease the recording took) a sweep publishes it, once the publisher has
+        // reconnected: each try sweeps an hour later than the one before, past the lease the failed try took
+        AtomicInteger tries = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            pendingUploads
+                    .sweepOnce(Instant.now().plus(Duration.ofHours(tries.incrementAndGet())))
+                    .block(Duration.ofSeconds(30));
+            assertThat(pendingRows(task)).isZero();
+        });
+        pendingUploads.sweepOnce(Instant.now().plus(Duration.ofDays(1))).block(Duration.ofSeconds(30));
+        assertThat(uploadedEvents(key)).hasSize(1);
+    }
+
+    @Test
+    void aReadAnswers503WhileTheStoreIsDownAndRecordsTheFileOnceItIsBack() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=outage.ma");
+        String key = (String) url.get("object_key");
+        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(50, 27)))
+                .isEqualTo(200);
+
+        stack().stopS3();
+        try {
+            client.get()
+                    .uri("/api/v1/files?task_id={t}", task)
+                    .headers(h -> h.setBearerAuth(alice))
+                    .exchange()
+                    .expectStatus()
+                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectBody()
+                    .jsonPath("$.detail")
+                    .isEqualTo("Object storage is unavailable");
+        } finally {
+            stack().startS3();
+        }
+        assertThat(get(alice, "/api/v1/files?task_id=" + task)).containsEntry("count", 1);
+        assertThat(uploadedEvents(key)).hasSize(1);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** A PUT as source 000 describes it: the URL, {@code Content-Type: application/octet-stream}, the bytes. */
+    private static int sourcePut(String uploadUrl, byte[] content) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(uploadUrl))
+                                .header("Content-Type", "application/octet-stream")
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private Map<String, Object> post(String token, String uri) {
+        return okJson(HttpMethod.POST, token, uri);
+    }
+
+    private Map<String, Object> get(String token, String uri) {
+        return okJson(HttpMethod.GET, token, uri);
+    }
+
+    private static List<String> uploadedEvents(String key) {
+        return fileEvents().stream()
+                .filter(event -> event.contains("\"type\":\"file.uploaded\""))
+                .filter(event -> event.contains("\"object_key\":\"" + key + "\""))
+                .toList();
+    }
+
+    private long pendingRows(String taskId) {
+        return database.sql("select count(*) from pending_upload where task_id = :task")
+                .bind("task", taskId)
+                .map(row -> row.get(0, Long.class))
+                .one()
+                .block();
+    }
+}
