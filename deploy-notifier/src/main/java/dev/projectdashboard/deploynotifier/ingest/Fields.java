@@ -116,12 +116,16 @@ final class Fields {
             reject(field, "must be a non-negative whole number");
             return null;
         }
-        long seconds = value.asLong();
-        if (seconds < 0) {
+        if (value.asDouble() < 0) {
             reject(field, "must not be negative");
             return null;
         }
-        return seconds;
+        // 1e30 is whole but no long: asLong would throw, and the 400 would not name the field
+        if (!value.canConvertToLong()) {
+            reject(field, "must be at most " + Long.MAX_VALUE);
+            return null;
+        }
+        return value.asLong();
     }
 
     /**

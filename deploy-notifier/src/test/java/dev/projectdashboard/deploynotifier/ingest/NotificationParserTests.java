@@ -148,6 +148,14 @@ class NotificationParserTests {
     }
 
     @Test
+    void countsTooLargeForALongAreRefusedByName() {
+        assertThat(refusedFields("{\"type\":\"metrics_update\",\"project\":\"p\",\"deployment_id\":\"d\","
+                        + "\"metrics\":{\"steps_count\":1e30,\"failed_steps\":100000000000000000000000,"
+                        + "\"successful_steps\":-1e30}}"))
+                .containsExactlyInAnyOrder("metrics.steps_count", "metrics.failed_steps", "metrics.successful_steps");
+    }
+
+    @Test
     void aPlaceholderLogTimestampIsTheArrivalTimeButAWrongTypeIsRefused() {
         Notification.Logs logs = (Notification.Logs)
                 parse(
