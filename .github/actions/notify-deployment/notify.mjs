@@ -87,12 +87,13 @@ function isoTimestamp(value, input) {
     return new Date(millis).toISOString();
 }
 
+// Plain decimal notation only: `date +%s.%N` and `bc` arithmetic give 12.500000000, never 1e3, "NaN" or -1.
 function seconds(value, input) {
     if (!value) {
         return undefined;
     }
-    if (!/^\d+$/.test(value)) {
-        throw new InputError(`input '${input}' must be a whole number of seconds, got: ${value}`);
+    if (!/^\d+(\.\d+)?$/.test(value)) {
+        throw new InputError(`input '${input}' must be a number of seconds such as 45 or 12.5, got: ${value}`);
     }
     return Number(value);
 }
@@ -164,7 +165,8 @@ function buildPayloads(inputs, now, env) {
             const completedAt = isoTimestamp(inputs.completedAt, 'completed_at') ?? timestamp;
             let duration = seconds(inputs.duration, 'duration');
             if (duration === undefined && startedAt) {
-                duration = Math.max(0, Math.round((Date.parse(completedAt) - Date.parse(startedAt)) / 1000));
+                // to the millisecond, as the service derives it: 12:00:15.250 to 12:01:00 is 44.75
+                duration = Math.max(0, (Date.parse(completedAt) - Date.parse(startedAt)) / 1000);
             }
             return [
                 {

@@ -320,6 +320,18 @@ describe('optional fields', () => {
         });
     });
 
+    test('fractional durations are sent as JSON numbers, given or derived to the millisecond', async () => {
+        await notify({ NOTIFY_TYPE: 'step_completed', NOTIFY_STEP_NAME: '构建应用', NOTIFY_DURATION: '12.500000000' });
+        await notify({
+            NOTIFY_TYPE: 'deployment_completed',
+            NOTIFY_STATUS: 'success',
+            NOTIFY_STARTED_AT: '2024-01-01T12:00:15.250Z',
+            NOTIFY_TIMESTAMP: '2024-01-01T12:01:00Z',
+        });
+        assert.match(received[0].raw.toString('utf8'), /"duration":12\.5[,}]/);
+        assert.match(received[1].raw.toString('utf8'), /"duration":44\.75[,}]/);
+    });
+
     test('log_entry defaults level, source and a stream id that stays the same within a job', async () => {
         const runnerTemp = mkdtempSync(join(workDir, 'runner-temp-'));
         await notify({
@@ -468,7 +480,9 @@ describe('invalid input is reported without sending', () => {
         'an unknown type': { NOTIFY_TYPE: 'deploy_started' },
         'a step without step_name': { NOTIFY_TYPE: 'step_started' },
         'an unknown step_status': { NOTIFY_TYPE: 'step_completed', NOTIFY_STEP_NAME: 'x', NOTIFY_STEP_STATUS: 'done' },
-        'a fractional duration': { NOTIFY_TYPE: 'step_completed', NOTIFY_STEP_NAME: 'x', NOTIFY_DURATION: '1.5' },
+        'a negative duration': { NOTIFY_TYPE: 'step_completed', NOTIFY_STEP_NAME: 'x', NOTIFY_DURATION: '-1.5' },
+        'a duration that is not a plain number': { NOTIFY_TYPE: 'step_completed', NOTIFY_STEP_NAME: 'x', NOTIFY_DURATION: 'NaN' },
+        'a duration with an exponent': { NOTIFY_TYPE: 'deployment_completed', NOTIFY_STATUS: 'success', NOTIFY_DURATION: '1e3' },
         'metrics that are not a JSON object': { NOTIFY_TYPE: 'metrics_update', NOTIFY_METRICS: '[1,2]' },
         'a missing log file': { NOTIFY_TYPE: 'log_batch', NOTIFY_LOG_FILE: '/nonexistent/deploy.log' },
         'a timestamp that is not a date': { NOTIFY_TYPE: 'log_entry', NOTIFY_MESSAGE: 'm', NOTIFY_TIMESTAMP: 'x' },

@@ -8,7 +8,6 @@ import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -104,25 +103,38 @@ public abstract class DeployNotifierTestSupport {
 
     /** A 200 answer of the query API for this token, as JSON. */
     protected JsonNode getJson(String path, String token) {
-        return JSON.readTree(client.get()
-                .uri(path)
-                .headers(headers -> headers.setBearerAuth(token))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
+        return JSON.readTree(getText(path, token));
+    }
+
+    /** A 200 answer of the query API for this token, as the JSON text it is written in. */
+    protected String getText(String path, String token) {
+        return new String(
+                client.get()
+                        .uri(path)
+                        .headers(headers -> headers.setBearerAuth(token))
+                        .exchange()
+                        .expectStatus()
+                        .isOk()
+                        .expectBody()
+                        .returnResult()
+                        .getResponseBody(),
+                StandardCharsets.UTF_8);
     }
 
     /** Events on {@code events:deployments} whose data names this deployment, oldest first. */
     protected static List<JsonNode> streamEvents(String deploymentId) {
+        return streamEventTexts(deploymentId).stream().map(JSON::readTree).toList();
+    }
+
+    /** The same events as the JSON text they are written in on the stream. */
+    protected static List<String> streamEventTexts(String deploymentId) {
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
             return connection.sync().xrange(Streams.DEPLOYMENTS, Range.create("-", "+")).stream()
-                    .map(StreamMessage::getBody)
-                    .map(body -> JSON.readTree(body.get(Streams.EVENT_FIELD)))
-                    .filter(event -> deploymentId.equals(
-                            event.path("data").path("deployment_id").asString()))
+                    .map(entry -> entry.getBody().get(Streams.EVENT_FIELD))
+                    .filter(event -> deploymentId.equals(JSON.readTree(event)
+                            .path("data")
+                            .path("deployment_id")
+                            .asString()))
                     .toList();
         }
     }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.projectdashboard.eventbus.payload.DeploymentCompleted;
+import dev.projectdashboard.eventbus.payload.DeploymentMetrics;
 import dev.projectdashboard.eventbus.payload.DeploymentStep;
 import dev.projectdashboard.eventbus.payload.DeviceUploadProgress;
 import dev.projectdashboard.eventbus.payload.TaskCompleted;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -132,9 +134,33 @@ class EventJsonTests {
 
         assertThat(step).isEqualTo(EventSamples.all().get(EventType.DEPLOYMENT_STEP_STARTED));
         assertThat(legacy.status()).isEqualTo("success");
-        assertThat(legacy.duration()).isEqualTo(45L);
+        assertThat(legacy.duration()).isEqualTo(BigDecimal.valueOf(45));
         assertThat(progress.progressPercentage()).isEqualTo(45.2);
         assertThat(progress.bytesUploaded()).isEqualTo(7108608L);
+    }
+
+    @Test
+    void deploymentDurationsKeepTheirFractionBothWays() {
+        DeploymentStep step = json.readValue(
+                """
+                {"project":"axi-star-cloud","deployment_id":"123456789","step_name":"构建应用","duration":12.5}
+                """,
+                DeploymentStep.class);
+        DeploymentMetrics metrics = json.readValue(
+                """
+                {"project":"axi-star-cloud","deployment_id":"123456789","metrics":{"total_duration":45.75}}
+                """,
+                DeploymentMetrics.class);
+
+        assertThat(step.duration()).isEqualTo(new BigDecimal("12.5"));
+        assertThat(metrics.metrics().totalDuration()).isEqualTo(new BigDecimal("45.75"));
+        JsonNode written = json.readTree(
+                        codec.encode(CloudEvent.of(EventTypes.DEPLOYMENT_STEP_COMPLETED, "/tests", null, step)))
+                .path("data");
+        assertThat(written.path("duration").toString()).isEqualTo("12.5");
+        JsonNode whole =
+                json.readTree(json.writeValueAsString(EventSamples.all().get(EventType.DEPLOYMENT_COMPLETED)));
+        assertThat(whole.path("duration").toString()).isEqualTo("45");
     }
 
     @Test

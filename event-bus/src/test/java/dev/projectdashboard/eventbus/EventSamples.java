@@ -20,6 +20,7 @@ import dev.projectdashboard.eventbus.payload.TaskStatus;
 import dev.projectdashboard.eventbus.payload.WebhookDeadLettered;
 import dev.projectdashboard.eventbus.payload.WebhookDelivered;
 import dev.projectdashboard.eventbus.payload.WebhookFailed;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class EventSamples {
                 "deploy-project",
                 "987654321",
                 "开始验证部署参数",
-                0L);
+                BigDecimal.ZERO);
         Map<EventType, Object> samples = new EnumMap<>(EventType.class);
         samples.put(EventType.DEPLOYMENT_STEP_STARTED, step);
         samples.put(EventType.DEPLOYMENT_STEP_COMPLETED, step);
@@ -55,7 +56,7 @@ public final class EventSamples {
                         "axi-star-cloud",
                         "123456789",
                         "success",
-                        45L,
+                        BigDecimal.valueOf(45),
                         "2024-01-01T12:01:00.000Z",
                         "deploy-project",
                         "987654321",
@@ -79,7 +80,13 @@ public final class EventSamples {
                         "123456789",
                         "2024-01-01T12:01:00.000Z",
                         new DeploymentMetrics.Metrics(
-                                45L, "2024-01-01T12:00:15.000Z", "2024-01-01T12:01:00.000Z", "success", 5, 5, 0)));
+                                new BigDecimal("45.75"),
+                                "2024-01-01T12:00:15.000Z",
+                                "2024-01-01T12:01:00.000Z",
+                                "success",
+                                5,
+                                5,
+                                0)));
         samples.put(
                 EventType.DEVICE_UPLOAD_REQUESTED,
                 new DeviceUploadRequested(

@@ -1,11 +1,12 @@
 package dev.projectdashboard.deploynotifier.api;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** JSON bodies of the query API (snake_case on the wire). */
+/** JSON bodies of the query API (snake_case on the wire). Durations are seconds, fractional where they were sent so. */
 public final class DeploymentViews {
 
     private DeploymentViews() {}
@@ -18,7 +19,7 @@ public final class DeploymentViews {
             String status,
             Instant startedAt,
             Instant completedAt,
-            Long duration,
+            BigDecimal duration,
             String logs,
             String htmlUrl,
             Instant updatedAt) {}
@@ -26,7 +27,7 @@ public final class DeploymentViews {
     public record Page(List<Deployment> items, String nextBefore) {}
 
     public record Step(
-            String stepName, String status, Instant startedAt, Instant completedAt, Long duration, String logs) {}
+            String stepName, String status, Instant startedAt, Instant completedAt, BigDecimal duration, String logs) {}
 
     /** A deployment's fields, then its steps (in order of first appearance) and latest metrics snapshot. */
     public record Detail(@JsonUnwrapped Deployment deployment, List<Step> steps, JsonNode metrics) {}

@@ -1,6 +1,7 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
 import dev.projectdashboard.starter.problem.FieldViolation;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -105,7 +106,7 @@ final class Fields {
         return text;
     }
 
-    /** A non-negative whole number (seconds, counts), or {@code null} when absent. */
+    /** A non-negative whole number (a count), or {@code null} when absent. */
     Long wholeNumber(String field) {
         JsonNode value = raw(field);
         if (value == null) {
@@ -115,9 +116,40 @@ final class Fields {
             reject(field, "must be a non-negative whole number");
             return null;
         }
-        long seconds = value.asLong();
-        if (seconds < 0) {
+        if (value.asDouble() < 0) {
             reject(field, "must not be negative");
+            return null;
+        }
+        // 1e30 is whole but no long: asLong would throw, and the 400 would not name the field
+        if (!value.canConvertToLong()) {
+            reject(field, "must be at most " + Long.MAX_VALUE);
+            return null;
+        }
+        return value.asLong();
+    }
+
+    /**
+     * A duration in seconds, whole or fractional ({@link Durations}), or {@code null} when absent. Only a JSON number:
+     * no other number of the webhook is accepted as a string either.
+     */
+    BigDecimal seconds(String field) {
+        JsonNode value = raw(field);
+        if (value == null) {
+            return null;
+        }
+        double approximate = value.isNumber() ? value.doubleValue() : Double.NaN;
+        if (Double.isNaN(approximate)) {
+            reject(field, "must be a non-negative number of seconds");
+            return null;
+        }
+        if (approximate < 0) {
+            reject(field, "must not be negative");
+            return null;
+        }
+        // beyond a double's range (1e400) the value reads as Infinity, which has no decimal value
+        BigDecimal seconds = Double.isInfinite(approximate) ? null : Durations.seconds(value.decimalValue());
+        if (seconds == null || seconds.compareTo(Durations.MAX) > 0) {
+            reject(field, "must be at most " + Durations.MAX + " seconds");
             return null;
         }
         return seconds;

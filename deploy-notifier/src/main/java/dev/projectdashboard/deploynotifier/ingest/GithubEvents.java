@@ -1,6 +1,6 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
-import java.time.Duration;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -84,7 +84,7 @@ public final class GithubEvents {
                         project,
                         runId,
                         outcome,
-                        seconds(startedAt, completedAt),
+                        Durations.between(startedAt, completedAt),
                         completedAt != null ? completedAt : Instant.now(),
                         workflowName,
                         workflowId,
@@ -119,7 +119,7 @@ public final class GithubEvents {
                     workflowName,
                     null,
                     "job started on " + job.path("runner_name").asString("a runner"),
-                    0L,
+                    BigDecimal.ZERO,
                     true));
             return new Mapped(notifications, null, project);
         }
@@ -149,7 +149,7 @@ public final class GithubEvents {
                     workflowName,
                     null,
                     stepConclusion,
-                    seconds(stepStart, stepEnd),
+                    Durations.between(stepStart, stepEnd),
                     false));
         }
         notifications.add(new Notification.Step(
@@ -161,7 +161,7 @@ public final class GithubEvents {
                 workflowName,
                 null,
                 "job " + conclusion,
-                seconds(startedAt, completedAt),
+                Durations.between(startedAt, completedAt),
                 false));
         return new Mapped(notifications, null, project);
     }
@@ -195,7 +195,7 @@ public final class GithubEvents {
                                 project,
                                 deploymentId,
                                 outcome,
-                                seconds(startedAt, at),
+                                Durations.between(startedAt, at),
                                 at,
                                 workflowName,
                                 workflowId,
@@ -276,11 +276,5 @@ public final class GithubEvents {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + field + "' is not a date-time: " + text);
         }
-    }
-
-    private static Long seconds(Instant from, Instant to) {
-        return from == null || to == null || to.isBefore(from)
-                ? null
-                : Duration.between(from, to).toSeconds();
     }
 }

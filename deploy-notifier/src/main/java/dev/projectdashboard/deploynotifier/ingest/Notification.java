@@ -1,5 +1,6 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ public sealed interface Notification {
             String workflowName,
             String workflowId,
             String logs,
-            Long duration,
+            BigDecimal duration,
             boolean started)
             implements Notification {
         @Override
@@ -42,7 +43,7 @@ public sealed interface Notification {
             String project,
             String deploymentId,
             DeploymentStatus status,
-            Long duration,
+            BigDecimal duration,
             Instant timestamp,
             String workflowName,
             String workflowId,

@@ -108,7 +108,7 @@ public final class NotificationParser {
                 fields.text("workflow_name", 255),
                 workflowId(fields),
                 fields.text("logs", Fields.MAX_TEXT),
-                fields.wholeNumber("duration"),
+                fields.seconds("duration"),
                 started);
     }
 
@@ -122,7 +122,7 @@ public final class NotificationParser {
                 project,
                 deploymentId,
                 status,
-                fields.wholeNumber("duration"),
+                fields.seconds("duration"),
                 timestamp(fields),
                 fields.text("workflow_name", 255),
                 workflowId(fields),
@@ -224,7 +224,7 @@ public final class NotificationParser {
             fields.reject("metrics", "must be an object");
         } else {
             Fields inner = fields.nested(metrics, "metrics.");
-            inner.wholeNumber("total_duration");
+            inner.seconds("total_duration");
             inner.instant("start_time");
             inner.instant("end_time");
             inner.wholeNumber("steps_count");

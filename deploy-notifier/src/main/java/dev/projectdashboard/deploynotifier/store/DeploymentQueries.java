@@ -1,8 +1,10 @@
 package dev.projectdashboard.deploynotifier.store;
 
 import dev.projectdashboard.deploynotifier.api.DeploymentViews;
+import dev.projectdashboard.deploynotifier.ingest.Durations;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import io.r2dbc.spi.Readable;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -84,7 +86,7 @@ public class DeploymentQueries {
                         row.get(1, String.class),
                         instant(row, 2),
                         instant(row, 3),
-                        row.get(4, Long.class),
+                        seconds(row, 4),
                         row.get(5, String.class)))
                 .all()
                 .collectList();
@@ -173,7 +175,6 @@ public class DeploymentQueries {
     }
 
     private static DeploymentViews.Deployment deployment(Readable row) {
-        Integer duration = row.get(7, Integer.class);
         return new DeploymentViews.Deployment(
                 row.get(0, String.class),
                 row.get(1, String.class),
@@ -182,10 +183,15 @@ public class DeploymentQueries {
                 row.get(4, String.class),
                 instant(row, 5),
                 instant(row, 6),
-                duration == null ? null : duration.longValue(),
+                seconds(row, 7),
                 row.get(8, String.class),
                 row.get(9, String.class),
                 instant(row, 10));
+    }
+
+    /** A stored duration as the API answers it: a derived one is stored with six decimals, {@code 45.000000}. */
+    private static BigDecimal seconds(Readable row, int index) {
+        return Durations.seconds(row.get(index, BigDecimal.class));
     }
 
     private static Instant instant(Readable row, int index) {

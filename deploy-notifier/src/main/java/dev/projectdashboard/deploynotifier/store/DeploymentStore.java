@@ -1,9 +1,11 @@
 package dev.projectdashboard.deploynotifier.store;
 
 import dev.projectdashboard.deploynotifier.ingest.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.ingest.Durations;
 import dev.projectdashboard.deploynotifier.ingest.Notification;
 import dev.projectdashboard.eventbus.CloudEvent;
 import io.r2dbc.spi.Parameters;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -291,9 +293,9 @@ public class DeploymentStore {
                         + " started_at = coalesce(deployment_step.started_at, excluded.started_at),"
                         + " completed_at = coalesce(excluded.completed_at, deployment_step.completed_at),"
                         + " duration_seconds = coalesce(excluded.duration_seconds, case when excluded.completed_at is"
-                        + " not null and deployment_step.started_at is not null then greatest(0, floor(extract(epoch"
-                        + " from excluded.completed_at - deployment_step.started_at)))::bigint end,"
-                        + " deployment_step.duration_seconds),"
+                        + " not null and deployment_step.started_at is not null then"
+                        + secondsBetween("deployment_step.started_at", "excluded.completed_at")
+                        + " end, deployment_step.duration_seconds),"
                         + " logs = coalesce(excluded.logs, deployment_step.logs), updated_at = now()")
                 .bind("project", step.project())
                 .bind("deployment", step.deploymentId())
@@ -303,8 +305,9 @@ public class DeploymentStore {
                 .bind("completedAt", begins ? nullTime() : at(step.timestamp()))
                 .bind(
                         "duration",
-                        step.duration() == null || (step.started() && step.duration() == 0)
-                                ? (Object) Parameters.in(Long.class)
+                        step.duration() == null
+                                        || (step.started() && step.duration().signum() == 0)
+                                ? (Object) Parameters.in(BigDecimal.class)
                                 : step.duration())
                 .bind("logs", nullable(step.logs()))
                 .fetch()
@@ -317,8 +320,8 @@ public class DeploymentStore {
         DeploymentStatus status = completed.status();
         return database.sql("update deployment set status = :status, completed_at = :completedAt,"
                         + " started_at = least(started_at, coalesce(:startedAt, started_at)),"
-                        + " duration_seconds = coalesce(:duration, greatest(0, floor(extract(epoch from :completedAt"
-                        + " - least(started_at, coalesce(:startedAt, started_at)))))::integer),"
+                        + " duration_seconds = coalesce(:duration,"
+                        + secondsBetween("least(started_at, coalesce(:startedAt, started_at))", ":completedAt") + "),"
                         + " logs = coalesce(:logs, logs), updated_at = now()"
                         + " where project = :project and deployment_id = :deployment")
                 .bind("status", status.word())
@@ -326,9 +329,7 @@ public class DeploymentStore {
                 .bind("startedAt", completed.startedAt() == null ? nullTime() : at(completed.startedAt()))
                 .bind(
                         "duration",
-                        completed.duration() == null
-                                ? (Object) Parameters.in(Integer.class)
-                                : completed.duration().intValue())
+                        completed.duration() == null ? (Object) Parameters.in(BigDecimal.class) : completed.duration())
                 .bind("logs", nullable(completed.logs()))
                 .bind("project", completed.project())
                 .bind("deployment", completed.deploymentId())
@@ -362,6 +363,14 @@ public class DeploymentStore {
                 .fetch()
                 .rowsUpdated()
                 .then();
+    }
+
+    /**
+     * SQL for the seconds from one time to another when the notification gave no duration: to the microsecond, like a
+     * duration that is sent ({@code Durations}), and never negative.
+     */
+    private static String secondsBetween(String from, String to) {
+        return " greatest(0, round(extract(epoch from " + to + " - " + from + ")::numeric, " + Durations.SCALE + "))";
     }
 
     static OffsetDateTime at(Instant instant) {

@@ -62,7 +62,7 @@ class NotifyActionScriptTests extends DeployNotifierTestSupport {
                 "42");
 
         run(with(common, Map.of("TYPE", "step_started", "STEP_NAME", "构建应用", "LOGS", "开始构建应用")));
-        run(with(common, Map.of("TYPE", "step_completed", "STEP_NAME", "构建应用", "DURATION", "12")));
+        run(with(common, Map.of("TYPE", "step_completed", "STEP_NAME", "构建应用", "DURATION", "12.5")));
         run(with(common, Map.of("TYPE", "log_entry", "LEVEL", "info", "MESSAGE", "正在上传构建产物...")));
         Path lines = runnerTemp.resolve("deploy.log");
         Files.writeString(lines, "[warn] disk almost full\nplain line\n[error] retrying upload\n");
@@ -79,16 +79,17 @@ class NotifyActionScriptTests extends DeployNotifierTestSupport {
                 Map.of(
                         "TYPE", "deployment_completed",
                         "STATUS", "failure",
-                        "STARTED_AT", "2024-01-01T12:00:15.000Z",
+                        "STARTED_AT", "2024-01-01T12:00:15.250Z",
                         "COMPLETED_AT", "2024-01-01T12:01:00.000Z")));
         run(Map.of("TYPE", "test", "PROJECT", project));
 
         JsonNode detail = getJson("/api/v1/deployments/" + deployment, admin);
         assertThat(detail.path("status").asString()).isEqualTo("failed");
-        assertThat(detail.path("duration").asLong()).isEqualTo(45);
+        // derived by the action from started_at and completed_at, to the millisecond
+        assertThat(detail.path("duration").toString()).isEqualTo("44.75");
         assertThat(detail.path("steps").get(0).path("step_name").asString()).isEqualTo("构建应用");
         assertThat(detail.path("steps").get(0).path("status").asString()).isEqualTo("completed");
-        assertThat(detail.path("steps").get(0).path("duration").asLong()).isEqualTo(12);
+        assertThat(detail.path("steps").get(0).path("duration").toString()).isEqualTo("12.5");
         assertThat(detail.path("metrics").path("steps_count").asInt()).isEqualTo(5);
         JsonNode logs = getJson("/api/v1/deployments/" + deployment + "/logs", admin);
         assertThat(logs.path("items")
