@@ -196,14 +196,21 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
-    public Mono<Stats> stats() {
+    public Mono<Stats> stats(int maxActiveUsers) {
         long now = System.currentTimeMillis();
         return stats.multi(
                         List.of(REPLICAS),
-                        List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now - ACTIVE_WINDOW.toMillis()), ""))
+                        List.of(
+                                Long.toString(now),
+                                REPLICA_PREFIX,
+                                Long.toString(now - ACTIVE_WINDOW.toMillis()),
+                                "",
+                                Integer.toString(maxActiveUsers)))
                 .map(reply -> new Stats(
                         (Long) reply.get(0),
                         (Long) reply.get(1),
+                        ((List<?>) reply.get(5))
+                                .stream().map(String.class::cast).toList(),
                         (Long) reply.get(2),
                         ((Long) reply.get(3)).intValue()));
     }
@@ -229,7 +236,8 @@ public final class RedisCluster implements Cluster {
     @Override
     public Mono<Long> disconnectUser(String userId) {
         long now = System.currentTimeMillis();
-        return stats.multi(List.of(REPLICAS), List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now), userId))
+        return stats.multi(
+                        List.of(REPLICAS), List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now), userId, "0"))
                 .map(reply -> (Long) reply.get(4))
                 .flatMap(count -> append(entries.disconnect(userId)).thenReturn(count));
     }
