@@ -10,6 +10,8 @@
 -- then per event: publication JSON, fan-out envelope head (JSON up to the positions), envelope tail, the event's
 --   entry id in its domain stream ('' for none), number of channels n, then the n channels
 -- Returns one reply per event: {dup, fan-out id, channel 1, offset 1, epoch 1, ...}.
+-- A history entry holds the publication ('p') and, for an event of several channels, all its positions ('pos', the
+-- JSON of the fan-out entry's): a connection replaying one of them knows where the event stands in the others.
 
 local historySize = tonumber(ARGV[1])
 local count = tonumber(ARGV[7])
@@ -94,20 +96,30 @@ for i = 1, count do
   else
     local out = {0, ''}
     local pos = {}
+    local states = {}
     for c = 1, n do
       local channel = ARGV[a + 4 + c]
       local state = channelState(KEYS[k + 2 * c], KEYS[k + 1 + 2 * c])
       state.offset = state.offset + 1
-      if historySize > 0 then
-        -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
-        redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication)
-      end
+      states[c] = state
       out[#out + 1] = channel
       out[#out + 1] = state.offset
       out[#out + 1] = state.epoch
       pos[#pos + 1] = '[' .. cjson.encode(channel) .. ',' .. state.offset .. ',' .. cjson.encode(state.epoch) .. ']'
     end
-    local envelope = head .. '[' .. table.concat(pos, ',') .. ']' .. tail
+    local positions = '[' .. table.concat(pos, ',') .. ']'
+    if historySize > 0 then
+      for c = 1, n do
+        local state = states[c]
+        -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
+        if n > 1 then
+          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication, 'pos', positions)
+        else
+          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication)
+        end
+      end
+    end
+    local envelope = head .. positions .. tail
     out[2] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*', 'event', envelope)
     local dup = {1, out[2]}
     for j = 3, #out do

@@ -7,6 +7,7 @@ import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.cluster.RedisScript;
 import dev.projectdashboard.realtimeservice.history.Epochs;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
@@ -75,9 +76,6 @@ public final class Sequencer {
     private final List<String> sources;
     private final Scheduler dispatch = Schedulers.newSingle("rt-sequencer", true);
     private volatile Disposable running;
-
-    /** One channel position an event got. */
-    public record Position(String channel, long offset, String epoch) {}
 
     /**
      * @param duplicate another call (another replica) sequenced the event first; the positions are its

@@ -85,10 +85,6 @@ final class SocketIoConnection extends WebSocketConnection {
     // DISCONNECT sent: nothing more goes out, the client is about to close
     private volatile boolean disconnecting;
 
-    // guarded by this: the same publication arrives once per channel (project:x and deployment:y); the client
-    // cannot tell channels apart, so it gets it once
-    private @Nullable String lastEventId;
-
     // guarded by this: client requests run one after the other, so a subscribe and an unsubscribe of the same
     // channel take effect in the order they were sent
     private @Nullable ArrayDeque<Supplier<Mono<Void>>> pendingRequests;
@@ -186,12 +182,7 @@ final class SocketIoConnection extends WebSocketConnection {
             // personal channels (user:, system:) carry task and notification events: not part of source 002
             return true;
         }
-        synchronized (this) {
-            if (publication.eventId() != null && publication.eventId().equals(lastEventId)) {
-                return true;
-            }
-            lastEventId = publication.eventId();
-        }
+        // an event on project:x and deployment:y arrives once (the hub delivers each event once per connection)
         return super.deliver(publication);
     }
 

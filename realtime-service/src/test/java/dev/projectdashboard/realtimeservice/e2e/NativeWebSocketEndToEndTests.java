@@ -185,6 +185,105 @@ class NativeWebSocketEndToEndTests {
     }
 
     @Test
+    void aSource000ClientSubscribedToItsTaskPrintsEveryTaskLogLineOnceAndRecoversWithoutRepeats()
+            throws InterruptedException {
+        String owner = "logs-" + UUID.randomUUID().toString().substring(0, 8);
+        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String taskChannel = "task:" + task;
+        String userChannel = "user:" + owner;
+        Map<String, Long> positions = new LinkedHashMap<>();
+        Map<String, String> epochs = new LinkedHashMap<>();
+        try (WsTestClient client = WsTestClient.connect(port, token(owner))) {
+            client.awaitEvent("connection:established");
+            // source 000: ws.send({event: 'subscribe', data: {task_id: 'task-uuid'}})
+            client.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
+            epochs.put(taskChannel, subscribedEpoch(client));
+            // a client that wants to recover its personal channel learns its epoch the same way
+            client.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + userChannel + "\"}}");
+            epochs.put(userChannel, subscribedEpoch(client));
+
+            for (int i = 1; i <= 5; i++) {
+                publishTaskLog(task, owner, "line " + i);
+            }
+            List<Frame> lines = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                lines.add(client.awaitEvent("task:log"));
+            }
+            // a round trip after the last line: a second copy of any line would have arrived before the pong
+            publishTaskLog(task, owner, "marker");
+            Frame marker = client.awaitEvent("task:log");
+            assertThat(marker.json().path("data").path("message").asString()).isEqualTo("marker");
+            client.send("{\"event\":\"ping\"}");
+            List<Frame> rest = new ArrayList<>();
+            client.await(frame -> frame.event().equals("pong"), rest);
+            assertThat(rest).noneMatch(frame -> frame.event().equals("task:log"));
+
+            assertThat(lines)
+                    .extracting(
+                            frame -> frame.json().path("data").path("message").asString())
+                    .containsExactly("line 1", "line 2", "line 3", "line 4", "line 5");
+            assertThat(lines).allSatisfy(frame -> {
+                assertThat(frame.json().path("channel").asString()).isEqualTo(taskChannel);
+                assertThat(frame.json().path("also")).hasSize(1);
+                assertThat(frame.json().path("also").get(0).path("channel").asString())
+                        .isEqualTo(userChannel);
+            });
+            // what a client keeps per channel: the newest offset, named or in also
+            positions.put(taskChannel, marker.json().path("offset").asLong());
+            positions.put(
+                    userChannel,
+                    marker.json().path("also").get(0).path("offset").asLong());
+        }
+        // the client is away while two more lines are logged
+        publishTaskLog(task, owner, "missed 1");
+        publishTaskLog(task, owner, "missed 2");
+        try (WsTestClient again = WsTestClient.connect(port, token(owner))) {
+            again.awaitEvent("connection:established");
+            for (String channel : List.of(userChannel, taskChannel)) {
+                again.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + channel
+                        + "\",\"since\":{\"offset\":" + positions.get(channel) + ",\"epoch\":\"" + epochs.get(channel)
+                        + "\"}}}");
+            }
+            List<Frame> recovered = new ArrayList<>();
+            while (recovered.size() < 2) {
+                recovered.add(again.awaitEvent("task:log"));
+            }
+            again.send("{\"event\":\"ping\"}");
+            List<Frame> rest = new ArrayList<>();
+            again.await(frame -> frame.event().equals("pong"), rest);
+            recovered.addAll(rest.stream()
+                    .filter(frame -> frame.event().equals("task:log"))
+                    .toList());
+            assertThat(recovered)
+                    .extracting(
+                            frame -> frame.json().path("data").path("message").asString())
+                    .containsExactly("missed 1", "missed 2");
+        }
+    }
+
+    private static String subscribedEpoch(WsTestClient client) throws InterruptedException {
+        return client.awaitEvent("subscribed").json().path("data").path("epoch").asString();
+    }
+
+    /** Source 000's send_task_log(user_id, task_id, level, message), through the server API. */
+    private void publishTaskLog(String task, String owner, String message) {
+        http.post()
+                .uri("/api/v1/realtime/publish")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of(
+                        "channel",
+                        "task:" + task,
+                        "type",
+                        "task.log",
+                        "data",
+                        Map.of("task_id", task, "user_id", owner, "level", "info", "message", message)))
+                .exchange()
+                .expectStatus()
+                .isOk();
+    }
+
+    @Test
     void refusesAnotherUsersChannelWithAnErrorEvent() throws InterruptedException {
         try (WsTestClient alice = WsTestClient.connect(port, token("alice-" + UUID.randomUUID()))) {
             alice.awaitEvent("connection:established");

@@ -314,5 +314,32 @@ public final class DeliveryFixture implements AutoCloseable {
         public List<Long> offsets(String channel) {
             return publications(channel).stream().map(Publication::offset).collect(Collectors.toList());
         }
+
+        /** Every publication delivered, in order, whichever channel it is named after. */
+        public List<Publication> publications() {
+            return log.stream()
+                    .filter(Publication.class::isInstance)
+                    .map(Publication.class::cast)
+                    .collect(Collectors.toList());
+        }
+
+        /** The offsets of a channel a client learns, in order: frames named after it and frames listing it in also. */
+        public List<Long> positionsSeen(String channel) {
+            List<Long> offsets = new ArrayList<>();
+            for (Publication publication : publications()) {
+                if (publication.channel().equals(channel)) {
+                    offsets.add(publication.offset());
+                }
+                publication.also().stream()
+                        .filter(position -> position.channel().equals(channel))
+                        .forEach(position -> offsets.add(position.offset()));
+            }
+            return offsets;
+        }
+
+        /** Event ids of everything delivered, in order. */
+        public List<String> eventIds() {
+            return publications().stream().map(Publication::eventId).collect(Collectors.toList());
+        }
     }
 }
