@@ -14,4 +14,23 @@ public interface ChannelPolicy {
 
     /** Client publish (e.g. typing indicators): only on prefixes configured to allow it, and only by readers. */
     Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel);
+
+    /** What a subscription does with one delivery ({@link #delivery}). */
+    enum Delivery {
+        /** Deliver it. */
+        DELIVER,
+        /** Not this one (its channel's owner is not known yet); the subscription stays. */
+        SKIP,
+        /** The channel turned out to be someone else's: end the subscription with a permission-denied error. */
+        REVOKE
+    }
+
+    /**
+     * Decides each delivery to a subscription on a channel whose owner the events say ({@link Position#owner}): a
+     * subscription made before the owner was known must not get someone else's events. Called for every delivery
+     * on the fan-out thread: must be quick and must not block. Policies without owner rules deliver everything.
+     */
+    default Delivery delivery(DashboardPrincipal principal, Position position) {
+        return Delivery.DELIVER;
+    }
 }

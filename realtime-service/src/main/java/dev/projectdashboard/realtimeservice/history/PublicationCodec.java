@@ -80,7 +80,7 @@ public final class PublicationCodec {
 
     /**
      * The positions {@code publish.lua} writes into fan-out entries and histories: {@code [[channel, offset, epoch],
-     * ...]}, in the sequencer's order.
+     * ...]}, in the sequencer's order, with the channel's owner as a fourth element where it is known.
      */
     public List<Position> positions(JsonNode array) {
         List<Position> positions = new ArrayList<>(array.size());
@@ -88,7 +88,8 @@ public final class PublicationCodec {
             positions.add(new Position(
                     position.get(0).asString(),
                     position.get(1).asLong(),
-                    position.get(2).asString()));
+                    position.get(2).asString(),
+                    position.size() > 3 ? position.get(3).asString() : ""));
         }
         return positions;
     }

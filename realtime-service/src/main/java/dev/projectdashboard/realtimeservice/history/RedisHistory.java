@@ -107,9 +107,15 @@ public final class RedisHistory implements History {
         if (stored == null) {
             throw new IllegalStateException("history entry " + at + " has no publication");
         }
-        return positions == null
-                ? codec.decode(at.channel(), at.offset(), at.epoch(), stored)
-                : codec.decode(codec.mapper().readTree(stored), at, positions);
+        if (positions == null) {
+            return codec.decode(at.channel(), at.offset(), at.epoch(), stored);
+        }
+        // named at the stored position of this channel, which carries its owner
+        Position named = positions.stream()
+                .filter(position -> position.channel().equals(at.channel()))
+                .findFirst()
+                .orElse(at);
+        return codec.decode(codec.mapper().readTree(stored), named, positions);
     }
 
     private Mono<Raw> query(String channel, long since, int limit) {

@@ -72,7 +72,7 @@ public final class LocalHub implements Hub {
             return Mono.empty(); // registered already: counted once
         }
         return cluster.acquire(userId).then(Mono.fromRunnable(() -> {
-            Subscriber subscriber = new Subscriber(connection);
+            Subscriber subscriber = new Subscriber(connection, policy, this::revoked);
             if (connections.putIfAbsent(connection.id(), subscriber) != null) {
                 // two registrations raced: the first holds the place, give this one back
                 cluster.release(userId)
@@ -172,6 +172,13 @@ public final class LocalHub implements Hub {
                             since != null && recovery.recovered(),
                             recovery.publications(),
                             beforeReplay);
+                    if (subscribed == null) {
+                        // the replay showed the channel is someone else's: its owner became known after the check
+                        dropped(subscription, !begun.created());
+                        return Mono.error(new RealtimeException(
+                                RealtimeException.PERMISSION_DENIED,
+                                "permission denied: " + channel + " (it belongs to someone else)"));
+                    }
                     Mono<Void> presence = begun.created()
                                     && properties.hasPresence(channel.namespace())
                                     && subscriber.isActive(subscription)
@@ -204,16 +211,44 @@ public final class LocalHub implements Hub {
             return;
         }
         Subscription subscription = subscriber.remove(channel.toString());
-        if (subscription == null || !unindex(subscription)) {
-            return;
+        if (subscription != null) {
+            dropped(subscription, true);
         }
-        if (properties.hasPresence(channel.namespace())) {
-            cluster.presenceLeave(channel, connection.id())
+    }
+
+    /** Subscriptions the policy ended on a delivery: out of the index and presence, and the client is told. */
+    private void revoked(List<Subscription> subscriptions) {
+        for (Subscription subscription : subscriptions) {
+            if (dropped(subscription, true)) {
+                subscription.subscriber.connection.revoked(
+                        subscription.channel,
+                        new RealtimeException(
+                                RealtimeException.PERMISSION_DENIED,
+                                "permission denied: " + subscription.channel
+                                        + " (it turned out to belong to someone else)"));
+            }
+        }
+    }
+
+    /**
+     * A subscription that is no more: out of the index and, when it had joined, presence.
+     *
+     * @return false when it was dropped already
+     */
+    private boolean dropped(Subscription subscription, boolean joined) {
+        if (!unindex(subscription)) {
+            return false;
+        }
+        ChannelName channel = subscription.channel;
+        String connectionId = subscription.subscriber.connection.id();
+        if (joined && properties.hasPresence(channel.namespace())) {
+            cluster.presenceLeave(channel, connectionId)
                     .subscribe(
                             null,
                             e -> log.warn(
-                                    "presence leave of {} on {} failed: {}", connection.id(), channel, e.toString()));
+                                    "presence leave of {} on {} failed: {}", connectionId, channel, e.toString()));
         }
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.hub;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import java.util.ArrayList;
@@ -27,18 +28,28 @@ import java.util.stream.Collectors;
  * live publications. A replayed publication that another, live channel of the connection has not reached yet (its
  * earlier publications are held or still in the fan-out) ends the replay there: it and the rest of the replayed
  * channel arrive live, after the other channel's earlier publications, once each.
+ *
+ * <p><b>Owners.</b> Each delivery is put to the policy ({@link ChannelPolicy#delivery}): a subscription that turns out
+ * to be on someone else's channel (a task whose owner became known) ends, and the hub tells the client; a delivery
+ * the policy skips still moves the position.
  */
 final class Subscriber {
 
     final Connection connection;
+    private final ChannelPolicy policy;
+    private final Consumer<List<Subscription>> revoked;
     // all guarded by this
     private final Map<String, Subscription> subscriptions = new HashMap<>(4);
     private ArrayList<Publication> held;
     private int recovering;
     private boolean closed;
+    private List<Subscription> revoking;
 
-    Subscriber(Connection connection) {
+    /** @param revoked takes the subscriptions the policy ended (unindex them, tell the client); never under the lock */
+    Subscriber(Connection connection, ChannelPolicy policy, Consumer<List<Subscription>> revoked) {
         this.connection = connection;
+        this.policy = policy;
+        this.revoked = revoked;
     }
 
     /** A subscribe under way: its subscription, whether it created it, whether it had a position already. */
@@ -94,10 +105,10 @@ final class Subscriber {
      * held live publications.
      *
      * @param replay the channel's publications after {@code since}, all of them, when {@code recovered}
-     * @param keepPosition a re-subscribe without recovery keeps the position it had in the same epoch: held
-     *     publications after it were not delivered yet
      * @return the answer; {@code replayed} counts the replayed publications sent (those the connection had through
-     *     another channel are not), the rest of a replay that stopped early comes live
+     *     another channel are not), the rest of a replay that stopped early comes live; {@code null} when the replay
+     *     shows the channel is someone else's (its owner became known after the policy's check): nothing was sent,
+     *     the subscription is gone, the caller refuses the subscribe
      */
     Subscribed finish(
             Begun begun,
@@ -109,29 +120,36 @@ final class Subscriber {
             List<Publication> replay,
             Consumer<Subscribed> beforeReplay) {
         Subscription subscription = begun.subscription();
-        Subscribed subscribed;
+        Subscribed subscribed = null;
         boolean gap;
+        List<Subscription> gone;
         synchronized (this) {
             if (closed || subscription.closed) {
                 // unsubscribed or closed meanwhile: nothing to answer on, and the count was given back then
                 return new Subscribed(subscription.name, topEpoch, top, recoverable, recovered, 0);
             }
-            List<Publication> frames = List.of();
-            if (recovered) {
-                subscription.recoverFrom(topEpoch, since.offset());
-                frames = replay(subscription, replay);
-            } else if (!(begun.hadPosition() && subscription.epoch.equals(topEpoch))) {
-                subscription.startAt(topEpoch, top);
-            }
-            subscribed = new Subscribed(subscription.name, topEpoch, top, recoverable, recovered, frames.size());
-            beforeReplay.accept(subscribed);
-            for (Publication frame : frames) {
-                connection.deliver(frame);
+            if (recovered && ownedByAnother(replay)) {
+                subscriptions.remove(subscription.name, subscription);
+                subscription.closed = true;
+            } else {
+                List<Publication> frames = List.of();
+                if (recovered) {
+                    subscription.recoverFrom(topEpoch, since.offset());
+                    frames = replay(subscription, replay);
+                } else if (!(begun.hadPosition() && subscription.epoch.equals(topEpoch))) {
+                    subscription.startAt(topEpoch, top);
+                }
+                subscribed = new Subscribed(subscription.name, topEpoch, top, recoverable, recovered, frames.size());
+                beforeReplay.accept(subscribed);
+                for (Publication frame : frames) {
+                    connection.deliver(frame);
+                }
             }
             subscription.recovering = false;
             gap = !release();
+            gone = takeRevoked();
         }
-        closeOnGap(gap);
+        afterUnlock(gap, gone);
         return subscribed;
     }
 
@@ -144,6 +162,7 @@ final class Subscriber {
         Subscription subscription = begun.subscription();
         boolean gap;
         boolean dropped = false;
+        List<Subscription> gone;
         synchronized (this) {
             if (closed || subscription.closed) {
                 return false;
@@ -155,8 +174,9 @@ final class Subscriber {
                 dropped = true;
             }
             gap = !release();
+            gone = takeRevoked();
         }
-        closeOnGap(gap);
+        afterUnlock(gap, gone);
         return dropped;
     }
 
@@ -164,6 +184,7 @@ final class Subscriber {
     Subscription remove(String channel) {
         Subscription subscription;
         boolean gap = false;
+        List<Subscription> gone;
         synchronized (this) {
             subscription = subscriptions.remove(channel);
             if (subscription == null) {
@@ -174,8 +195,9 @@ final class Subscriber {
                 subscription.recovering = false;
                 gap = !release();
             }
+            gone = takeRevoked();
         }
-        closeOnGap(gap);
+        afterUnlock(gap, gone);
         return subscription;
     }
 
@@ -196,6 +218,7 @@ final class Subscriber {
     /** A live publication of one of this connection's channels (the hub offers it once per such channel). */
     void offer(Publication publication) {
         boolean gap;
+        List<Subscription> gone;
         synchronized (this) {
             if (closed) {
                 return;
@@ -208,8 +231,9 @@ final class Subscriber {
                 return;
             }
             gap = !live(publication);
+            gone = takeRevoked();
         }
-        closeOnGap(gap);
+        afterUnlock(gap, gone);
     }
 
     synchronized int size() {
@@ -232,8 +256,7 @@ final class Subscriber {
      *     replica lagged): the client must reconnect and recover rather than silently miss them
      */
     private boolean live(Publication publication) {
-        Position named = null;
-        List<Position> also = List.of();
+        List<Position> shown = null;
         List<Subscription> advancing = null;
         List<Position> advancingTo = null;
         boolean had = false;
@@ -246,6 +269,11 @@ final class Subscriber {
                 connection.deliver(publication); // ephemeral: no place in the channel
                 return true;
             }
+            ChannelPolicy.Delivery delivery = policy.delivery(connection.principal(), position);
+            if (delivery == ChannelPolicy.Delivery.REVOKE) {
+                revoke(subscription);
+                continue;
+            }
             switch (subscription.step(position)) {
                 case BEFORE -> {}
                 case HAD -> had = true;
@@ -253,29 +281,27 @@ final class Subscriber {
                     return false;
                 }
                 case NEXT -> {
-                    if (named == null) {
-                        named = position;
+                    if (advancing == null) {
                         advancing = new ArrayList<>(2);
                         advancingTo = new ArrayList<>(2);
-                    } else {
-                        if (also.isEmpty()) {
-                            also = new ArrayList<>(2);
-                        }
-                        also.add(position);
+                        shown = new ArrayList<>(2);
                     }
                     advancing.add(subscription);
                     advancingTo.add(position);
+                    if (delivery == ChannelPolicy.Delivery.DELIVER) {
+                        shown.add(position);
+                    }
                 }
             }
         }
-        if (named == null) {
+        if (advancing == null) {
             return true;
         }
         for (int i = 0; i < advancing.size(); i++) {
             advancing.get(i).advance(advancingTo.get(i));
         }
-        if (!had) {
-            connection.deliver(publication.named(named, also));
+        if (!had && !shown.isEmpty()) {
+            connection.deliver(publication.named(shown.get(0), shown.subList(1, shown.size())));
         }
         return true;
     }
@@ -288,13 +314,19 @@ final class Subscriber {
         List<Publication> frames = new ArrayList<>(replay.size());
         for (Publication publication : replay) {
             boolean had = false;
-            List<Subscription> advancing = List.of();
-            List<Position> also = List.of();
             boolean ahead = false;
+            List<Subscription> advancing = List.of();
+            List<Position> advancingTo = List.of();
+            List<Position> also = List.of();
             for (Position position : publication.positions()) {
                 Subscription other = subscriptions.get(position.channel());
                 if (other == null || other == recovering || other.recovering) {
                     continue; // a channel still reading its history settles this when it finishes
+                }
+                ChannelPolicy.Delivery delivery = policy.delivery(connection.principal(), position);
+                if (delivery == ChannelPolicy.Delivery.REVOKE) {
+                    revoke(other);
+                    continue;
                 }
                 switch (other.step(position)) {
                     case BEFORE -> {}
@@ -303,10 +335,14 @@ final class Subscriber {
                     case NEXT -> {
                         if (advancing.isEmpty()) {
                             advancing = new ArrayList<>(2);
+                            advancingTo = new ArrayList<>(2);
                             also = new ArrayList<>(2);
                         }
                         advancing.add(other);
-                        also.add(position);
+                        advancingTo.add(position);
+                        if (delivery == ChannelPolicy.Delivery.DELIVER) {
+                            also.add(position);
+                        }
                     }
                 }
             }
@@ -317,13 +353,40 @@ final class Subscriber {
             }
             recovering.advance(publication.position());
             for (int i = 0; i < advancing.size(); i++) {
-                advancing.get(i).advance(also.get(i));
+                advancing.get(i).advance(advancingTo.get(i));
             }
-            if (!had) {
+            boolean shown =
+                    policy.delivery(connection.principal(), publication.position()) == ChannelPolicy.Delivery.DELIVER;
+            if (!had && shown) {
                 frames.add(publication.named(publication.position(), also));
             }
         }
         return frames;
+    }
+
+    /** Whether the policy ends a subscription to the replayed channel at any of its replayed publications. */
+    private boolean ownedByAnother(List<Publication> replay) {
+        for (Publication publication : replay) {
+            if (policy.delivery(connection.principal(), publication.position()) == ChannelPolicy.Delivery.REVOKE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void revoke(Subscription subscription) {
+        subscriptions.remove(subscription.name, subscription);
+        subscription.closed = true;
+        if (revoking == null) {
+            revoking = new ArrayList<>(1);
+        }
+        revoking.add(subscription);
+    }
+
+    private List<Subscription> takeRevoked() {
+        List<Subscription> gone = revoking;
+        revoking = null;
+        return gone;
     }
 
     /** One subscribe fewer reading history; the last one delivers what was held. False on a gap. */
@@ -343,7 +406,11 @@ final class Subscriber {
         return true;
     }
 
-    private void closeOnGap(boolean gap) {
+    /** What must not run under the lock: tell the hub about revoked subscriptions, close on a gap. */
+    private void afterUnlock(boolean gap, List<Subscription> gone) {
+        if (gone != null) {
+            revoked.accept(gone);
+        }
         if (gap) {
             synchronized (this) {
                 closed = true;

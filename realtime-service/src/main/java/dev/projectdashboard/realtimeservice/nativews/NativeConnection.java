@@ -57,6 +57,11 @@ final class NativeConnection extends WebSocketConnection {
     }
 
     @Override
+    public void revoked(ChannelName channel, RealtimeException reason) {
+        error(reason.code(), reason.getMessage(), null, channel.toString());
+    }
+
+    @Override
     protected Mono<Void> opened() {
         // queued before registering so it is the first frame, ahead of anything the personal channels deliver
         send(endpoint.frames()

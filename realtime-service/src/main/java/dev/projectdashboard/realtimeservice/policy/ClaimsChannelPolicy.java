@@ -1,7 +1,9 @@
 package dev.projectdashboard.realtimeservice.policy;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelOwners;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import org.springframework.stereotype.Component;
@@ -17,8 +19,9 @@ import reactor.core.publisher.Mono;
  *   <li>{@code project:{name}}: {@code projects} lists the name or {@code *};
  *   <li>{@code deployment:{id}}: users with any {@code projects} entry (deployment ids do not say their project);
  *   <li>{@code device:{id}}: {@code devices} lists the id or {@code *};
- *   <li>{@code task:{id}}: every authenticated user, as in source 000 (subscribe by task id); the private copy of a
- *       task's events is the owner's {@code user:{sub}} channel;
+ *   <li>{@code task:{id}}: its owner only, the {@code user_id} of the task's events ({@link ChannelOwners}); before
+ *       the first event nobody is known, so any authenticated user may subscribe (source 000 subscribes by task id),
+ *       and such a subscription is ended once the first event says the task is someone else's ({@link #delivery});
  *   <li>client-publish namespaces ({@code dashboard.realtime.client-publish.namespaces}): every authenticated user;
  *   <li>anything else: refused.
  * </ul>
@@ -29,12 +32,16 @@ import reactor.core.publisher.Mono;
 @Component
 public class ClaimsChannelPolicy implements ChannelPolicy {
 
+    private static final String TASK_PREFIX = ChannelName.TASK + ":";
+
     private final SubscribeProxy proxy;
     private final ClientPublishProperties clientPublish;
+    private final ChannelOwners owners;
 
-    public ClaimsChannelPolicy(SubscribeProxy proxy, ClientPublishProperties clientPublish) {
+    public ClaimsChannelPolicy(SubscribeProxy proxy, ClientPublishProperties clientPublish, ChannelOwners owners) {
         this.proxy = proxy;
         this.clientPublish = clientPublish;
+        this.owners = owners;
     }
 
     @Override
@@ -54,15 +61,35 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
         if (proxy.handles(namespace)) {
             return proxy.authorize(principal, channel);
         }
+        if (ChannelName.TASK.equals(namespace)) {
+            return owners.ownerOf(channel)
+                    .filter(owner -> !owner.equals(principal.userId()))
+                    .flatMap(owner -> denied(channel, "the task belongs to another user"));
+        }
         boolean allowed =
                 switch (namespace) {
-                    case ChannelName.SYSTEM, ChannelName.TASK -> true;
+                    case ChannelName.SYSTEM -> true;
                     case ChannelName.PROJECT -> principal.mayWatchProject(channel.id());
                     case ChannelName.DEPLOYMENT -> !principal.projects().isEmpty();
                     case ChannelName.DEVICE -> principal.mayActForDevice(channel.id());
                     default -> clientPublish.allows(namespace);
                 };
         return allowed ? Mono.empty() : denied(channel, reason(namespace));
+    }
+
+    /**
+     * A task's events go to its owner (and admins) only: a subscription made before the owner was known ends when
+     * an event of someone else's task reaches it. A proxied {@code task} namespace keeps the proxy's decision.
+     */
+    @Override
+    public Delivery delivery(DashboardPrincipal principal, Position position) {
+        if (position.owner().isEmpty() || principal.isAdmin()) {
+            return Delivery.DELIVER;
+        }
+        if (position.channel().startsWith(TASK_PREFIX) && !proxy.handles(ChannelName.TASK)) {
+            return position.owner().equals(principal.userId()) ? Delivery.DELIVER : Delivery.REVOKE;
+        }
+        return Delivery.DELIVER;
     }
 
     @Override

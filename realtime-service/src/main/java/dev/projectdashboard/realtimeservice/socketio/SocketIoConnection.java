@@ -224,6 +224,13 @@ final class SocketIoConnection extends WebSocketConnection {
         // source 002 has no presence events; presence is still listed by the API
     }
 
+    /** As a refused subscribe without acknowledgement: an {@code error} event naming the channel. */
+    @Override
+    public void revoked(ChannelName channel, RealtimeException reason) {
+        String event = (ChannelName.PROJECT.equals(channel.namespace()) ? "subscribe_project" : "subscribe_deployment");
+        reply(event, null, channel, reason);
+    }
+
     private void onPacket(String text) {
         Packet packet;
         try {

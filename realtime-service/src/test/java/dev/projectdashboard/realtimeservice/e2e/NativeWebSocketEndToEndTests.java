@@ -261,6 +261,66 @@ class NativeWebSocketEndToEndTests {
         }
     }
 
+    @Test
+    void rejectsSubscriptionToAnotherUsersTask() throws InterruptedException {
+        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+        String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
+        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        try (WsTestClient owner = WsTestClient.connect(port, token(alice));
+                WsTestClient intruder = WsTestClient.connect(port, token(bob))) {
+            owner.awaitEvent("connection:established");
+            intruder.awaitEvent("connection:established");
+            owner.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
+            owner.awaitEvent("subscribed");
+            publishTaskLog(task, alice, "rendering frame 1");
+            owner.awaitEvent("task:log");
+
+            // source 000's subscribe by task id, from someone else
+            intruder.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
+            Frame refused = intruder.awaitEvent("error");
+            assertThat(refused.json().path("data").path("code").asInt()).isEqualTo(103);
+            assertThat(refused.json().path("data").path("channel").asString()).isEqualTo("task:" + task);
+
+            publishTaskLog(task, alice, "rendering frame 2");
+            owner.awaitEvent("task:log");
+            intruder.send("{\"event\":\"ping\"}");
+            List<Frame> before = new ArrayList<>();
+            intruder.await(frame -> frame.event().equals("pong"), before);
+            assertThat(before).noneMatch(frame -> frame.event().startsWith("task:"));
+        }
+    }
+
+    @Test
+    void aSubscriptionMadeBeforeTheFirstEventGetsNothingOfAnotherUsersTask() throws InterruptedException {
+        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
+        String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8);
+        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        try (WsTestClient early = WsTestClient.connect(port, token(carol));
+                WsTestClient owner = WsTestClient.connect(port, token(alice))) {
+            // nobody is known to own the task yet: both may subscribe
+            early.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
+            early.awaitEvent("subscribed");
+            owner.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
+            owner.awaitEvent("subscribed");
+
+            publishTaskLog(task, alice, "progress of alice's render");
+
+            Frame line = owner.awaitEvent("task:log");
+            assertThat(line.json().path("data").path("message").asString()).isEqualTo("progress of alice's render");
+            List<Frame> skipped = new ArrayList<>();
+            Frame ended = early.await(frame -> frame.event().equals("error"), skipped);
+            assertThat(ended.json().path("data").path("code").asInt()).isEqualTo(103);
+            assertThat(ended.json().path("data").path("channel").asString()).isEqualTo("task:" + task);
+            assertThat(skipped).noneMatch(frame -> frame.event().startsWith("task:"));
+            publishTaskLog(task, alice, "more");
+            owner.awaitEvent("task:log");
+            early.send("{\"event\":\"ping\"}");
+            List<Frame> after = new ArrayList<>();
+            early.await(frame -> frame.event().equals("pong"), after);
+            assertThat(after).noneMatch(frame -> frame.event().startsWith("task:"));
+        }
+    }
+
     private static String subscribedEpoch(WsTestClient client) throws InterruptedException {
         return client.awaitEvent("subscribed").json().path("data").path("epoch").asString();
     }
@@ -416,8 +476,9 @@ class NativeWebSocketEndToEndTests {
         String channel = "task:" + task;
         String pad = "x".repeat(8 * 1024);
         double slowBefore = slowDisconnects();
-        try (WsTestClient slow = WsTestClient.connectWithSmallReceiveBuffer(port, token("slow-reader"));
-                WsTestClient fast = WsTestClient.connect(port, token("fast-reader"))) {
+        // admins: they may read the task whoever owns it (its events name "someone")
+        try (WsTestClient slow = WsTestClient.connectWithSmallReceiveBuffer(port, DevTokens.adminToken("slow-reader"));
+                WsTestClient fast = WsTestClient.connect(port, DevTokens.adminToken("fast-reader"))) {
             slow.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}");
             fast.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}");
             slow.awaitEvent("subscribed");

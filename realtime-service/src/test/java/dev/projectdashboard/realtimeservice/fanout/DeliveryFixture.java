@@ -17,6 +17,7 @@ import dev.projectdashboard.realtimeservice.channel.EventRouter;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
+import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.Connection;
@@ -25,6 +26,10 @@ import dev.projectdashboard.realtimeservice.hub.LocalHub;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
+import dev.projectdashboard.realtimeservice.policy.ClaimsChannelPolicy;
+import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
+import dev.projectdashboard.realtimeservice.policy.SubscribeProxy;
+import dev.projectdashboard.realtimeservice.policy.SubscribeProxyProperties;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -42,9 +47,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 
 /**
@@ -124,9 +131,23 @@ public final class DeliveryFixture implements AutoCloseable {
     }
 
     public Replica replica(String name, HubProperties properties, ChannelPolicy policy) {
+        return replica(name, properties, connections -> policy);
+    }
+
+    /** @param policy the replica's policy, given the replica's own Redis connections (e.g. for its owner lookups) */
+    public Replica replica(String name, HubProperties properties, Function<RedisConnections, ChannelPolicy> policy) {
         Replica replica = new Replica(name, properties, policy);
         closeables.add(replica);
         return replica;
+    }
+
+    /** The service's claims policy (no subscribe proxy, no client publish), with task owners from Redis. */
+    public static Function<RedisConnections, ChannelPolicy> claims() {
+        return connections -> new ClaimsChannelPolicy(
+                new SubscribeProxy(new SubscribeProxyProperties(
+                        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, Map.of())),
+                new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)),
+                new RedisChannelOwners(connections));
     }
 
     /**
@@ -188,11 +209,12 @@ public final class DeliveryFixture implements AutoCloseable {
         private final RedisClient replicaClient;
         private final EventStreams streams;
 
-        Replica(String name, HubProperties properties, ChannelPolicy policy) {
+        Replica(String name, HubProperties properties, Function<RedisConnections, ChannelPolicy> policyOf) {
             this.name = name;
             this.properties = properties;
             replicaClient = RedisConnections.createClient(replicaResources, stack.redisUri(), Duration.ofSeconds(5));
             connections = new RedisConnections(replicaClient, stack.redisUri(), Duration.ofSeconds(5));
+            ChannelPolicy policy = policyOf.apply(connections);
             PublicationCodec publications = new PublicationCodec();
             streams = new EventStreams(
                     connections,
@@ -222,7 +244,10 @@ public final class DeliveryFixture implements AutoCloseable {
         }
 
         public RecordingConnection connect(String userId) {
-            RecordingConnection connection = new RecordingConnection(userId, Set.of(), Set.of());
+            return connect(new RecordingConnection(userId, Set.of(), Set.of()));
+        }
+
+        public RecordingConnection connect(RecordingConnection connection) {
             hub.register(connection).block(WAIT);
             return connection;
         }
@@ -256,6 +281,9 @@ public final class DeliveryFixture implements AutoCloseable {
         public final List<Object> log = new CopyOnWriteArrayList<>();
 
         public final List<PresenceChange> presence = new CopyOnWriteArrayList<>();
+        /** Subscriptions the hub ended, with why. */
+        public final List<RealtimeException> revoked = new CopyOnWriteArrayList<>();
+
         public final AtomicReference<CloseReason> closed = new AtomicReference<>();
 
         public RecordingConnection(String userId, Set<String> roles, Set<String> projects) {
@@ -295,6 +323,11 @@ public final class DeliveryFixture implements AutoCloseable {
         @Override
         public void presence(String channel, PresenceChange change) {
             presence.add(change);
+        }
+
+        @Override
+        public void revoked(ChannelName channel, RealtimeException reason) {
+            revoked.add(reason);
         }
 
         @Override

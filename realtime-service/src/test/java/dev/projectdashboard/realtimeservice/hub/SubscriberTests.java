@@ -3,14 +3,18 @@ package dev.projectdashboard.realtimeservice.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConnection;
+import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * The order in which one connection gets publications when live ones, held ones and a replay meet, driven by hand:
@@ -23,7 +27,7 @@ class SubscriberTests {
     private static final String EPOCH = "e1";
 
     private final RecordingConnection connection = new RecordingConnection("u", Set.of(), Set.of());
-    private final Subscriber subscriber = new Subscriber(connection);
+    private final Subscriber subscriber = new Subscriber(connection, DeliveryFixture.permissive(), gone -> {});
     private final List<Subscribed> answers = new ArrayList<>();
 
     private static Publication event(String id, Position... positions) {
@@ -121,6 +125,67 @@ class SubscriberTests {
         assertThat(connection.eventIds()).containsExactly("a");
         subscriber.offer(event("d", user(4)));
         assertThat(connection.eventIds()).containsExactly("a");
+    }
+
+    @Test
+    void aReplayOfSomeoneElsesTaskRefusesTheSubscribeWithoutSendingAnything() {
+        List<List<Subscription>> revoked = new ArrayList<>();
+        Subscriber owned = new Subscriber(connection, ownersOnly(), revoked::add);
+        owned.addLive(ChannelName.parse(USER));
+        Subscriber.Begun begun = owned.begin(ChannelName.parse(TASK), 16);
+        // the owner was not known when the policy let the subscribe through; the history says it is "someone"
+        Position someones = new Position(TASK, 1, EPOCH, "someone");
+
+        Subscribed answer = owned.finish(
+                begun, EPOCH, 1, true, new Since(0, EPOCH), true, List.of(event("theirs", someones)), this::answered);
+
+        assertThat(answer).isNull();
+        assertThat(answers).isEmpty();
+        assertThat(connection.publications()).isEmpty();
+        assertThat(owned.channels()).containsExactly(ChannelName.parse(USER));
+        // a live event of that task finds no subscription any more
+        owned.offer(event("later", new Position(TASK, 2, EPOCH, "someone")));
+        assertThat(connection.publications()).isEmpty();
+        assertThat(revoked).isEmpty();
+    }
+
+    @Test
+    void aLiveEventOfSomeoneElsesTaskEndsTheSubscriptionAndTheOwnersChannelsKeepFlowing() {
+        List<List<Subscription>> revoked = new ArrayList<>();
+        Subscriber owned = new Subscriber(connection, ownersOnly(), revoked::add);
+        owned.addLive(ChannelName.parse(USER));
+        owned.addLive(ChannelName.parse(TASK));
+
+        owned.offer(event("theirs", new Position(TASK, 1, EPOCH, "someone")));
+        owned.offer(event("mine", new Position(USER, 1, EPOCH)));
+
+        assertThat(revoked).singleElement().satisfies(gone -> assertThat(gone)
+                .extracting(subscription -> subscription.name)
+                .containsExactly(TASK));
+        assertThat(connection.eventIds()).containsExactly("mine");
+    }
+
+    /** Tasks are their owner's: the rule of the claims policy, without Redis. */
+    private static ChannelPolicy ownersOnly() {
+        ChannelPolicy permissive = DeliveryFixture.permissive();
+        return new ChannelPolicy() {
+            @Override
+            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
+                return permissive.authorizeSubscribe(principal, channel);
+            }
+
+            @Override
+            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
+                return permissive.authorizePublish(principal, channel);
+            }
+
+            @Override
+            public Delivery delivery(DashboardPrincipal principal, Position position) {
+                return position.owner().isEmpty() || position.owner().equals(principal.userId())
+                        ? Delivery.DELIVER
+                        : Delivery.REVOKE;
+            }
+        };
     }
 
     @Test

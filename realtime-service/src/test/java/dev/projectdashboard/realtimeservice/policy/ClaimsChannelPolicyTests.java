@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelOwners;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Mono;
 
 /** Every claim rule of {@link ClaimsChannelPolicy}, without a subscribe proxy. */
 class ClaimsChannelPolicyTests {
@@ -30,10 +34,14 @@ class ClaimsChannelPolicyTests {
     private static final SubscribeProxy NO_PROXY = new SubscribeProxy(new SubscribeProxyProperties(
             Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, Map.of()));
 
+    /** Owners as the sequencer would have recorded them: alice's task, and a task nobody published to yet. */
+    static final ChannelOwners OWNERS =
+            channel -> Mono.justOrEmpty(Map.of("task:alices", "alice").get(channel.toString()));
+
     static ClaimsChannelPolicy policy(List<String> clientPublishNamespaces) {
         ClientPublishProperties clientPublish =
                 new ClientPublishProperties(clientPublishNamespaces, 5, 10, DataSize.ofKilobytes(4));
-        return new ClaimsChannelPolicy(NO_PROXY, clientPublish);
+        return new ClaimsChannelPolicy(NO_PROXY, clientPublish, OWNERS);
     }
 
     @Test
@@ -82,9 +90,26 @@ class ClaimsChannelPolicyTests {
     }
 
     @Test
-    void taskChannelsAreOpenToEveryAuthenticatedUserWithoutAProxy() {
+    void aTaskIsReadableByItsOwnerOnlyOnceItsOwnerIsKnown() {
+        assertAllowed(ALICE, "task:alices");
+        assertDenied(BOB, "task:alices");
+        assertDenied(WATCHER, "task:alices");
+        assertAllowed(ADMIN, "task:alices");
+        // nobody known yet: source 000 subscribes by task id before the first event
         assertAllowed(BOB, "task:t-1");
         assertAllowed(ALICE, "task:t-1");
+    }
+
+    @Test
+    void deliveriesOfAnotherUsersTaskEndTheSubscriptionAndOthersGoThrough() {
+        Position alicesTask = new Position("task:t-9", 3, "e", "alice");
+        assertThat(policy.delivery(ALICE, alicesTask)).isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(BOB, alicesTask)).isEqualTo(ChannelPolicy.Delivery.REVOKE);
+        assertThat(policy.delivery(ADMIN, alicesTask)).isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(BOB, new Position("task:t-9", 1, "e")))
+                .as("owner not known yet")
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(BOB, new Position("user:bob", 3, "e"))).isEqualTo(ChannelPolicy.Delivery.DELIVER);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.net.URI;
@@ -258,11 +260,15 @@ class SubscribeProxyTests {
                 properties(Map.of("task", endpoint("/deny"), "deployment", endpoint("/allow")));
         ClaimsChannelPolicy policy = new ClaimsChannelPolicy(
                 new SubscribeProxy(properties, clock::get),
-                new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)));
+                new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)),
+                ClaimsChannelPolicyTests.OWNERS);
 
-        // task: open to everybody without a proxy, here the proxy refuses
+        // task: its owner's without a proxy, here the proxy decides (and refuses)
         expectDenied(policy.authorizeSubscribe(BOB, ChannelName.parse("task:p-1")));
         assertThat(calls("deny", "task:p-1")).isEqualTo(1);
+        // and a subscription the proxy allowed keeps getting the task's events, whoever owns it
+        assertThat(policy.delivery(BOB, new Position("task:p-1", 2, "e", "someone-else")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
         // deployment: alice has no projects claim, but the proxy allows her
         StepVerifier.create(policy.authorizeSubscribe(ALICE, ChannelName.parse("deployment:p-2")))
                 .verifyComplete();
