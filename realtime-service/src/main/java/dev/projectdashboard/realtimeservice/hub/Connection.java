@@ -2,6 +2,7 @@ package dev.projectdashboard.realtimeservice.hub;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Instant;
 
@@ -16,6 +17,11 @@ public interface Connection {
     String id();
 
     DashboardPrincipal principal();
+
+    /** Who reads through this connection: its token's user, or a public reader admitted without a token. */
+    default Reader reader() {
+        return Reader.of(principal());
+    }
 
     /** {@code websocket} (native) or {@code socket.io}: shown in presence and stats. */
     String transport();

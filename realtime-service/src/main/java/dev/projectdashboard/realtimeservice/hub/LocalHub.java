@@ -4,6 +4,7 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import io.micrometer.core.instrument.Counter;
@@ -67,11 +68,14 @@ public final class LocalHub implements Hub {
 
     @Override
     public Mono<Void> register(Connection connection) {
-        String userId = connection.principal().userId();
+        Reader reader = connection.reader();
+        String userId = reader.userId();
         if (connections.containsKey(connection.id())) {
             return Mono.empty(); // registered already: counted once
         }
-        return cluster.acquire(userId).then(Mono.fromRunnable(() -> {
+        // a public reader's name is its client address: the per-user limit becomes one per address
+        int limit = reader.publicOnly() ? properties.maxConnectionsPerAddress() : properties.maxConnectionsPerUser();
+        return cluster.acquire(userId, limit).then(Mono.fromRunnable(() -> {
             Subscriber subscriber = new Subscriber(connection, policy, this::revoked);
             if (connections.putIfAbsent(connection.id(), subscriber) != null) {
                 // two registrations raced: the first holds the place, give this one back
@@ -80,6 +84,10 @@ public final class LocalHub implements Hub {
                 return;
             }
             byUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(connection);
+            if (reader.publicOnly()) {
+                return; // no personal channels, and not one of the users in the stats' active users
+            }
+            cluster.touch(userId);
             // personal channels: live at once, without recovery (a client that wants it re-subscribes with since)
             synchronized (subscriber) {
                 for (ChannelName channel : personalChannels(userId)) {
@@ -134,8 +142,11 @@ public final class LocalHub implements Hub {
             if (subscriber == null) {
                 return Mono.error(new RealtimeException(RealtimeException.BAD_REQUEST, "connection is not open"));
             }
-            cluster.touch(connection.principal().userId());
-            return policy.authorizeSubscribe(connection.principal(), channel)
+            Reader reader = connection.reader();
+            if (!reader.publicOnly()) {
+                cluster.touch(reader.userId());
+            }
+            return policy.authorizeSubscribe(reader, channel)
                     .then(Mono.defer(() -> subscribeAuthorized(subscriber, channel, since, beforeReplay)));
         });
     }

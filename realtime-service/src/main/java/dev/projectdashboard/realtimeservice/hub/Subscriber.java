@@ -256,52 +256,20 @@ final class Subscriber {
      *     replica lagged): the client must reconnect and recover rather than silently miss them
      */
     private boolean live(Publication publication) {
-        List<Position> shown = null;
-        List<Subscription> advancing = null;
-        List<Position> advancingTo = null;
-        boolean had = false;
-        for (Position position : publication.positions()) {
-            Subscription subscription = subscriptions.get(position.channel());
-            if (subscription == null) {
-                continue;
+        if (publication.offset() <= 0) {
+            // ephemeral: no place in the channel
+            if (subscriptions.containsKey(publication.channel())) {
+                connection.deliver(publication);
             }
-            if (position.offset() <= 0) {
-                connection.deliver(publication); // ephemeral: no place in the channel
-                return true;
-            }
-            ChannelPolicy.Delivery delivery = policy.delivery(connection.principal(), position);
-            if (delivery == ChannelPolicy.Delivery.REVOKE) {
-                revoke(subscription);
-                continue;
-            }
-            switch (subscription.step(position)) {
-                case BEFORE -> {}
-                case HAD -> had = true;
-                case AHEAD -> {
-                    return false;
-                }
-                case NEXT -> {
-                    if (advancing == null) {
-                        advancing = new ArrayList<>(2);
-                        advancingTo = new ArrayList<>(2);
-                        shown = new ArrayList<>(2);
-                    }
-                    advancing.add(subscription);
-                    advancingTo.add(position);
-                    if (delivery == ChannelPolicy.Delivery.DELIVER) {
-                        shown.add(position);
-                    }
-                }
-            }
-        }
-        if (advancing == null) {
             return true;
         }
-        for (int i = 0; i < advancing.size(); i++) {
-            advancing.get(i).advance(advancingTo.get(i));
+        Reach reach = reach(publication, null);
+        if (reach.ahead) {
+            return false;
         }
-        if (!had && !shown.isEmpty()) {
-            connection.deliver(publication.named(shown.get(0), shown.subList(1, shown.size())));
+        reach.advance();
+        if (!reach.had && !reach.shown.isEmpty()) {
+            connection.deliver(publication.named(reach.shown.get(0), reach.shown.subList(1, reach.shown.size())));
         }
         return true;
     }
@@ -313,61 +281,85 @@ final class Subscriber {
     private List<Publication> replay(Subscription recovering, List<Publication> replay) {
         List<Publication> frames = new ArrayList<>(replay.size());
         for (Publication publication : replay) {
-            boolean had = false;
-            boolean ahead = false;
-            List<Subscription> advancing = List.of();
-            List<Position> advancingTo = List.of();
-            List<Position> also = List.of();
-            for (Position position : publication.positions()) {
-                Subscription other = subscriptions.get(position.channel());
-                if (other == null || other == recovering || other.recovering) {
-                    continue; // a channel still reading its history settles this when it finishes
-                }
-                ChannelPolicy.Delivery delivery = policy.delivery(connection.principal(), position);
-                if (delivery == ChannelPolicy.Delivery.REVOKE) {
-                    revoke(other);
-                    continue;
-                }
-                switch (other.step(position)) {
-                    case BEFORE -> {}
-                    case HAD -> had = true;
-                    case AHEAD -> ahead = true;
-                    case NEXT -> {
-                        if (advancing.isEmpty()) {
-                            advancing = new ArrayList<>(2);
-                            advancingTo = new ArrayList<>(2);
-                            also = new ArrayList<>(2);
-                        }
-                        advancing.add(other);
-                        advancingTo.add(position);
-                        if (delivery == ChannelPolicy.Delivery.DELIVER) {
-                            also.add(position);
-                        }
-                    }
-                }
-            }
-            if (ahead) {
+            Reach reach = reach(publication, recovering);
+            if (reach.ahead) {
                 // the other channel's earlier publications arrived after the holding began, so this one and the rest
                 // of the replay come live too, after them
                 break;
             }
             recovering.advance(publication.position());
-            for (int i = 0; i < advancing.size(); i++) {
-                advancing.get(i).advance(advancingTo.get(i));
-            }
+            reach.advance();
             boolean shown =
-                    policy.delivery(connection.principal(), publication.position()) == ChannelPolicy.Delivery.DELIVER;
-            if (!had && shown) {
-                frames.add(publication.named(publication.position(), also));
+                    policy.delivery(connection.reader(), publication.position()) == ChannelPolicy.Delivery.DELIVER;
+            if (!reach.had && shown) {
+                frames.add(publication.named(publication.position(), reach.shown));
             }
         }
         return frames;
     }
 
+    /** How one publication stands with the connection's channels: what it advances, shows, or finds had or ahead. */
+    private static final class Reach {
+        boolean had;
+        boolean ahead;
+        // allocated by the first channel the publication advances: most connections it reaches have none or one
+        List<Subscription> advancing = List.of();
+        List<Position> advancingTo = List.of();
+        List<Position> shown = List.of();
+
+        void next(Subscription subscription, Position position, boolean show) {
+            if (advancing.isEmpty()) {
+                advancing = new ArrayList<>(2);
+                advancingTo = new ArrayList<>(2);
+            }
+            advancing.add(subscription);
+            advancingTo.add(position);
+            if (show) {
+                if (shown.isEmpty()) {
+                    shown = new ArrayList<>(2);
+                }
+                shown.add(position);
+            }
+        }
+
+        void advance() {
+            for (int i = 0; i < advancing.size(); i++) {
+                advancing.get(i).advance(advancingTo.get(i));
+            }
+        }
+    }
+
+    /**
+     * Reads a publication's positions against the connection's channels, under the lock, leaving out {@code except}
+     * (the channel whose replay this is) and channels still reading their history (they settle it when they finish).
+     * A channel the policy ends on this delivery is revoked.
+     */
+    private Reach reach(Publication publication, Subscription except) {
+        Reach reach = new Reach();
+        for (Position position : publication.positions()) {
+            Subscription subscription = subscriptions.get(position.channel());
+            if (subscription == null || subscription == except || subscription.recovering) {
+                continue;
+            }
+            ChannelPolicy.Delivery delivery = policy.delivery(connection.reader(), position);
+            if (delivery == ChannelPolicy.Delivery.REVOKE) {
+                revoke(subscription);
+                continue;
+            }
+            switch (subscription.step(position)) {
+                case BEFORE -> {}
+                case HAD -> reach.had = true;
+                case AHEAD -> reach.ahead = true;
+                case NEXT -> reach.next(subscription, position, delivery == ChannelPolicy.Delivery.DELIVER);
+            }
+        }
+        return reach;
+    }
+
     /** Whether the policy ends a subscription to the replayed channel at any of its replayed publications. */
     private boolean ownedByAnother(List<Publication> replay) {
         for (Publication publication : replay) {
-            if (policy.delivery(connection.principal(), publication.position()) == ChannelPolicy.Delivery.REVOKE) {
+            if (policy.delivery(connection.reader(), publication.position()) == ChannelPolicy.Delivery.REVOKE) {
                 return true;
             }
         }

@@ -4,6 +4,7 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelOwners;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Position;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import org.springframework.stereotype.Component;
@@ -28,27 +29,44 @@ import reactor.core.publisher.Mono;
  *
  * A namespace with a subscribe proxy configured ({@code dashboard.realtime.proxy.subscribe.<namespace>}) is decided by
  * that proxy instead of the rule above (admins still pass without a call).
+ *
+ * <p>A reader without a token ({@link Reader#publicOnly}, {@code dashboard.realtime.public.projects}) may read {@code
+ * project:{name}} of a public project and {@code deployment:{id}} of a deployment of a public project (its {@code
+ * project} as the deployment's events recorded it; before that is known it may subscribe, and gets only what turns
+ * out to be public), never publish, and nothing else.
  */
 @Component
 public class ClaimsChannelPolicy implements ChannelPolicy {
 
     private static final String TASK_PREFIX = ChannelName.TASK + ":";
+    private static final String PROJECT_PREFIX = ChannelName.PROJECT + ":";
+    private static final String DEPLOYMENT_PREFIX = ChannelName.DEPLOYMENT + ":";
 
     private final SubscribeProxy proxy;
     private final ClientPublishProperties clientPublish;
     private final ChannelOwners owners;
+    private final PublicAccessProperties publicAccess;
 
-    public ClaimsChannelPolicy(SubscribeProxy proxy, ClientPublishProperties clientPublish, ChannelOwners owners) {
+    public ClaimsChannelPolicy(
+            SubscribeProxy proxy,
+            ClientPublishProperties clientPublish,
+            ChannelOwners owners,
+            PublicAccessProperties publicAccess) {
         this.proxy = proxy;
         this.clientPublish = clientPublish;
         this.owners = owners;
+        this.publicAccess = publicAccess;
     }
 
     @Override
-    public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
-        if (principal == null) {
+    public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
+        if (reader == null) {
             return denied(channel, "not authenticated");
         }
+        if (reader.publicOnly()) {
+            return authorizePublicSubscribe(channel);
+        }
+        DashboardPrincipal principal = reader.principal();
         if (principal.isAdmin()) {
             return Mono.empty();
         }
@@ -77,28 +95,65 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
         return allowed ? Mono.empty() : denied(channel, reason(namespace));
     }
 
+    private Mono<Void> authorizePublicSubscribe(ChannelName channel) {
+        return switch (channel.namespace()) {
+            case ChannelName.PROJECT ->
+                publicAccess.allows(channel.id())
+                        ? Mono.empty()
+                        : denied(channel, "not a public project, and the connection has no token");
+            case ChannelName.DEPLOYMENT ->
+                owners.ownerOf(channel)
+                        .filter(project -> !publicAccess.allows(project))
+                        .flatMap(project -> denied(channel, "not a deployment of a public project"));
+            default ->
+                denied(
+                        channel,
+                        "a connection without a token may read only the project: and deployment: channels of public"
+                                + " projects");
+        };
+    }
+
     /**
      * A task's events go to its owner (and admins) only: a subscription made before the owner was known ends when
-     * an event of someone else's task reaches it. A proxied {@code task} namespace keeps the proxy's decision.
+     * an event of someone else's task reaches it. A proxied {@code task} namespace keeps the proxy's decision. A
+     * reader without a token gets a deployment's events once the deployment's project is known and public.
      */
     @Override
-    public Delivery delivery(DashboardPrincipal principal, Position position) {
-        if (position.owner().isEmpty() || principal.isAdmin()) {
+    public Delivery delivery(Reader reader, Position position) {
+        if (reader.publicOnly()) {
+            return publicDelivery(position);
+        }
+        if (position.owner().isEmpty() || reader.principal().isAdmin()) {
             return Delivery.DELIVER;
         }
         if (position.channel().startsWith(TASK_PREFIX) && !proxy.handles(ChannelName.TASK)) {
-            return position.owner().equals(principal.userId()) ? Delivery.DELIVER : Delivery.REVOKE;
+            return position.owner().equals(reader.userId()) ? Delivery.DELIVER : Delivery.REVOKE;
         }
         return Delivery.DELIVER;
     }
 
-    @Override
-    public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
-        if (!clientPublish.allows(channel.namespace())) {
-            return Mono.error(new RealtimeException(
-                    RealtimeException.PERMISSION_DENIED, "permission denied: clients may not publish to " + channel));
+    private Delivery publicDelivery(Position position) {
+        if (position.channel().startsWith(PROJECT_PREFIX)) {
+            return Delivery.DELIVER; // the project was public when the subscribe was allowed
         }
-        return authorizeSubscribe(principal, channel);
+        if (position.channel().startsWith(DEPLOYMENT_PREFIX)) {
+            if (position.owner().isEmpty()) {
+                return Delivery.SKIP; // whose deployment it is is not known yet: nothing until it is
+            }
+            return publicAccess.allows(position.owner()) ? Delivery.DELIVER : Delivery.REVOKE;
+        }
+        return Delivery.REVOKE;
+    }
+
+    @Override
+    public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
+        if (!clientPublish.allows(channel.namespace()) || reader.publicOnly()) {
+            return Mono.error(new RealtimeException(
+                    RealtimeException.PERMISSION_DENIED,
+                    "permission denied: " + (reader.publicOnly() ? "a connection without a token" : "clients")
+                            + " may not publish to " + channel));
+        }
+        return authorizeSubscribe(reader, channel);
     }
 
     private static String reason(String namespace) {

@@ -148,9 +148,9 @@ class NativeWebSocketEndToEndTests {
 
     @Test
     void deliversEveryTaskEventToItsOwnerAndNobodyElse() throws InterruptedException {
-        String owner = "owner-" + UUID.randomUUID().toString().substring(0, 8);
-        String other = "other-" + UUID.randomUUID().toString().substring(0, 8);
-        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String owner = unique("owner");
+        String other = unique("other");
+        String task = unique("t");
         try (WsTestClient alice = WsTestClient.connect(port, token(owner));
                 WsTestClient bob = WsTestClient.connect(port, token(other))) {
             alice.awaitEvent("connection:established");
@@ -187,8 +187,8 @@ class NativeWebSocketEndToEndTests {
     @Test
     void aSource000ClientSubscribedToItsTaskPrintsEveryTaskLogLineOnceAndRecoversWithoutRepeats()
             throws InterruptedException {
-        String owner = "logs-" + UUID.randomUUID().toString().substring(0, 8);
-        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String owner = unique("logs");
+        String task = unique("t");
         String taskChannel = "task:" + task;
         String userChannel = "user:" + owner;
         Map<String, Long> positions = new LinkedHashMap<>();
@@ -263,9 +263,9 @@ class NativeWebSocketEndToEndTests {
 
     @Test
     void rejectsSubscriptionToAnotherUsersTask() throws InterruptedException {
-        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
-        String bob = "bob-" + UUID.randomUUID().toString().substring(0, 8);
-        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String alice = unique("alice");
+        String bob = unique("bob");
+        String task = unique("t");
         try (WsTestClient owner = WsTestClient.connect(port, token(alice));
                 WsTestClient intruder = WsTestClient.connect(port, token(bob))) {
             owner.awaitEvent("connection:established");
@@ -292,9 +292,9 @@ class NativeWebSocketEndToEndTests {
 
     @Test
     void aSubscriptionMadeBeforeTheFirstEventGetsNothingOfAnotherUsersTask() throws InterruptedException {
-        String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
-        String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8);
-        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String alice = unique("alice");
+        String carol = unique("carol");
+        String task = unique("t");
         try (WsTestClient early = WsTestClient.connect(port, token(carol));
                 WsTestClient owner = WsTestClient.connect(port, token(alice))) {
             // nobody is known to own the task yet: both may subscribe
@@ -360,8 +360,8 @@ class NativeWebSocketEndToEndTests {
 
     @Test
     void recoversExactlyTheMissedFramesAfterReconnecting() throws InterruptedException {
-        String user = "rec-" + UUID.randomUUID().toString().substring(0, 8);
-        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String user = unique("rec");
+        String task = unique("t");
         String channel = "task:" + task;
         long lastOffset;
         try (WsTestClient first = WsTestClient.connect(port, token(user))) {
@@ -406,8 +406,8 @@ class NativeWebSocketEndToEndTests {
 
     @Test
     void answersRecoveredFalseWhenTheGapWasTrimmed() throws InterruptedException {
-        String user = "trim-" + UUID.randomUUID().toString().substring(0, 8);
-        String task = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String user = unique("trim");
+        String task = unique("t");
         String channel = "task:" + task;
         try (WsTestClient client = WsTestClient.connect(port, token(user))) {
             client.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + channel + "\"}}");
@@ -455,7 +455,7 @@ class NativeWebSocketEndToEndTests {
                 .properties(second)
                 .run()) {
             int otherPort = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
-            String user = "two-" + UUID.randomUUID().toString().substring(0, 8);
+            String user = unique("two");
             try (WsTestClient one = WsTestClient.connect(port, token(user));
                     WsTestClient two = WsTestClient.connect(otherPort, token(user))) {
                 one.awaitEvent("connection:established");
@@ -472,7 +472,7 @@ class NativeWebSocketEndToEndTests {
 
     @Test
     void cutsOffAClientThatStopsReadingWhileAnotherKeepsReceivingPromptly() throws InterruptedException {
-        String task = "slow-" + UUID.randomUUID().toString().substring(0, 8);
+        String task = unique("slow");
         String channel = "task:" + task;
         String pad = "x".repeat(8 * 1024);
         double slowBefore = slowDisconnects();
@@ -680,6 +680,11 @@ class NativeWebSocketEndToEndTests {
 
     private static String streamOf(String type) {
         return type.startsWith("task.") ? Streams.TASKS : Streams.NOTIFICATIONS;
+    }
+
+    /** A name no other test uses (they share the Redis). */
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static String token(String user) {

@@ -2,7 +2,9 @@ package dev.projectdashboard.realtimeservice.fanout;
 
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.payload.TaskLog;
 import dev.projectdashboard.eventbus.redis.ConsumerOptions;
 import dev.projectdashboard.eventbus.redis.EventBusMetrics;
 import dev.projectdashboard.eventbus.redis.EventStreams;
@@ -15,6 +17,7 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
@@ -28,6 +31,7 @@ import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
 import dev.projectdashboard.realtimeservice.policy.ClaimsChannelPolicy;
 import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
+import dev.projectdashboard.realtimeservice.policy.PublicAccessProperties;
 import dev.projectdashboard.realtimeservice.policy.SubscribeProxy;
 import dev.projectdashboard.realtimeservice.policy.SubscribeProxyProperties;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
@@ -98,12 +102,12 @@ public final class DeliveryFixture implements AutoCloseable {
     public static ChannelPolicy permissive() {
         return new ChannelPolicy() {
             @Override
-            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
+            public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
                 return Mono.empty();
             }
 
             @Override
-            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
+            public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
                 return Mono.empty();
             }
         };
@@ -113,15 +117,16 @@ public final class DeliveryFixture implements AutoCloseable {
     public static ChannelPolicy projectsClaim() {
         return new ChannelPolicy() {
             @Override
-            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
-                return !ChannelName.PROJECT.equals(channel.namespace()) || principal.mayWatchProject(channel.id())
+            public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
+                return !ChannelName.PROJECT.equals(channel.namespace())
+                                || reader.principal().mayWatchProject(channel.id())
                         ? Mono.empty()
                         : Mono.error(new RealtimeException(RealtimeException.PERMISSION_DENIED, "permission denied"));
             }
 
             @Override
-            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
-                return authorizeSubscribe(principal, channel);
+            public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
+                return authorizeSubscribe(reader, channel);
             }
         };
     }
@@ -147,7 +152,8 @@ public final class DeliveryFixture implements AutoCloseable {
                 new SubscribeProxy(new SubscribeProxyProperties(
                         Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, Map.of())),
                 new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)),
-                new RedisChannelOwners(connections));
+                new RedisChannelOwners(connections),
+                new PublicAccessProperties(List.of(), "X-Forwarded-For"));
     }
 
     /**
@@ -177,6 +183,19 @@ public final class DeliveryFixture implements AutoCloseable {
     /** Adds an event to this fixture's domain stream, as a producer would. */
     public String publish(CloudEvent<?> event) {
         return publisher.publish(stream, event).block(WAIT);
+    }
+
+    /**
+     * Adds a {@code task.log} event: on {@code task:{task}} and, with an owner, {@code user:{owner}}.
+     *
+     * @param owner the event's {@code user_id}, or {@code null} for none
+     * @return the event's id
+     */
+    public String publishTaskLog(String owner, String task, String line) {
+        CloudEvent<TaskLog> event =
+                CloudEvent.of(EventTypes.TASK_LOG, "/tests", null, new TaskLog(owner, task, "info", line));
+        publish(event);
+        return event.id();
     }
 
     @Override
@@ -275,7 +294,7 @@ public final class DeliveryFixture implements AutoCloseable {
     public static final class RecordingConnection implements Connection {
 
         private final String id = UUID.randomUUID().toString();
-        private final DashboardPrincipal principal;
+        private final Reader reader;
         private final Instant connectedAt = Instant.now();
         /** Publications and {@code subscribed} answers, in the order the hub produced them. */
         public final List<Object> log = new CopyOnWriteArrayList<>();
@@ -287,7 +306,12 @@ public final class DeliveryFixture implements AutoCloseable {
         public final AtomicReference<CloseReason> closed = new AtomicReference<>();
 
         public RecordingConnection(String userId, Set<String> roles, Set<String> projects) {
-            this.principal = new DashboardPrincipal(userId, roles, projects, Set.of());
+            this(Reader.of(new DashboardPrincipal(userId, roles, projects, Set.of())));
+        }
+
+        /** A connection of this reader (e.g. a public one, without a token). */
+        public RecordingConnection(Reader reader) {
+            this.reader = reader;
         }
 
         void subscribed(Subscribed subscribed) {
@@ -301,7 +325,12 @@ public final class DeliveryFixture implements AutoCloseable {
 
         @Override
         public DashboardPrincipal principal() {
-            return principal;
+            return reader.principal();
+        }
+
+        @Override
+        public Reader reader() {
+            return reader;
         }
 
         @Override

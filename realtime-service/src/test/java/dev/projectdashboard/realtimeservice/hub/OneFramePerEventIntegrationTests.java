@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.payload.Notification;
-import dev.projectdashboard.eventbus.payload.TaskLog;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
@@ -43,18 +42,12 @@ class OneFramePerEventIntegrationTests extends TwoReplicaTests {
 
     /** A task event of the owner: published on task:{task} and user:{owner}. */
     private String log(String line) {
-        CloudEvent<TaskLog> event =
-                CloudEvent.of(EventTypes.TASK_LOG, "/tests", null, new TaskLog(owner, task, "info", line));
-        fixture.publish(event);
-        return event.id();
+        return fixture.publishTaskLog(owner, task, line);
     }
 
     /** A task event without user: published on task:{task} only. */
     private String anonymousLog(String line) {
-        CloudEvent<TaskLog> event =
-                CloudEvent.of(EventTypes.TASK_LOG, "/tests", null, new TaskLog(null, task, "info", line));
-        fixture.publish(event);
-        return event.id();
+        return fixture.publishTaskLog(null, task, line);
     }
 
     /** A notification to the owner: published on user:{owner} only. */

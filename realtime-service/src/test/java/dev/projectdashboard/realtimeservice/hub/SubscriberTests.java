@@ -6,9 +6,9 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConnection;
-import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,18 +170,18 @@ class SubscriberTests {
         ChannelPolicy permissive = DeliveryFixture.permissive();
         return new ChannelPolicy() {
             @Override
-            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
-                return permissive.authorizeSubscribe(principal, channel);
+            public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
+                return permissive.authorizeSubscribe(reader, channel);
             }
 
             @Override
-            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
-                return permissive.authorizePublish(principal, channel);
+            public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
+                return permissive.authorizePublish(reader, channel);
             }
 
             @Override
-            public Delivery delivery(DashboardPrincipal principal, Position position) {
-                return position.owner().isEmpty() || position.owner().equals(principal.userId())
+            public Delivery delivery(Reader reader, Position position) {
+                return position.owner().isEmpty() || position.owner().equals(reader.userId())
                         ? Delivery.DELIVER
                         : Delivery.REVOKE;
             }

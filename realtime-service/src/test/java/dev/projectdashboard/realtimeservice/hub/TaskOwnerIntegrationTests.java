@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.projectdashboard.eventbus.CloudEvent;
-import dev.projectdashboard.eventbus.EventTypes;
-import dev.projectdashboard.eventbus.payload.TaskLog;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
@@ -50,10 +47,7 @@ class TaskOwnerIntegrationTests extends TwoReplicaTests {
     }
 
     private String log(String line) {
-        CloudEvent<TaskLog> event =
-                CloudEvent.of(EventTypes.TASK_LOG, "/tests", null, new TaskLog(owner, task, "info", line));
-        fixture.publish(event);
-        return event.id();
+        return fixture.publishTaskLog(owner, task, line);
     }
 
     private void awaitOwnerRecorded() {
@@ -117,7 +111,7 @@ class TaskOwnerIntegrationTests extends TwoReplicaTests {
         log("first");
         awaitOwnerRecorded();
         // a later event naming another user does not take the task over
-        fixture.publish(CloudEvent.of(EventTypes.TASK_LOG, "/tests", null, new TaskLog(other, task, "info", "x")));
+        fixture.publishTaskLog(other, task, "x");
         await().atMost(DeliveryFixture.WAIT)
                 .until(() -> a.history
                                 .read(ChannelName.parse(channel), null, 10)
