@@ -134,8 +134,16 @@ final class Subscriber {
             } else {
                 List<Publication> frames = List.of();
                 if (recovered) {
+                    // a re-subscribe (e.g. of a personal channel, live since the connect) does not send again what
+                    // this connection delivered on the channel already
+                    boolean sameEpoch = begun.hadPosition() && subscription.epoch.equals(topEpoch);
+                    long deliveredAfter = sameEpoch ? subscription.startOffset : 0;
+                    long deliveredUpTo = sameEpoch ? subscription.lastOffset : 0;
                     subscription.recoverFrom(topEpoch, since.offset());
-                    frames = replay(subscription, replay);
+                    frames = replay(subscription, replay, deliveredAfter, deliveredUpTo);
+                    if (subscription.lastOffset < deliveredUpTo) {
+                        subscription.lastOffset = deliveredUpTo;
+                    }
                 } else if (!(begun.hadPosition() && subscription.epoch.equals(topEpoch))) {
                     subscription.startAt(topEpoch, top);
                 }
@@ -277,11 +285,16 @@ final class Subscriber {
     /**
      * A recovering channel's replay, under the lock: moves its position (and the connection's other channels'
      * positions) and answers the frames to send, each event once for the connection.
+     *
+     * @param deliveredAfter with {@code deliveredUpTo}: the offsets of the channel this connection delivered already
+     *     (a re-subscribe), which are not sent again
      */
-    private List<Publication> replay(Subscription recovering, List<Publication> replay) {
+    private List<Publication> replay(
+            Subscription recovering, List<Publication> replay, long deliveredAfter, long deliveredUpTo) {
         List<Publication> frames = new ArrayList<>(replay.size());
         for (Publication publication : replay) {
             Reach reach = reach(publication, recovering);
+            reach.had |= publication.offset() > deliveredAfter && publication.offset() <= deliveredUpTo;
             if (reach.ahead) {
                 // the other channel's earlier publications arrived after the holding began, so this one and the rest
                 // of the replay come live too, after them

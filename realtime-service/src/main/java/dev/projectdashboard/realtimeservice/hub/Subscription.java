@@ -56,7 +56,9 @@ final class Subscription {
 
     void advance(Position position) {
         if (!position.epoch().equals(epoch)) {
-            startOffset = 0;
+            // the channel is taken up here (a personal channel's first publication, a new epoch): nothing before it
+            // was delivered through this subscription
+            startOffset = position.offset() - 1;
         }
         epoch = position.epoch();
         lastOffset = position.offset();

@@ -254,10 +254,12 @@ class NativeWebSocketEndToEndTests {
             recovered.addAll(rest.stream()
                     .filter(frame -> frame.event().equals("task:log"))
                     .toList());
+            // each once; which channel names which depends on whether the fan-out handed them over before the
+            // personal channel went live at the connect or after
             assertThat(recovered)
                     .extracting(
                             frame -> frame.json().path("data").path("message").asString())
-                    .containsExactly("missed 1", "missed 2");
+                    .containsExactlyInAnyOrder("missed 1", "missed 2");
         }
     }
 
@@ -389,18 +391,31 @@ class NativeWebSocketEndToEndTests {
             }
             again.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"since\":{\"offset\":"
                     + lastOffset + ",\"epoch\":\"" + epoch + "\"}}}");
-            Frame subscribed = again.awaitEvent("subscribed");
+            // the owner's personal channel is live from the connect: missed events the fan-out hands over after it
+            // arrive there, and the task's replay does not send them again
+            List<Frame> live = new ArrayList<>();
+            Frame subscribed = again.await(frame -> frame.event().equals("subscribed"), live);
             assertThat(subscribed.json().path("data").path("recovered").asBoolean())
                     .isTrue();
-            assertThat(subscribed.json().path("data").path("replayed").asInt()).isEqualTo(3);
-            List<Frame> replayed = again.awaitPublications(channel, 3);
-            assertThat(replayed)
+            assertThat(subscribed.json().path("data").path("offset").asLong()).isEqualTo(lastOffset + 3);
+            List<Frame> missed = new ArrayList<>(
+                    live.stream().filter(frame -> frame.json().has("type")).toList());
+            int replayed = subscribed.json().path("data").path("replayed").asInt();
+            List<Frame> replay = again.awaitPublications(channel, replayed);
+            assertThat(replay)
+                    .extracting(frame -> frame.json().path("offset").asLong())
+                    .isSorted()
+                    .allSatisfy(offset -> assertThat(offset).isBetween(lastOffset + 1, lastOffset + 3));
+            missed.addAll(replay);
+            // exactly the missed ones, once each, and nothing else before a round trip
+            again.send("{\"event\":\"ping\"}");
+            List<Frame> rest = new ArrayList<>();
+            again.await(frame -> frame.event().equals("pong"), rest);
+            assertThat(rest).noneMatch(frame -> frame.json().has("type"));
+            assertThat(missed)
                     .extracting(
                             frame -> frame.json().path("data").path("progress").asInt())
-                    .containsExactly(2, 3, 4);
-            assertThat(replayed)
-                    .extracting(frame -> frame.json().path("offset").asLong())
-                    .containsExactly(lastOffset + 1, lastOffset + 2, lastOffset + 3);
+                    .containsExactlyInAnyOrder(2, 3, 4);
         }
     }
 

@@ -116,6 +116,23 @@ class SubscriberTests {
     }
 
     @Test
+    void recoveringAPersonalChannelAfterTheConnectDoesNotResendWhatItDeliveredSince() {
+        subscriber.addLive(ChannelName.parse(USER));
+        // delivered live between the connect and the client's subscribe with since
+        subscriber.offer(event("a", user(4)));
+        subscriber.offer(event("b", user(5)));
+
+        Subscriber.Begun begun = begin(USER);
+        finishRecovered(begun, 2, 5, event("missed", user(3)), event("a", user(4)), event("b", user(5)));
+
+        assertThat(answers.get(0).replayed()).isEqualTo(1);
+        assertThat(connection.eventIds()).containsExactly("a", "b", "missed");
+        subscriber.offer(event("c", user(6)));
+        assertThat(connection.eventIds()).containsExactly("a", "b", "missed", "c");
+        assertThat(connection.closed.get()).isNull();
+    }
+
+    @Test
     void aPublicationThatSkipsAnOffsetClosesTheConnectionToRecover() {
         subscriber.addLive(ChannelName.parse(USER));
         subscriber.offer(event("a", user(1)));
