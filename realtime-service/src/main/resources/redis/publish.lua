@@ -8,8 +8,15 @@
 -- ARGV[1] = history size   ARGV[2] = history ttl s   ARGV[3] = meta ttl s   ARGV[4] = epoch candidate
 -- ARGV[5] = dedupe ttl s   ARGV[6] = fan-out approx maxlen   ARGV[7] = number of events
 -- then per event: publication JSON, fan-out envelope head (JSON up to the positions), envelope tail, the event's
---   entry id in its domain stream ('' for none), number of channels n, then the n channels
--- Returns one reply per event: {dup, fan-out id, channel 1, offset 1, epoch 1, ...}.
+--   entry id in its domain stream ('' for none), number of channels n, then per channel: its name and its owner
+--   argument: '' (the channel has no owner), '?' (it has one, this event does not say who) or '=' .. the owner this
+--   event claims (a task's user, a deployment's project)
+-- Returns one reply per event: {dup, fan-out id, channel 1, offset 1, epoch 1, owner 1, ...}.
+-- A history entry holds the publication ('p') and, for an event of several channels or with an owner, all its
+-- positions ('pos', the JSON of the fan-out entry's): a connection replaying one of them knows where the event stands
+-- in the others, and whose it is.
+-- Owners: rt:owner:{channel} is set by the first event that claims one and kept (refreshed with each event of the
+-- channel) as long as the channel's meta; every position in the channel carries it from then on.
 
 local historySize = tonumber(ARGV[1])
 local count = tonumber(ARGV[7])
@@ -35,7 +42,7 @@ do
     seqKeys[i] = KEYS[k]
     local n = tonumber(ARGV[a + 4])
     k = k + 2 + 2 * n
-    a = a + 5 + n
+    a = a + 5 + 2 * n
   end
 end
 local done = redis.call('MGET', unpack(seqKeys))
@@ -62,6 +69,27 @@ local function channelState(meta, hist)
   channels[meta] = state
   channelOrder[#channelOrder + 1] = state
   return state
+end
+
+-- channel owners, read once per batch; the first claim wins
+local owners = {}
+local ownerOrder = {}
+local function ownerOf(channel, claim)
+  if claim == '' then
+    return ''
+  end
+  local state = owners[channel]
+  if not state then
+    local key = 'rt:owner:' .. channel
+    state = {key = key, value = redis.call('GET', key) or '', claimed = false}
+    owners[channel] = state
+    ownerOrder[#ownerOrder + 1] = state
+  end
+  if state.value == '' and string.sub(claim, 1, 1) == '=' then
+    state.value = string.sub(claim, 2)
+    state.claimed = true
+  end
+  return state.value
 end
 
 -- the cluster's position in each domain stream only moves forward: a replica starting after a full stop resumes there
@@ -94,20 +122,38 @@ for i = 1, count do
   else
     local out = {0, ''}
     local pos = {}
+    local states = {}
+    local owned = false
     for c = 1, n do
-      local channel = ARGV[a + 4 + c]
+      local channel = ARGV[a + 3 + 2 * c]
+      local owner = ownerOf(channel, ARGV[a + 4 + 2 * c])
       local state = channelState(KEYS[k + 2 * c], KEYS[k + 1 + 2 * c])
       state.offset = state.offset + 1
-      if historySize > 0 then
-        -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
-        redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication)
-      end
+      states[c] = state
       out[#out + 1] = channel
       out[#out + 1] = state.offset
       out[#out + 1] = state.epoch
-      pos[#pos + 1] = '[' .. cjson.encode(channel) .. ',' .. state.offset .. ',' .. cjson.encode(state.epoch) .. ']'
+      out[#out + 1] = owner
+      local position = '[' .. cjson.encode(channel) .. ',' .. state.offset .. ',' .. cjson.encode(state.epoch)
+      if owner ~= '' then
+        position = position .. ',' .. cjson.encode(owner)
+        owned = true
+      end
+      pos[#pos + 1] = position .. ']'
     end
-    local envelope = head .. '[' .. table.concat(pos, ',') .. ']' .. tail
+    local positions = '[' .. table.concat(pos, ',') .. ']'
+    if historySize > 0 then
+      for c = 1, n do
+        local state = states[c]
+        -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
+        if n > 1 or owned then
+          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication, 'pos', positions)
+        else
+          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication)
+        end
+      end
+    end
+    local envelope = head .. positions .. tail
     out[2] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], '*', 'event', envelope)
     local dup = {1, out[2]}
     for j = 3, #out do
@@ -120,7 +166,7 @@ for i = 1, count do
   end
   noteposition(posKey, entryId)
   k = k + 2 + 2 * n
-  a = a + 5 + n
+  a = a + 5 + 2 * n
 end
 
 for _, state in ipairs(channelOrder) do
@@ -128,6 +174,14 @@ for _, state in ipairs(channelOrder) do
   redis.call('EXPIRE', state.meta, ARGV[3])
   if historySize > 0 then
     redis.call('EXPIRE', state.hist, ARGV[2])
+  end
+end
+
+for _, state in ipairs(ownerOrder) do
+  if state.claimed then
+    redis.call('SET', state.key, state.value, 'EX', ARGV[3])
+  elseif state.value ~= '' then
+    redis.call('EXPIRE', state.key, ARGV[3])
   end
 end
 

@@ -18,9 +18,18 @@ final class ApiViews {
 
     private ApiViews() {}
 
-    /** {@code GET /stats}: source 000's fields, cluster-wide; {@code active_users} is a count (see the docs). */
+    /**
+     * {@code GET /stats}: source 000's fields, cluster-wide; {@code active_users} is source 000's list of user ids,
+     * cut at the request's {@code limit} ({@code active_users_truncated}), {@code active_user_count} counts them all.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Stats(long totalConnections, long totalUsers, long activeUsers, int replicas) {}
+    record Stats(
+            long totalConnections,
+            long totalUsers,
+            List<String> activeUsers,
+            long activeUserCount,
+            boolean activeUsersTruncated,
+            int replicas) {}
 
     /**
      * {@code POST /notifications}: source 000's {@code send-notification} fields; without {@code user_id} the

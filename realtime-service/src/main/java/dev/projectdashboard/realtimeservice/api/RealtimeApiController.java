@@ -55,12 +55,22 @@ class RealtimeApiController {
         this.properties = properties;
     }
 
+    /** Source 000's {@code GET /stats}; {@code limit} bounds the {@code active_users} list, not the counts. */
     @GetMapping("/stats")
-    Mono<Stats> stats() {
-        return cluster.stats()
+    Mono<Stats> stats(@RequestParam(name = "limit", required = false) Integer limit) {
+        int max = properties.statsMaxLimit();
+        if (limit != null && (limit < 1 || limit > max)) {
+            return Mono.error(ApiErrors.invalid("limit", "must be between 1 and " + max));
+        }
+        return cluster.stats(limit == null ? properties.statsDefaultLimit() : limit)
                 .onErrorMap(ApiErrors::translate)
-                .map(stats ->
-                        new Stats(stats.totalConnections(), stats.totalUsers(), stats.activeUsers(), stats.replicas()));
+                .map(stats -> new Stats(
+                        stats.totalConnections(),
+                        stats.totalUsers(),
+                        stats.activeUsers(),
+                        stats.activeUserCount(),
+                        stats.activeUsersTruncated(),
+                        stats.replicas()));
     }
 
     /**

@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBroadcastChannels most channels one broadcast may name
  * @param historyDefaultLimit publications returned by the history API when {@code limit} is not given
  * @param historyMaxLimit largest {@code limit} the history API accepts
+ * @param statsDefaultLimit active user ids listed by the stats API when {@code limit} is not given
+ * @param statsMaxLimit largest {@code limit} the stats API accepts
  */
 @Validated
 @ConfigurationProperties("dashboard.realtime.api")
@@ -25,7 +27,9 @@ public record RealtimeApiProperties(
         @NotNull @DefaultValue("1m") Duration idempotencyPendingTtl,
         @Min(1) @Max(10_000) @DefaultValue("100") int maxBroadcastChannels,
         @Min(1) @Max(10_000) @DefaultValue("100") int historyDefaultLimit,
-        @Min(1) @Max(10_000) @DefaultValue("1000") int historyMaxLimit) {
+        @Min(1) @Max(10_000) @DefaultValue("1000") int historyMaxLimit,
+        @Min(1) @Max(100_000) @DefaultValue("1000") int statsDefaultLimit,
+        @Min(1) @Max(100_000) @DefaultValue("10000") int statsMaxLimit) {
 
     public RealtimeApiProperties {
         if (idempotencyTtl != null && idempotencyTtl.toSeconds() < 1) {
@@ -37,6 +41,10 @@ public record RealtimeApiProperties(
         if (historyDefaultLimit > historyMaxLimit) {
             throw new IllegalArgumentException(
                     "dashboard.realtime.api.history-default-limit must not exceed history-max-limit");
+        }
+        if (statsDefaultLimit > statsMaxLimit) {
+            throw new IllegalArgumentException(
+                    "dashboard.realtime.api.stats-default-limit must not exceed stats-max-limit");
         }
     }
 }

@@ -51,6 +51,32 @@ public final class EventRouter {
     }
 
     /**
+     * Whether a channel belongs to someone that the events themselves say: {@code task:{id}} to a user, {@code
+     * deployment:{id}} to a project. The first event that names it is believed ({@link #ownerClaim}); the sequencer
+     * records it, and every later position in the channel carries it.
+     */
+    public static boolean hasOwner(ChannelName channel) {
+        return ChannelName.TASK.equals(channel.namespace()) || ChannelName.DEPLOYMENT.equals(channel.namespace());
+    }
+
+    /**
+     * Who this event says owns one of its channels: a {@code task.*} event's {@code user_id} for {@code
+     * task:{task_id}}, a {@code deployment.*} event's {@code project} for {@code deployment:{deployment_id}};
+     * {@code null} for any other channel or when the field is missing.
+     */
+    public String ownerClaim(CloudEvent<JsonNode> event, ChannelName channel) {
+        JsonNode data = event.data();
+        String type = event.type();
+        if (ChannelName.TASK.equals(channel.namespace()) && type.startsWith("task.")) {
+            return channel.id().equals(field(data, "task_id")) ? field(data, "user_id") : null;
+        }
+        if (ChannelName.DEPLOYMENT.equals(channel.namespace()) && type.startsWith("deployment.")) {
+            return channel.id().equals(field(data, "deployment_id")) ? field(data, "project") : null;
+        }
+        return null;
+    }
+
+    /**
      * The native protocol's {@code event} name of a CloudEvent type: source 000's names for task events, one
      * {@code deployment:step} for the three step types, {@code device:upload} for every device event, otherwise
      * the type with its first {@code .} turned into {@code :}.

@@ -120,28 +120,29 @@ public final class RedisCluster implements Cluster {
         timers.dispose();
     }
 
-    /** Counts a connection of {@code userId}; refused with code 106 when the user has the maximum open already. */
-    public Mono<Void> acquire(String userId) {
+    /**
+     * Counts a connection of {@code userId} (a public reader's is its client address); refused with code 106 when it
+     * has {@code limit} open already.
+     */
+    public Mono<Void> acquire(String userId, int limit) {
         long now = System.currentTimeMillis();
         return acquire.integer(
                         List.of(REPLICAS, usersKey(replicaId)),
                         List.of(
                                 Long.toString(now),
                                 userId,
-                                Integer.toString(properties.maxConnectionsPerUser()),
+                                Integer.toString(limit),
                                 REPLICA_PREFIX,
                                 replicaId,
                                 Long.toString(properties.replicaTtl().toMillis())))
                 .flatMap(count -> {
                     if (count < 0) {
                         return Mono.error(new RealtimeException(
-                                RealtimeException.LIMIT_EXCEEDED,
-                                "too many connections: at most " + properties.maxConnectionsPerUser() + " per user"));
+                                RealtimeException.LIMIT_EXCEEDED, "too many connections: at most " + limit));
                     }
                     localUsers
                             .computeIfAbsent(userId, id -> new AtomicInteger())
                             .incrementAndGet();
-                    lastSeen.put(userId, now);
                     return Mono.<Void>empty();
                 });
     }
@@ -196,14 +197,21 @@ public final class RedisCluster implements Cluster {
     }
 
     @Override
-    public Mono<Stats> stats() {
+    public Mono<Stats> stats(int maxActiveUsers) {
         long now = System.currentTimeMillis();
         return stats.multi(
                         List.of(REPLICAS),
-                        List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now - ACTIVE_WINDOW.toMillis()), ""))
+                        List.of(
+                                Long.toString(now),
+                                REPLICA_PREFIX,
+                                Long.toString(now - ACTIVE_WINDOW.toMillis()),
+                                "",
+                                Integer.toString(maxActiveUsers)))
                 .map(reply -> new Stats(
                         (Long) reply.get(0),
                         (Long) reply.get(1),
+                        ((List<?>) reply.get(5))
+                                .stream().map(String.class::cast).toList(),
                         (Long) reply.get(2),
                         ((Long) reply.get(3)).intValue()));
     }
@@ -229,7 +237,8 @@ public final class RedisCluster implements Cluster {
     @Override
     public Mono<Long> disconnectUser(String userId) {
         long now = System.currentTimeMillis();
-        return stats.multi(List.of(REPLICAS), List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now), userId))
+        return stats.multi(
+                        List.of(REPLICAS), List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now), userId, "0"))
                 .map(reply -> (Long) reply.get(4))
                 .flatMap(count -> append(entries.disconnect(userId)).thenReturn(count));
     }

@@ -1,11 +1,11 @@
 package dev.projectdashboard.realtimeservice.config;
 
 import dev.projectdashboard.realtimeservice.nativews.NativeEndpoint;
+import dev.projectdashboard.realtimeservice.policy.PublicAccessProperties;
 import dev.projectdashboard.realtimeservice.transport.ChannelAwareUpgradeStrategy;
 import dev.projectdashboard.starter.security.DashboardSecurityCustomizer;
 import io.micrometer.observation.ObservationPredicate;
 import java.util.Map;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -57,12 +57,17 @@ public class WebSocketConfig {
     }
 
     /**
-     * Local development only: {@code /ws} without a token. A token that is present is still verified (a bad one is
-     * still a 401).
+     * {@code /ws} without a token: in local development ({@code allow-anonymous}), or for the public projects'
+     * readers ({@code dashboard.realtime.public.projects}). A token that is present is still verified (a bad one is
+     * still a 401, never a downgrade to no token).
      */
     @Bean
-    @ConditionalOnBooleanProperty("dashboard.realtime.connections.allow-anonymous")
-    public DashboardSecurityCustomizer anonymousNativeWebSocket() {
-        return exchanges -> exchanges.pathMatchers(NativeEndpoint.PATH).permitAll();
+    public DashboardSecurityCustomizer anonymousNativeWebSocket(
+            ConnectionProperties connections, PublicAccessProperties publicAccess) {
+        return exchanges -> {
+            if (connections.allowAnonymous() || publicAccess.enabled()) {
+                exchanges.pathMatchers(NativeEndpoint.PATH).permitAll();
+            }
+        };
     }
 }

@@ -6,6 +6,7 @@ import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
+import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.LocalHub;
@@ -38,6 +39,11 @@ public class FanoutConfiguration {
     @Bean
     RedisHistory redisHistory(RedisConnections connections, PublicationCodec codec, HubProperties properties) {
         return new RedisHistory(connections, codec, properties);
+    }
+
+    @Bean
+    RedisChannelOwners redisChannelOwners(RedisConnections connections) {
+        return new RedisChannelOwners(connections);
     }
 
     @Bean

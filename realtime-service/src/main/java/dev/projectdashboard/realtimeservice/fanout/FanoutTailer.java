@@ -4,7 +4,7 @@ import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.StreamEntry;
 import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
-import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
@@ -88,21 +88,12 @@ public final class FanoutTailer {
 
     private void publication(JsonNode data) {
         JsonNode pub = data.get("pub");
-        JsonNode positions = data.get("pos");
-        if (pub == null || positions == null || !positions.isArray()) {
+        JsonNode positionsNode = data.get("pos");
+        if (pub == null || positionsNode == null || !positionsNode.isArray() || positionsNode.isEmpty()) {
             return;
         }
-        // rendered once, shared by the publication of every channel
-        Publication template = codec.decode("", 0, "", pub);
-        for (JsonNode position : positions) {
-            hub.dispatch(new Publication(
-                    position.get(0).asString(),
-                    position.get(1).asLong(),
-                    position.get(2).asString(),
-                    template.type(),
-                    template.eventId(),
-                    template.time(),
-                    template.dataJson()));
-        }
+        // decoded once: every channel of the event, and every connection, shares it
+        List<Position> positions = codec.positions(positionsNode);
+        hub.dispatch(codec.decode(pub, positions.get(0), positions));
     }
 }

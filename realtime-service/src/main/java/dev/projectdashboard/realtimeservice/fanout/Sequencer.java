@@ -7,6 +7,7 @@ import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.cluster.RedisScript;
 import dev.projectdashboard.realtimeservice.history.Epochs;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
@@ -76,12 +77,10 @@ public final class Sequencer {
     private final Scheduler dispatch = Schedulers.newSingle("rt-sequencer", true);
     private volatile Disposable running;
 
-    /** One channel position an event got. */
-    public record Position(String channel, long offset, String epoch) {}
-
     /**
      * @param duplicate another call (another replica) sequenced the event first; the positions are its
      * @param fanoutId the {@code rt:fanout} entry id
+     * @param positions the event's place in each of its channels, with the channel's owner where it has one
      */
     public record Result(boolean duplicate, String fanoutId, List<Position> positions) {}
 
@@ -228,6 +227,7 @@ public final class Sequencer {
                 keys.add(RedisHistory.META_PREFIX + channel);
                 keys.add(RedisHistory.HISTORY_PREFIX + channel);
                 args.add(channel.toString());
+                args.add(ownerArgument(event, channel));
             }
         }
         if (count == 0) {
@@ -245,10 +245,21 @@ public final class Sequencer {
         });
     }
 
+    /** {@code publish.lua}'s owner argument: none, owned but not said by this event, or the owner it claims. */
+    private String ownerArgument(CloudEvent<JsonNode> event, ChannelName channel) {
+        if (!EventRouter.hasOwner(channel)) {
+            return "";
+        }
+        String claim = router.ownerClaim(event, channel);
+        return claim == null ? "?" : "=" + claim;
+    }
+
     private static Result result(List<Object> reply) {
         List<Position> positions = new ArrayList<>();
-        for (int i = 2; i + 2 < reply.size(); i += 3) {
-            positions.add(new Position((String) reply.get(i), number(reply.get(i + 1)), (String) reply.get(i + 2)));
+        for (int i = 2; i + 3 < reply.size(); i += 4) {
+            positions.add(
+                    new Position((String) reply.get(i), number(reply.get(i + 1)), (String) reply.get(i + 2), (String)
+                            reply.get(i + 3)));
         }
         return new Result(number(reply.get(0)) == 1, (String) reply.get(1), positions);
     }

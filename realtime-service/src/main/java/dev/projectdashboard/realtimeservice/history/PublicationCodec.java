@@ -1,9 +1,12 @@
 package dev.projectdashboard.realtimeservice.history;
 
 import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,7 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The JSON a publication is kept as in a channel's history and carried in the fan-out stream: {@code {"type",
  * "id", "time", "data"}}, the CloudEvent attributes a client sees. Offset and epoch are not in it: they are the
- * history entry's id and the channel's meta, or the fan-out entry's positions.
+ * history entry's id and the channel's meta, or the fan-out entry's positions; an event published on several channels
+ * keeps all its positions beside it in each of their histories.
  */
 public final class PublicationCodec {
 
@@ -56,14 +60,47 @@ public final class PublicationCodec {
 
     /** A publication from its parsed stored form; {@code data} is written back to JSON once here. */
     public Publication decode(String channel, long offset, String epoch, JsonNode node) {
+        return decode(node, new Position(channel, offset, epoch), null);
+    }
+
+    /**
+     * An event from its parsed stored form at all its positions, named after one of them.
+     *
+     * @param positions every position of the event ({@link #positions}); {@code null} when only {@code named} is known
+     */
+    public Publication decode(JsonNode node, Position named, List<Position> positions) {
         return new Publication(
-                channel,
-                offset,
-                epoch,
+                named,
                 text(node, "type"),
                 text(node, "id"),
                 time(node.get("time")),
-                dataJson(node.get("data")));
+                dataJson(node.get("data")),
+                positions);
+    }
+
+    /**
+     * The positions {@code publish.lua} writes into fan-out entries and histories: {@code [[channel, offset, epoch],
+     * ...]}, in the sequencer's order, with the channel's owner as a fourth element where it is known.
+     */
+    public List<Position> positions(JsonNode array) {
+        List<Position> positions = new ArrayList<>(array.size());
+        for (JsonNode position : array) {
+            positions.add(new Position(
+                    position.get(0).asString(),
+                    position.get(1).asLong(),
+                    position.get(2).asString(),
+                    position.size() > 3 ? position.get(3).asString() : ""));
+        }
+        return positions;
+    }
+
+    /** {@link #positions(JsonNode)} from JSON text. */
+    public List<Position> positions(String json) {
+        try {
+            return positions(mapper.readTree(json));
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a list of positions: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** The JSON text of a data node ({@code null} when absent). */

@@ -2,6 +2,7 @@ package dev.projectdashboard.realtimeservice.history;
 
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.cluster.RedisScript;
 import dev.projectdashboard.realtimeservice.hub.History;
@@ -13,7 +14,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Channel history in Redis, written by the sequencer ({@code publish.lua}): {@code rt:meta:{channel}} holds the
- * epoch and top offset, {@code rt:hist:{channel}} the newest publications with entry id = offset.
+ * epoch and top offset, {@code rt:hist:{channel}} the newest publications with entry id = offset (and, for an event
+ * of several channels, its positions in all of them).
  */
 public final class RedisHistory implements History {
 
@@ -89,6 +91,33 @@ public final class RedisHistory implements History {
 
     private record Raw(String epoch, long top, List<Publication> publications) {}
 
+    /** An entry's fields: {@code p} the publication, {@code pos} the positions of an event of several channels. */
+    private Publication publication(Position at, List<?> fields) {
+        String stored = null;
+        List<Position> positions = null;
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            switch ((String) fields.get(i)) {
+                case "p" -> stored = (String) fields.get(i + 1);
+                case "pos" -> positions = codec.positions((String) fields.get(i + 1));
+                default -> {
+                    // a field a later version added: not needed here
+                }
+            }
+        }
+        if (stored == null) {
+            throw new IllegalStateException("history entry " + at + " has no publication");
+        }
+        if (positions == null) {
+            return codec.decode(at.channel(), at.offset(), at.epoch(), stored);
+        }
+        // named at the stored position of this channel, which carries its owner
+        Position named = positions.stream()
+                .filter(position -> position.channel().equals(at.channel()))
+                .findFirst()
+                .orElse(at);
+        return codec.decode(codec.mapper().readTree(stored), named, positions);
+    }
+
     private Mono<Raw> query(String channel, long since, int limit) {
         return script.multi(
                         List.of(META_PREFIX + channel, HISTORY_PREFIX + channel),
@@ -105,8 +134,8 @@ public final class RedisHistory implements History {
                         List<?> idAndFields = (List<?>) entry;
                         String id = (String) idAndFields.get(0);
                         long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
-                        List<?> fields = (List<?>) idAndFields.get(1);
-                        publications.add(codec.decode(channel, offset, epoch, (String) fields.get(1)));
+                        publications.add(
+                                publication(new Position(channel, offset, epoch), (List<?>) idAndFields.get(1)));
                     }
                     return new Raw(epoch, top, publications);
                 });

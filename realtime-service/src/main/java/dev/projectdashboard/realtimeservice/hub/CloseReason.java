@@ -15,7 +15,7 @@ public enum CloseReason {
     BAD_REQUEST(3501, "bad request"),
     TOKEN_EXPIRED(3109, "token expired"),
     FORCED(3503, "disconnected by an administrator"),
-    CONNECTION_LIMIT(3504, "too many connections for this user"),
+    CONNECTION_LIMIT(3504, "too many connections for this user (or client address)"),
     MESSAGE_TOO_BIG(3009, "message too big");
 
     private final int code;

@@ -10,12 +10,25 @@ public interface Cluster {
     /**
      * @param totalConnections open connections on live replicas
      * @param totalUsers distinct users with at least one open connection
-     * @param activeUsers distinct users that sent or subscribed anything in the last 5 minutes
+     * @param activeUsers ids of the users that sent or subscribed anything in the last 5 minutes, sorted, at most the
+     *     limit asked for
+     * @param activeUserCount how many such users there are (all of them, however many are listed)
      * @param replicas live replicas
      */
-    record Stats(long totalConnections, long totalUsers, long activeUsers, int replicas) {}
+    record Stats(long totalConnections, long totalUsers, List<String> activeUsers, long activeUserCount, int replicas) {
 
-    Mono<Stats> stats();
+        public Stats {
+            activeUsers = List.copyOf(activeUsers);
+        }
+
+        /** Whether the limit left active users out of {@link #activeUsers}. */
+        public boolean activeUsersTruncated() {
+            return activeUsers.size() < activeUserCount;
+        }
+    }
+
+    /** @param maxActiveUsers list at most this many active user ids (the count covers all of them) */
+    Mono<Stats> stats(int maxActiveUsers);
 
     /** Who is subscribed to a channel with presence enabled, on every replica; entries of dead replicas expire. */
     Mono<List<PresenceChange.ClientInfo>> presence(ChannelName channel);

@@ -1,6 +1,8 @@
 package dev.projectdashboard.realtimeservice.hub;
 
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Instant;
 
@@ -16,6 +18,11 @@ public interface Connection {
 
     DashboardPrincipal principal();
 
+    /** Who reads through this connection: its token's user, or a public reader admitted without a token. */
+    default Reader reader() {
+        return Reader.of(principal());
+    }
+
     /** {@code websocket} (native) or {@code socket.io}: shown in presence and stats. */
     String transport();
 
@@ -29,6 +36,12 @@ public interface Connection {
 
     /** Queues a presence change ({@code join} or {@code leave}) on a channel this connection is subscribed to. */
     void presence(String channel, PresenceChange change);
+
+    /**
+     * The hub ended a subscription on its own: the channel turned out to belong to someone else (a task whose owner
+     * the first event named). Tell the client as for a refused subscribe.
+     */
+    void revoked(ChannelName channel, RealtimeException reason);
 
     /** Closes the connection (idempotent); the session then calls {@link Hub#unregister}. */
     void close(CloseReason reason);

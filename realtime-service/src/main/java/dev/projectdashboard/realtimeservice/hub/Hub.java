@@ -29,7 +29,9 @@ public interface Hub {
      * <p>Order on the wire, always: {@code beforeReplay} is called with the result (the session writes its
      * {@code subscribed} frame there), then the replayed publications (when {@code since} was given and
      * recoverable) go through {@link Connection#deliver}, then live publications, none twice and none missing in
-     * between. Subscribing to a channel already subscribed is not an error: with {@code since} it recovers again.
+     * between, and each event once for the connection however many of its channels it was published on. Subscribing
+     * to a channel already subscribed is not an error: with {@code since} it recovers again, except what the
+     * connection already delivered on it.
      *
      * @param since last position the client saw, or {@code null}
      */

@@ -13,6 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * The delivery core: limits, channel history, presence and the replicas' heartbeat.
  *
  * @param maxConnectionsPerUser open connections one user may hold across every replica
+ * @param maxConnectionsPerAddress open connections without a token (public projects) one client address may hold
+ *     across every replica
  * @param maxSubscriptionsPerConnection channels one connection may subscribe to (personal channels included)
  * @param historySize publications kept per channel for recovery (0: no history, channels are not recoverable)
  * @param historyTtl a channel's history is dropped after this long without a publication
@@ -32,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dashboard.realtime.hub")
 public record HubProperties(
         @DefaultValue("10") @Min(1) int maxConnectionsPerUser,
+        @DefaultValue("20") @Min(1) int maxConnectionsPerAddress,
         @DefaultValue("128") @Min(2) int maxSubscriptionsPerConnection,
         @DefaultValue("100") @Min(0) @Max(100_000) int historySize,
         @DefaultValue("1h") @NotNull Duration historyTtl,

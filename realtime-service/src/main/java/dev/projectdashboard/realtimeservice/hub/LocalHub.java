@@ -2,7 +2,9 @@ package dev.projectdashboard.realtimeservice.hub;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import io.micrometer.core.instrument.Counter;
@@ -22,9 +24,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The hub of this replica: its connections, an index channel → subscriptions, and the subscribe flow with
- * recovery. The fan-out tailer hands it every publication of the cluster ({@link #dispatch}); it delivers to the
- * local subscribers of the publication's channel.
+ * The hub of this replica: its connections ({@link Subscriber}), an index channel → subscriptions, and the subscribe
+ * flow with recovery. The fan-out tailer hands it every publication of the cluster ({@link #dispatch}); it delivers
+ * to the local subscribers of the publication's channels, once per connection.
  */
 public final class LocalHub implements Hub {
 
@@ -34,7 +36,7 @@ public final class LocalHub implements Hub {
     private final ChannelPolicy policy;
     private final RedisCluster cluster;
     private final RedisHistory history;
-    private final Map<String, Map<ChannelName, Subscription>> connections = new ConcurrentHashMap<>();
+    private final Map<String, Subscriber> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -66,24 +68,34 @@ public final class LocalHub implements Hub {
 
     @Override
     public Mono<Void> register(Connection connection) {
-        String userId = connection.principal().userId();
+        Reader reader = connection.reader();
+        String userId = reader.userId();
         if (connections.containsKey(connection.id())) {
             return Mono.empty(); // registered already: counted once
         }
-        return cluster.acquire(userId).then(Mono.fromRunnable(() -> {
-            Map<ChannelName, Subscription> own = new ConcurrentHashMap<>(4);
-            if (connections.putIfAbsent(connection.id(), own) != null) {
+        // a public reader's name is its client address: the per-user limit becomes one per address
+        int limit = reader.publicOnly() ? properties.maxConnectionsPerAddress() : properties.maxConnectionsPerUser();
+        return cluster.acquire(userId, limit).then(Mono.fromRunnable(() -> {
+            Subscriber subscriber = new Subscriber(connection, policy, this::revoked);
+            if (connections.putIfAbsent(connection.id(), subscriber) != null) {
                 // two registrations raced: the first holds the place, give this one back
                 cluster.release(userId)
                         .subscribe(null, e -> log.warn("release of {} failed: {}", userId, e.toString()));
                 return;
             }
             byUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(connection);
+            if (reader.publicOnly()) {
+                return; // no personal channels, and not one of the users in the stats' active users
+            }
+            cluster.touch(userId);
             // personal channels: live at once, without recovery (a client that wants it re-subscribes with since)
-            for (ChannelName channel : personalChannels(userId)) {
-                Subscription subscription = new Subscription(connection, channel);
-                own.put(channel, subscription);
-                index(subscription);
+            synchronized (subscriber) {
+                for (ChannelName channel : personalChannels(userId)) {
+                    Subscription subscription = subscriber.addLive(channel);
+                    if (subscription != null) {
+                        index(subscription);
+                    }
+                }
             }
         }));
     }
@@ -91,8 +103,8 @@ public final class LocalHub implements Hub {
     @Override
     public Mono<Void> unregister(Connection connection) {
         return Mono.defer(() -> {
-            Map<ChannelName, Subscription> own = connections.remove(connection.id());
-            if (own == null) {
+            Subscriber subscriber = connections.remove(connection.id());
+            if (subscriber == null) {
                 return Mono.empty();
             }
             String userId = connection.principal().userId();
@@ -100,14 +112,13 @@ public final class LocalHub implements Hub {
                 set.remove(connection);
                 return set.isEmpty() ? null : set;
             });
-            List<Subscription> subscribed;
-            synchronized (own) {
-                // a subscribe racing with this either finished adding before or sees the connection gone
-                subscribed = List.copyOf(own.values());
-            }
+            // a subscribe racing with this either finished adding before or sees the connection closed
+            List<Subscription> subscribed = subscriber.close();
             List<Mono<Void>> cleanup = new ArrayList<>();
             for (Subscription subscription : subscribed) {
-                unindex(subscription);
+                if (!unindex(subscription)) {
+                    continue;
+                }
                 if (properties.hasPresence(subscription.channel.namespace())) {
                     cleanup.add(cluster.presenceLeave(subscription.channel, connection.id()));
                 }
@@ -127,71 +138,61 @@ public final class LocalHub implements Hub {
     public Mono<Subscribed> subscribe(
             Connection connection, ChannelName channel, Since since, Consumer<Subscribed> beforeReplay) {
         return Mono.defer(() -> {
-            Map<ChannelName, Subscription> own = connections.get(connection.id());
-            if (own == null) {
+            Subscriber subscriber = connections.get(connection.id());
+            if (subscriber == null) {
                 return Mono.error(new RealtimeException(RealtimeException.BAD_REQUEST, "connection is not open"));
             }
-            cluster.touch(connection.principal().userId());
-            return policy.authorizeSubscribe(connection.principal(), channel)
-                    .then(Mono.defer(() -> subscribeAuthorized(connection, own, channel, since, beforeReplay)));
+            Reader reader = connection.reader();
+            if (!reader.publicOnly()) {
+                cluster.touch(reader.userId());
+            }
+            return policy.authorizeSubscribe(reader, channel)
+                    .then(Mono.defer(() -> subscribeAuthorized(subscriber, channel, since, beforeReplay)));
         });
     }
 
     private Mono<Subscribed> subscribeAuthorized(
-            Connection connection,
-            Map<ChannelName, Subscription> own,
-            ChannelName channel,
-            Since since,
-            Consumer<Subscribed> beforeReplay) {
-        Subscription existing;
-        Subscription subscription;
-        boolean created;
-        synchronized (own) {
-            if (!connections.containsKey(connection.id())) {
-                return Mono.error(new RealtimeException(RealtimeException.BAD_REQUEST, "connection is not open"));
+            Subscriber subscriber, ChannelName channel, Since since, Consumer<Subscribed> beforeReplay) {
+        Subscriber.Begun begun;
+        synchronized (subscriber) {
+            // indexed under the subscriber's lock, which an unregister takes too: it sees the subscription, or the
+            // subscribe sees the connection closed
+            try {
+                begun = subscriber.begin(channel, properties.maxSubscriptionsPerConnection());
+            } catch (RealtimeException refused) {
+                return Mono.error(refused);
             }
-            existing = own.get(channel);
-            if (existing == null && own.size() >= properties.maxSubscriptionsPerConnection()) {
-                return Mono.error(new RealtimeException(
-                        RealtimeException.LIMIT_EXCEEDED,
-                        "too many subscriptions: at most " + properties.maxSubscriptionsPerConnection()
-                                + " per connection"));
-            }
-            created = existing == null;
-            subscription = created ? new Subscription(connection, channel) : existing;
-            if (!subscription.startRecovery()) {
-                return Mono.error(new RealtimeException(
-                        RealtimeException.BAD_REQUEST, "a subscribe to " + channel + " is already in progress"));
-            }
-            if (created) {
-                own.put(channel, subscription);
-                // indexed before history is read: live publications from now on are buffered, none slips by
-                index(subscription);
+            if (begun.created()) {
+                // indexed before history is read: live publications from now on are held, none slips by
+                index(begun.subscription());
             }
         }
-        boolean keepPosition = !created && subscription.hasPosition();
+        Subscription subscription = begun.subscription();
+        Connection connection = subscriber.connection;
         Mono<RedisHistory.Recovery> read = since == null ? history.position(channel) : history.recover(channel, since);
         return read.flatMap(recovery -> {
                     if (since != null) {
                         (recovery.recovered() ? recovered : notRecovered).increment();
                     }
-                    Subscribed subscribed = new Subscribed(
-                            channel.toString(),
+                    Subscribed subscribed = subscriber.finish(
+                            begun,
                             recovery.epoch(),
                             recovery.top(),
                             history.recoverable(),
+                            since,
                             since != null && recovery.recovered(),
-                            recovery.publications().size());
-                    subscription.finish(
-                            subscribed,
                             recovery.publications(),
-                            recovery.epoch(),
-                            recovery.top(),
-                            keepPosition && recovery.publications().isEmpty(),
                             beforeReplay);
-                    Mono<Void> presence = created
+                    if (subscribed == null) {
+                        // the replay showed the channel is someone else's: its owner became known after the check
+                        dropped(subscription, !begun.created());
+                        return Mono.error(new RealtimeException(
+                                RealtimeException.PERMISSION_DENIED,
+                                "permission denied: " + channel + " (it belongs to someone else)"));
+                    }
+                    Mono<Void> presence = begun.created()
                                     && properties.hasPresence(channel.namespace())
-                                    && !subscription.isClosed()
+                                    && subscriber.isActive(subscription)
                             ? cluster.presenceJoin(channel, info(connection)).onErrorResume(e -> {
                                 // the subscription is live already; presence is best effort and heals on refresh
                                 log.warn(
@@ -202,11 +203,8 @@ public final class LocalHub implements Hub {
                     return presence.thenReturn(subscribed);
                 })
                 .onErrorResume(e -> {
-                    if (created) {
-                        own.remove(channel, subscription);
+                    if (subscriber.abort(begun)) {
                         unindex(subscription);
-                    } else {
-                        subscription.abort();
                     }
                     return Mono.error(
                             e instanceof RealtimeException
@@ -219,22 +217,49 @@ public final class LocalHub implements Hub {
 
     @Override
     public void unsubscribe(Connection connection, ChannelName channel) {
-        Map<ChannelName, Subscription> own = connections.get(connection.id());
-        if (own == null) {
+        Subscriber subscriber = connections.get(connection.id());
+        if (subscriber == null) {
             return;
         }
-        Subscription subscription = own.remove(channel);
-        if (subscription == null) {
-            return;
+        Subscription subscription = subscriber.remove(channel.toString());
+        if (subscription != null) {
+            dropped(subscription, true);
         }
-        unindex(subscription);
-        if (properties.hasPresence(channel.namespace())) {
-            cluster.presenceLeave(channel, connection.id())
+    }
+
+    /** Subscriptions the policy ended on a delivery: out of the index and presence, and the client is told. */
+    private void revoked(List<Subscription> subscriptions) {
+        for (Subscription subscription : subscriptions) {
+            if (dropped(subscription, true)) {
+                subscription.subscriber.connection.revoked(
+                        subscription.channel,
+                        new RealtimeException(
+                                RealtimeException.PERMISSION_DENIED,
+                                "permission denied: " + subscription.channel
+                                        + " (it turned out to belong to someone else)"));
+            }
+        }
+    }
+
+    /**
+     * A subscription that is no more: out of the index and, when it had joined, presence.
+     *
+     * @return false when it was dropped already
+     */
+    private boolean dropped(Subscription subscription, boolean joined) {
+        if (!unindex(subscription)) {
+            return false;
+        }
+        ChannelName channel = subscription.channel;
+        String connectionId = subscription.subscriber.connection.id();
+        if (joined && properties.hasPresence(channel.namespace())) {
+            cluster.presenceLeave(channel, connectionId)
                     .subscribe(
                             null,
                             e -> log.warn(
-                                    "presence leave of {} on {} failed: {}", connection.id(), channel, e.toString()));
+                                    "presence leave of {} on {} failed: {}", connectionId, channel, e.toString()));
         }
+        return true;
     }
 
     @Override
@@ -250,18 +275,23 @@ public final class LocalHub implements Hub {
 
     /** Channels a connection is subscribed to (for tests and diagnostics). */
     public Set<ChannelName> subscriptionsOf(Connection connection) {
-        Map<ChannelName, Subscription> own = connections.get(connection.id());
-        return own == null ? Set.of() : Set.copyOf(own.keySet());
+        Subscriber subscriber = connections.get(connection.id());
+        return subscriber == null ? Set.of() : subscriber.channels();
     }
 
-    /** A publication of the cluster (from the fan-out): to every local subscriber of its channel, in order. */
+    /**
+     * A publication of the cluster (from the fan-out, one caller in stream order): to every local subscriber of any
+     * of its channels, once per connection however many of them it is subscribed to ({@link Subscriber}).
+     */
     public void dispatch(Publication publication) {
-        Set<Subscription> subscribers = channels.get(publication.channel());
-        if (subscribers == null) {
-            return;
-        }
-        for (Subscription subscription : subscribers) {
-            subscription.offer(publication);
+        for (Position position : publication.positions()) {
+            Set<Subscription> subscribers = channels.get(position.channel());
+            if (subscribers == null) {
+                continue;
+            }
+            for (Subscription subscription : subscribers) {
+                subscription.subscriber.offer(publication);
+            }
         }
     }
 
@@ -276,8 +306,9 @@ public final class LocalHub implements Hub {
             return;
         }
         for (Subscription subscription : subscribers) {
-            if (!subscription.connection.id().equals(change.info().connectionId())) {
-                subscription.connection.presence(channel, change);
+            Connection connection = subscription.subscriber.connection;
+            if (!connection.id().equals(change.info().connectionId())) {
+                connection.presence(channel, change);
             }
         }
     }
@@ -290,7 +321,7 @@ public final class LocalHub implements Hub {
     }
 
     private void index(Subscription subscription) {
-        channels.compute(subscription.channel.toString(), (name, set) -> {
+        channels.compute(subscription.name, (name, set) -> {
             Set<Subscription> result = set == null ? ConcurrentHashMap.newKeySet() : set;
             result.add(subscription);
             return result;
@@ -298,13 +329,17 @@ public final class LocalHub implements Hub {
         subscriptions.incrementAndGet();
     }
 
-    private void unindex(Subscription subscription) {
-        subscription.close();
-        channels.computeIfPresent(subscription.channel.toString(), (name, set) -> {
+    /** Takes a subscription out of the index; false when it was already (unsubscribe, unregister and a failure race). */
+    private boolean unindex(Subscription subscription) {
+        if (!subscription.unindex()) {
+            return false;
+        }
+        channels.computeIfPresent(subscription.name, (name, set) -> {
             set.remove(subscription);
             return set.isEmpty() ? null : set;
         });
         subscriptions.decrementAndGet();
+        return true;
     }
 
     private static List<ChannelName> personalChannels(String userId) {

@@ -1,128 +1,89 @@
 package dev.projectdashboard.realtimeservice.hub;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
-import dev.projectdashboard.realtimeservice.channel.Publication;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
+import dev.projectdashboard.realtimeservice.channel.Position;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One connection's subscription to one channel: its position (epoch, last offset delivered) and, while a
- * subscribe is reading history, the live publications that arrived meanwhile. Every delivery to the connection
- * for this channel goes through here under its lock, so replay and live publications never interleave and none is
- * delivered twice.
+ * One connection's subscription to one channel: the connection's position in it (epoch, last offset it has), and
+ * whether a subscribe is reading its history. Guarded by its {@link Subscriber}'s lock.
  */
 final class Subscription {
 
-    final Connection connection;
+    /** How a publication's position in this channel relates to the connection's. */
+    enum Step {
+        /** From before the subscription's start: not delivered through this channel, and not claimed by the client. */
+        BEFORE,
+        /** The client has it: delivered through this channel, or at or before the position it recovered from. */
+        HAD,
+        /** The one after the connection's position, or the channel started a new epoch: it advances the position. */
+        NEXT,
+        /** Publications between the connection's position and this one have not reached it (yet). */
+        AHEAD
+    }
+
+    final Subscriber subscriber;
     final ChannelName channel;
-    private String epoch = "";
-    private long lastOffset;
-    private List<Publication> buffer;
-    private boolean closed;
+    final String name;
+    String epoch = "";
+    long lastOffset;
+    // a subscribe without recovery starts at the channel's top: what came before was not delivered, so it does not
+    // count as something the client has when the same event arrives through another channel
+    long startOffset;
+    boolean recovering;
+    boolean closed;
+    // indexed by channel in the hub until the first unindex: unsubscribe, unregister and a failed subscribe may race
+    private final AtomicBoolean indexed = new AtomicBoolean(true);
 
-    Subscription(Connection connection, ChannelName channel) {
-        this.connection = connection;
+    Subscription(Subscriber subscriber, ChannelName channel) {
+        this.subscriber = subscriber;
         this.channel = channel;
+        this.name = channel.toString();
     }
 
-    /** A live publication from the fan-out. */
-    synchronized void offer(Publication publication) {
-        if (closed) {
-            return;
+    Step step(Position position) {
+        if (!position.epoch().equals(epoch)) {
+            return Step.NEXT; // a new history (or a subscription without position yet): start over from here
         }
-        if (buffer != null) {
-            buffer.add(publication);
-            return;
+        if (position.offset() <= startOffset) {
+            return Step.BEFORE;
         }
-        deliverLive(publication);
+        if (position.offset() <= lastOffset) {
+            return Step.HAD;
+        }
+        return position.offset() == lastOffset + 1 ? Step.NEXT : Step.AHEAD;
     }
 
-    /** Starts buffering live publications; false when a subscribe is already under way. */
-    synchronized boolean startRecovery() {
-        if (buffer != null) {
-            return false;
+    void advance(Position position) {
+        if (!position.epoch().equals(epoch)) {
+            // the channel is taken up here (a personal channel's first publication, a new epoch): nothing before it
+            // was delivered through this subscription
+            startOffset = position.offset() - 1;
         }
-        buffer = new ArrayList<>();
-        return true;
+        epoch = position.epoch();
+        lastOffset = position.offset();
     }
 
-    /** Whether this subscription has been live before (a re-subscribe). */
-    synchronized boolean hasPosition() {
+    /** Where a subscribe without recovery starts: after the channel's newest publication, none of them delivered. */
+    void startAt(String topEpoch, long top) {
+        epoch = topEpoch;
+        lastOffset = top;
+        startOffset = top;
+    }
+
+    /** Where a recovery starts: the client has every publication up to {@code offset}. */
+    void recoverFrom(String topEpoch, long offset) {
+        epoch = topEpoch;
+        lastOffset = offset;
+        startOffset = 0;
+    }
+
+    boolean hasPosition() {
         return !epoch.isEmpty() || lastOffset > 0;
     }
 
-    /**
-     * Ends a subscribe: tells the session (its {@code subscribed} frame), delivers the replay, moves the position
-     * to where the replay (or the channel's top) ends, then the buffered live publications after it, then live.
-     *
-     * @param keepPosition a re-subscribe that replayed nothing keeps the position it had: buffered publications after
-     *     it were not delivered yet
-     */
-    synchronized void finish(
-            Subscribed subscribed,
-            List<Publication> replay,
-            String topEpoch,
-            long top,
-            boolean keepPosition,
-            Consumer<Subscribed> beforeReplay) {
-        List<Publication> buffered = buffer;
-        buffer = null;
-        if (closed) {
-            return;
-        }
-        beforeReplay.accept(subscribed);
-        for (Publication publication : replay) {
-            connection.deliver(publication);
-        }
-        if (!(keepPosition && epoch.equals(topEpoch))) {
-            epoch = topEpoch;
-            lastOffset = top;
-        }
-        if (buffered != null) {
-            for (Publication publication : buffered) {
-                deliverLive(publication);
-            }
-        }
-    }
-
-    /** A subscribe failed: deliver what was buffered as if it had not started. */
-    synchronized void abort() {
-        List<Publication> buffered = buffer;
-        buffer = null;
-        if (buffered != null && !closed) {
-            buffered.forEach(this::deliverLive);
-        }
-    }
-
-    synchronized void close() {
-        closed = true;
-        buffer = null;
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
-    }
-
-    private void deliverLive(Publication publication) {
-        if (publication.offset() <= 0) {
-            connection.deliver(publication); // ephemeral: no position
-            return;
-        }
-        if (publication.epoch().equals(epoch)) {
-            if (publication.offset() <= lastOffset) {
-                return; // replayed already, or delivered before a re-subscribe
-            }
-            if (publication.offset() > lastOffset + 1) {
-                // a publication went missing between Redis and here (fan-out trimmed while we lagged): the client
-                // must reconnect and recover rather than silently miss it
-                closed = true;
-                connection.close(CloseReason.INSUFFICIENT_STATE);
-                return;
-            }
-        }
-        epoch = publication.epoch();
-        lastOffset = publication.offset();
-        connection.deliver(publication);
+    /** True the first time only. */
+    boolean unindex() {
+        return indexed.compareAndSet(true, false);
     }
 }

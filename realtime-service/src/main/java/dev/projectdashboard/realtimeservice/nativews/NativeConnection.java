@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.nativews;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
@@ -35,11 +36,10 @@ final class NativeConnection extends WebSocketConnection {
     // created on the first publish: most connections never publish
     private volatile PublishRateLimiter publishLimiter;
 
-    NativeConnection(
-            WebSocketSession session, DashboardPrincipal principal, Instant expiresAt, NativeEndpoint endpoint) {
+    NativeConnection(WebSocketSession session, Reader reader, Instant expiresAt, NativeEndpoint endpoint) {
         super(
                 session,
-                principal,
+                reader,
                 endpoint.support(),
                 publication -> publication.frame(NativeFrames.FORMAT, NativeFrames::publication));
         this.endpoint = endpoint;
@@ -54,6 +54,11 @@ final class NativeConnection extends WebSocketConnection {
     @Override
     public void presence(String channel, PresenceChange change) {
         send(endpoint.frames().presence(channel, change));
+    }
+
+    @Override
+    public void revoked(ChannelName channel, RealtimeException reason) {
+        error(reason.code(), reason.getMessage(), null, channel.toString());
     }
 
     @Override
@@ -156,11 +161,12 @@ final class NativeConnection extends WebSocketConnection {
     private void refreshed(Jwt jwt) {
         DashboardPrincipal refreshed = DashboardPrincipal.from(jwt);
         if (!Objects.equals(refreshed.userId(), principal().userId())) {
-            // a connection never changes hands: another user's token is an attack or a client bug
+            // a connection never changes hands (a public reader does not become a user either): another user's token
+            // is an attack or a client bug
             close(CloseReason.INVALID_TOKEN);
             return;
         }
-        principal(refreshed);
+        reader(Reader.of(refreshed));
         expiresAt(jwt.getExpiresAt());
         send(endpoint.frames().refreshed(jwt.getExpiresAt()));
     }
@@ -197,7 +203,7 @@ final class NativeConnection extends WebSocketConnection {
             return;
         }
         endpoint.policy()
-                .authorizePublish(principal(), channel)
+                .authorizePublish(reader(), channel)
                 .then(Mono.defer(
                         () -> endpoint.cluster().publishEphemeral(channel, CLIENT_PUBLICATION_TYPE, payloadJson)))
                 .subscribe(null, failure -> refused(failure, "publish", channel));

@@ -1,10 +1,12 @@
 package dev.projectdashboard.realtimeservice.nativews;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
 import dev.projectdashboard.realtimeservice.hub.Hub;
 import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
+import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.security.DashboardAuthentication;
@@ -24,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code GET /ws?token=JWT}: the native protocol endpoint. Spring Security has already verified the token (a
  * missing, forged or expired one is a 401 problem before any upgrade); this handler takes the verified user and its
- * token expiry from the exchange and upgrades. Holds what every {@link NativeConnection} shares, so a connection
+ * token expiry from the exchange and upgrades. Without a token (let through only with {@code allow-anonymous} or
+ * public projects) the connection is a development user or a public reader ({@link PublicAccess}). Holds what every {@link NativeConnection} shares, so a connection
  * carries one reference instead of seven.
  */
 @Component
@@ -40,6 +43,7 @@ public class NativeEndpoint implements WebHandler {
     private final ChannelPolicy policy;
     private final ReactiveJwtDecoder jwtDecoder;
     private final ClientPublishProperties clientPublish;
+    private final PublicAccess publicAccess;
     private final JsonMapper json;
     private final NativeFrames frames;
 
@@ -51,6 +55,7 @@ public class NativeEndpoint implements WebHandler {
             ChannelPolicy policy,
             ReactiveJwtDecoder jwtDecoder,
             ClientPublishProperties clientPublish,
+            PublicAccess publicAccess,
             JsonMapper json) {
         this.webSocketService = webSocketService;
         this.support = support;
@@ -59,6 +64,7 @@ public class NativeEndpoint implements WebHandler {
         this.policy = policy;
         this.jwtDecoder = jwtDecoder;
         this.clientPublish = clientPublish;
+        this.publicAccess = publicAccess;
         this.json = json;
         this.frames = new NativeFrames(json);
     }
@@ -70,24 +76,29 @@ public class NativeEndpoint implements WebHandler {
                 .filter(DashboardAuthentication.class::isInstance)
                 .cast(DashboardAuthentication.class)
                 .map(authentication -> new Caller(
-                        authentication.getPrincipal(), authentication.getToken().getExpiresAt()))
+                        Reader.of(authentication.getPrincipal()),
+                        authentication.getToken().getExpiresAt()))
                 .switchIfEmpty(Mono.fromSupplier(() -> {
-                    if (!properties.allowAnonymous()) {
-                        // only reachable if the security rules were changed to let /ws through without a token
-                        throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a user token is required");
+                    // without a token (a token that is there but bad never gets here: Spring Security refused it)
+                    if (properties.allowAnonymous()) {
+                        return new Caller(Reader.of(anonymous()), null);
                     }
-                    return new Caller(anonymous(), null);
+                    if (publicAccess.enabled()) {
+                        return new Caller(publicAccess.reader(exchange.getRequest()), null);
+                    }
+                    // only reachable if the security rules were changed to let /ws through without a token
+                    throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a user token is required");
                 }))
                 .flatMap(caller -> webSocketService.handleRequest(
                         exchange,
-                        session -> new NativeConnection(session, caller.principal(), caller.expiresAt(), this).run()));
+                        session -> new NativeConnection(session, caller.reader(), caller.expiresAt(), this).run()));
     }
 
     private static DashboardPrincipal anonymous() {
         return new DashboardPrincipal("anonymous-" + WebSocketConnection.randomId(), Set.of(), Set.of(), Set.of());
     }
 
-    private record Caller(DashboardPrincipal principal, Instant expiresAt) {}
+    private record Caller(Reader reader, Instant expiresAt) {}
 
     ConnectionSupport support() {
         return support;

@@ -26,7 +26,9 @@ final class NativeFrames {
 
     /**
      * {@code {"event":E,"channel":C,"offset":N,"type":T,"data":{…}}}, written by hand around the raw data so the
-     * producer's JSON is passed on untouched and rendered once per replica.
+     * producer's JSON is passed on untouched and rendered once per replica. An event the connection receives on
+     * several of its channels comes once, with the others after the offset: {@code "also":[{"channel":C2,
+     * "offset":N2}]}, so the client's position advances in each.
      */
     static String publication(Publication publication) {
         StringBuilder frame = new StringBuilder(96 + publication.dataJson().length());
@@ -34,7 +36,11 @@ final class NativeFrames {
         quote(frame, eventName(publication.type()));
         frame.append(",\"channel\":");
         quote(frame, publication.channel());
-        frame.append(",\"offset\":").append(publication.offset()).append(",\"type\":");
+        frame.append(",\"offset\":").append(publication.offset());
+        if (!publication.also().isEmpty()) {
+            frame.append(",\"also\":").append(publication.alsoJson());
+        }
+        frame.append(",\"type\":");
         quote(frame, publication.type());
         frame.append(",\"data\":").append(publication.dataJson()).append('}');
         return frame.toString();

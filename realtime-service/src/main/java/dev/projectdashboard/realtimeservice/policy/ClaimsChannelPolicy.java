@@ -1,7 +1,10 @@
 package dev.projectdashboard.realtimeservice.policy;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelOwners;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import org.springframework.stereotype.Component;
@@ -17,31 +20,53 @@ import reactor.core.publisher.Mono;
  *   <li>{@code project:{name}}: {@code projects} lists the name or {@code *};
  *   <li>{@code deployment:{id}}: users with any {@code projects} entry (deployment ids do not say their project);
  *   <li>{@code device:{id}}: {@code devices} lists the id or {@code *};
- *   <li>{@code task:{id}}: every authenticated user, as in source 000 (subscribe by task id); the private copy of a
- *       task's events is the owner's {@code user:{sub}} channel;
+ *   <li>{@code task:{id}}: its owner only, the {@code user_id} of the task's events ({@link ChannelOwners}); before
+ *       the first event nobody is known, so any authenticated user may subscribe (source 000 subscribes by task id),
+ *       and such a subscription is ended once the first event says the task is someone else's ({@link #delivery});
  *   <li>client-publish namespaces ({@code dashboard.realtime.client-publish.namespaces}): every authenticated user;
  *   <li>anything else: refused.
  * </ul>
  *
  * A namespace with a subscribe proxy configured ({@code dashboard.realtime.proxy.subscribe.<namespace>}) is decided by
  * that proxy instead of the rule above (admins still pass without a call).
+ *
+ * <p>A reader without a token ({@link Reader#publicOnly}, {@code dashboard.realtime.public.projects}) may read {@code
+ * project:{name}} of a public project and {@code deployment:{id}} of a deployment of a public project (its {@code
+ * project} as the deployment's events recorded it; before that is known it may subscribe, and gets only what turns
+ * out to be public), never publish, and nothing else.
  */
 @Component
 public class ClaimsChannelPolicy implements ChannelPolicy {
 
+    private static final String TASK_PREFIX = ChannelName.TASK + ":";
+    private static final String PROJECT_PREFIX = ChannelName.PROJECT + ":";
+    private static final String DEPLOYMENT_PREFIX = ChannelName.DEPLOYMENT + ":";
+
     private final SubscribeProxy proxy;
     private final ClientPublishProperties clientPublish;
+    private final ChannelOwners owners;
+    private final PublicAccessProperties publicAccess;
 
-    public ClaimsChannelPolicy(SubscribeProxy proxy, ClientPublishProperties clientPublish) {
+    public ClaimsChannelPolicy(
+            SubscribeProxy proxy,
+            ClientPublishProperties clientPublish,
+            ChannelOwners owners,
+            PublicAccessProperties publicAccess) {
         this.proxy = proxy;
         this.clientPublish = clientPublish;
+        this.owners = owners;
+        this.publicAccess = publicAccess;
     }
 
     @Override
-    public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
-        if (principal == null) {
+    public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
+        if (reader == null) {
             return denied(channel, "not authenticated");
         }
+        if (reader.publicOnly()) {
+            return authorizePublicSubscribe(channel);
+        }
+        DashboardPrincipal principal = reader.principal();
         if (principal.isAdmin()) {
             return Mono.empty();
         }
@@ -54,9 +79,14 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
         if (proxy.handles(namespace)) {
             return proxy.authorize(principal, channel);
         }
+        if (ChannelName.TASK.equals(namespace)) {
+            return owners.ownerOf(channel)
+                    .filter(owner -> !owner.equals(principal.userId()))
+                    .flatMap(owner -> denied(channel, "the task belongs to another user"));
+        }
         boolean allowed =
                 switch (namespace) {
-                    case ChannelName.SYSTEM, ChannelName.TASK -> true;
+                    case ChannelName.SYSTEM -> true;
                     case ChannelName.PROJECT -> principal.mayWatchProject(channel.id());
                     case ChannelName.DEPLOYMENT -> !principal.projects().isEmpty();
                     case ChannelName.DEVICE -> principal.mayActForDevice(channel.id());
@@ -65,13 +95,65 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
         return allowed ? Mono.empty() : denied(channel, reason(namespace));
     }
 
+    private Mono<Void> authorizePublicSubscribe(ChannelName channel) {
+        return switch (channel.namespace()) {
+            case ChannelName.PROJECT ->
+                publicAccess.allows(channel.id())
+                        ? Mono.empty()
+                        : denied(channel, "not a public project, and the connection has no token");
+            case ChannelName.DEPLOYMENT ->
+                owners.ownerOf(channel)
+                        .filter(project -> !publicAccess.allows(project))
+                        .flatMap(project -> denied(channel, "not a deployment of a public project"));
+            default ->
+                denied(
+                        channel,
+                        "a connection without a token may read only the project: and deployment: channels of public"
+                                + " projects");
+        };
+    }
+
+    /**
+     * A task's events go to its owner (and admins) only: a subscription made before the owner was known ends when
+     * an event of someone else's task reaches it. A proxied {@code task} namespace keeps the proxy's decision. A
+     * reader without a token gets a deployment's events once the deployment's project is known and public.
+     */
     @Override
-    public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
-        if (!clientPublish.allows(channel.namespace())) {
-            return Mono.error(new RealtimeException(
-                    RealtimeException.PERMISSION_DENIED, "permission denied: clients may not publish to " + channel));
+    public Delivery delivery(Reader reader, Position position) {
+        if (reader.publicOnly()) {
+            return publicDelivery(position);
         }
-        return authorizeSubscribe(principal, channel);
+        if (position.owner().isEmpty() || reader.principal().isAdmin()) {
+            return Delivery.DELIVER;
+        }
+        if (position.channel().startsWith(TASK_PREFIX) && !proxy.handles(ChannelName.TASK)) {
+            return position.owner().equals(reader.userId()) ? Delivery.DELIVER : Delivery.REVOKE;
+        }
+        return Delivery.DELIVER;
+    }
+
+    private Delivery publicDelivery(Position position) {
+        if (position.channel().startsWith(PROJECT_PREFIX)) {
+            return Delivery.DELIVER; // the project was public when the subscribe was allowed
+        }
+        if (position.channel().startsWith(DEPLOYMENT_PREFIX)) {
+            if (position.owner().isEmpty()) {
+                return Delivery.SKIP; // whose deployment it is is not known yet: nothing until it is
+            }
+            return publicAccess.allows(position.owner()) ? Delivery.DELIVER : Delivery.REVOKE;
+        }
+        return Delivery.REVOKE;
+    }
+
+    @Override
+    public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
+        if (!clientPublish.allows(channel.namespace()) || reader.publicOnly()) {
+            return Mono.error(new RealtimeException(
+                    RealtimeException.PERMISSION_DENIED,
+                    "permission denied: " + (reader.publicOnly() ? "a connection without a token" : "clients")
+                            + " may not publish to " + channel));
+        }
+        return authorizeSubscribe(reader, channel);
     }
 
     private static String reason(String namespace) {

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What a Socket.IO client receives: source 002's {@code event} with {@code {type, payload}}, only for deployment
  * events, where {@code type} is the source's notification type and {@code payload} the CloudEvent {@code data}
- * verbatim. {@code channel} and {@code offset} are added beside them (the frontend of source 002 reads only {@code
- * type} and {@code payload}) so every delivered frame says where it came from, as on the native endpoint.
+ * verbatim. {@code channel} and {@code offset} (and {@code also}, the connection's other channels of the event) are
+ * added beside them (the frontend of source 002 reads only {@code type} and {@code payload}) so every delivered frame
+ * says where it came from, as on the native endpoint.
  */
 final class DeploymentEvents {
 
@@ -56,6 +57,7 @@ final class DeploymentEvents {
                 + "[\"" + EVENT + "\",{\"type\":\"" + typeOf(publication.type())
                 + "\",\"payload\":" + publication.dataJson()
                 + ",\"channel\":\"" + publication.channel()
-                + "\",\"offset\":" + publication.offset() + "}]";
+                + "\",\"offset\":" + publication.offset()
+                + (publication.also().isEmpty() ? "" : ",\"also\":" + publication.alsoJson()) + "}]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.socketio;
 
 import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import java.util.Map;
 import org.springframework.context.annotation.Bean;
@@ -24,8 +25,9 @@ public class SocketIoConfiguration {
             ConnectionSupport support,
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
-            SocketIoProperties properties) {
-        return new SocketIoEndpoint(webSocketService, support, hub, jwtDecoder, properties);
+            SocketIoProperties properties,
+            PublicAccess publicAccess) {
+        return new SocketIoEndpoint(webSocketService, support, hub, jwtDecoder, properties, publicAccess);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.projectdashboard.realtimeservice.socketio;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.Hub;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
@@ -11,6 +12,7 @@ import dev.projectdashboard.realtimeservice.socketio.SocketIoPackets.Packet;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +22,6 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -38,7 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code 3}; silence closes with 3012, see {@link WebSocketConnection}), {@code 1} closes. Socket.IO: the client
  * CONNECTs a namespace with {@code {"token": JWT}} as auth; the token is verified with the service's JWT decoder, a
  * refusal is a CONNECT_ERROR (the stock client then stops retrying), success registers the connection with the hub
- * (which subscribes the personal channels). Then the client emits {@code subscribe_project}, {@code
+ * (which subscribes the personal channels). Without a token the CONNECT is refused, unless public projects are set:
+ * then the connection is a public reader. Then the client emits {@code subscribe_project}, {@code
  * subscribe_deployment}, {@code unsubscribe_project}, {@code unsubscribe_deployment} with a name or id, answered
  * through its acknowledgement (or an {@code error} event when it asked for none), and receives deployment
  * publications as {@code event} ({@link DeploymentEvents}).
@@ -76,6 +78,8 @@ final class SocketIoConnection extends WebSocketConnection {
     private final Hub hub;
     private final ReactiveJwtDecoder jwtDecoder;
     private final SocketIoProperties properties;
+    // who a CONNECT without a token becomes: null unless public projects are set
+    private final @Nullable Reader publicReader;
 
     private volatile int namespaceState;
     private final ConnectedNamespace namespace;
@@ -85,22 +89,20 @@ final class SocketIoConnection extends WebSocketConnection {
     // DISCONNECT sent: nothing more goes out, the client is about to close
     private volatile boolean disconnecting;
 
-    // guarded by this: the same publication arrives once per channel (project:x and deployment:y); the client
-    // cannot tell channels apart, so it gets it once
-    private @Nullable String lastEventId;
-
     // guarded by this: client requests run one after the other, so a subscribe and an unsubscribe of the same
     // channel take effect in the order they were sent
     private @Nullable ArrayDeque<Supplier<Mono<Void>>> pendingRequests;
     private boolean requestRunning;
 
+    /** @param publicReader who a CONNECT without a token becomes; {@code null}: such a CONNECT is refused */
     SocketIoConnection(
             WebSocketSession session,
             ConnectionSupport support,
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
-            SocketIoProperties properties) {
-        this(session, support, hub, jwtDecoder, properties, new ConnectedNamespace());
+            SocketIoProperties properties,
+            @Nullable Reader publicReader) {
+        this(session, support, hub, jwtDecoder, properties, publicReader, new ConnectedNamespace());
     }
 
     // the renderer needs the namespace, which is known only after CONNECT, and cannot refer to this in super(…)
@@ -110,11 +112,13 @@ final class SocketIoConnection extends WebSocketConnection {
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
             SocketIoProperties properties,
+            @Nullable Reader publicReader,
             ConnectedNamespace namespace) {
         super(session, null, support, publication -> DeploymentEvents.frame(publication, namespace.name));
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
+        this.publicReader = publicReader;
         this.namespace = namespace;
     }
 
@@ -186,12 +190,7 @@ final class SocketIoConnection extends WebSocketConnection {
             // personal channels (user:, system:) carry task and notification events: not part of source 002
             return true;
         }
-        synchronized (this) {
-            if (publication.eventId() != null && publication.eventId().equals(lastEventId)) {
-                return true;
-            }
-            lastEventId = publication.eventId();
-        }
+        // an event on project:x and deployment:y arrives once (the hub delivers each event once per connection)
         return super.deliver(publication);
     }
 
@@ -231,6 +230,13 @@ final class SocketIoConnection extends WebSocketConnection {
     @Override
     public void presence(String channel, PresenceChange change) {
         // source 002 has no presence events; presence is still listed by the API
+    }
+
+    /** As a refused subscribe without acknowledgement: an {@code error} event naming the channel. */
+    @Override
+    public void revoked(ChannelName channel, RealtimeException reason) {
+        String event = (ChannelName.PROJECT.equals(channel.namespace()) ? "subscribe_project" : "subscribe_deployment");
+        reply(event, null, channel, reason);
     }
 
     private void onPacket(String text) {
@@ -275,19 +281,29 @@ final class SocketIoConnection extends WebSocketConnection {
             return;
         }
         JsonNode token = packet.data() == null ? null : packet.data().get("token");
-        if (token == null || !token.isString() || token.asString().isBlank()) {
-            refuseConnect(requested, UNAUTHORIZED, "auth.token is required");
+        if (token == null || token.isNull()) {
+            if (publicReader == null) {
+                refuseConnect(requested, UNAUTHORIZED, "auth.token is required");
+                return;
+            }
+            // source 002's frontend sends no credentials: a public reader of the public projects
+            admit(requested, publicReader, null).subscribe(null, error -> onConnectFailed(requested, error));
+            return;
+        }
+        // a token that is there is verified: a bad one is refused, never taken as no token
+        if (!token.isString() || token.asString().isBlank()) {
+            refuseConnect(requested, UNAUTHORIZED, "auth.token must be a JWT");
             return;
         }
         jwtDecoder
                 .decode(token.asString())
-                .flatMap(jwt -> admit(requested, jwt))
+                .flatMap(jwt -> admit(requested, Reader.of(DashboardPrincipal.from(jwt)), jwt.getExpiresAt()))
                 .subscribe(null, error -> onConnectFailed(requested, error));
     }
 
-    private Mono<Void> admit(String requested, Jwt jwt) {
-        principal(DashboardPrincipal.from(jwt));
-        expiresAt(jwt.getExpiresAt());
+    private Mono<Void> admit(String requested, Reader reader, @Nullable Instant expiresAt) {
+        reader(reader);
+        expiresAt(expiresAt);
         return hub.register(this).then(Mono.fromRunnable(() -> {
             registered = true;
             if (!isOpen()) {

@@ -1,6 +1,8 @@
 package dev.projectdashboard.realtimeservice.socketio;
 
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.socketio.EngineIoHandshake.Refusal;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,7 @@ import reactor.core.publisher.Mono;
  * when it cannot be upgraded (a polling client gets {@code {"code":0,"message":"Transport unknown"}}); otherwise
  * upgrades it and runs a {@link SocketIoConnection}. A plain {@code WebHandler} rather than a {@code
  * WebSocketHandler} so the checks run before the upgrade. The HTTP request itself is public: the token comes in
- * the Socket.IO CONNECT packet, after the upgrade.
+ * the Socket.IO CONNECT packet, after the upgrade (or none, for a public reader when public projects are set).
  */
 public class SocketIoEndpoint implements WebHandler {
 
@@ -28,18 +30,21 @@ public class SocketIoEndpoint implements WebHandler {
     private final Hub hub;
     private final ReactiveJwtDecoder jwtDecoder;
     private final SocketIoProperties properties;
+    private final PublicAccess publicAccess;
 
     public SocketIoEndpoint(
             WebSocketService webSocketService,
             ConnectionSupport support,
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
-            SocketIoProperties properties) {
+            SocketIoProperties properties,
+            PublicAccess publicAccess) {
         this.webSocketService = webSocketService;
         this.support = support;
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
+        this.publicAccess = publicAccess;
     }
 
     @Override
@@ -48,8 +53,11 @@ public class SocketIoEndpoint implements WebHandler {
         if (refusal.isPresent()) {
             return refuse(exchange.getResponse(), refusal.get());
         }
+        // the client's address is known only here; the CONNECT packet decides later whether it is needed
+        Reader publicReader = publicAccess.enabled() ? publicAccess.reader(exchange.getRequest()) : null;
         return webSocketService.handleRequest(
-                exchange, session -> new SocketIoConnection(session, support, hub, jwtDecoder, properties).run());
+                exchange,
+                session -> new SocketIoConnection(session, support, hub, jwtDecoder, properties, publicReader).run());
     }
 
     private static Mono<Void> refuse(ServerHttpResponse response, Refusal refusal) {

@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.transport;
 
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.Connection;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
@@ -58,7 +59,8 @@ public abstract class WebSocketConnection implements Connection {
     private final long pingIntervalNanos;
     private final long silenceLimitNanos;
 
-    private volatile DashboardPrincipal principal;
+    // null until known: a Socket.IO connection learns it from its CONNECT packet
+    private volatile @Nullable Reader reader;
     private volatile long expiresAtMillis;
     private volatile long lastInboundNanos;
     private volatile long lastPingNanos;
@@ -67,18 +69,18 @@ public abstract class WebSocketConnection implements Connection {
     /**
      * @param session the WebSocket session (a {@link NettyChannelSession} when upgraded by {@link
      *     ChannelAwareUpgradeStrategy}; other sessions work but cannot be force-closed)
-     * @param principal the verified user
+     * @param reader the verified user, or a public reader without a token ({@code null} until known)
      * @param support the replica's connection settings, meters and heartbeat
      * @param renderer this protocol's frame for a publication; use {@link Publication#frame} so it is rendered once
      *     per replica, not once per connection
      */
     protected WebSocketConnection(
             WebSocketSession session,
-            DashboardPrincipal principal,
+            @Nullable Reader reader,
             ConnectionSupport support,
             Function<Publication, String> renderer) {
         this.session = session;
-        this.principal = principal;
+        this.reader = reader;
         this.support = support;
         this.id = randomId();
         this.connectedAt = Instant.now();
@@ -215,7 +217,13 @@ public abstract class WebSocketConnection implements Connection {
 
     @Override
     public DashboardPrincipal principal() {
-        return principal;
+        Reader current = reader;
+        return current == null ? null : current.principal();
+    }
+
+    @Override
+    public Reader reader() {
+        return reader;
     }
 
     @Override
@@ -223,9 +231,9 @@ public abstract class WebSocketConnection implements Connection {
         return connectedAt;
     }
 
-    /** Replaces the principal after a token refresh (same user, possibly other claims). */
-    protected void principal(DashboardPrincipal principal) {
-        this.principal = principal;
+    /** Sets who reads: the token's user (after a refresh: same user, possibly other claims) or a public reader. */
+    protected void reader(Reader reader) {
+        this.reader = reader;
     }
 
     /** When the connection's token expires ({@code null}: never); the heartbeat closes it then with 3109. */

@@ -42,7 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Redis is down.
  */
 @LocalStackTest
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        // active users reach the stats with each replica heartbeat: a short one keeps the stats test short
+        properties = "dashboard.realtime.hub.heartbeat-interval=1s")
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealtimeApiIntegrationTests {
@@ -137,7 +140,9 @@ class RealtimeApiIntegrationTests {
         JsonNode shape = stats();
         assertThat(shape.path("total_connections").isNumber()).isTrue();
         assertThat(shape.path("total_users").isNumber()).isTrue();
-        assertThat(shape.path("active_users").isNumber()).isTrue();
+        assertThat(shape.path("active_users").isArray()).isTrue();
+        assertThat(shape.path("active_user_count").isNumber()).isTrue();
+        assertThat(shape.path("active_users_truncated").isBoolean()).isTrue();
         assertThat(shape.path("replicas").asInt()).isGreaterThanOrEqualTo(1);
 
         // other tests' connections may close meanwhile: only lower bounds hold while these two are open
@@ -150,6 +155,47 @@ class RealtimeApiIntegrationTests {
                 assertThat(stats.path("total_connections").asLong()).isGreaterThanOrEqualTo(2);
                 assertThat(stats.path("total_users").asLong()).isGreaterThanOrEqualTo(1);
             });
+        }
+    }
+
+    @Test
+    void statsListActiveUsersAsSource000DoesAndSayWhenTheLimitCutTheList() {
+        String first = "active-a-" + shortId();
+        String second = "active-b-" + shortId();
+        try (WsClient one = WsClient.open(port, DevTokens.userToken(first, List.of("user")));
+                WsClient two = WsClient.open(port, DevTokens.userToken(second, List.of("user")))) {
+            // source 000: {"total_connections": 5, "total_users": 3, "active_users": ["user1", "user2", "user3"]}
+            await().atMost(WAIT).untilAsserted(() -> assertThat(
+                            stats().path("active_users").valueStream().map(JsonNode::asString))
+                    .contains(first, second));
+            JsonNode all = stats();
+            assertThat(all.path("active_users_truncated").asBoolean()).isFalse();
+            assertThat(all.path("active_user_count").asLong())
+                    .isEqualTo(all.path("active_users").size());
+            assertThat(all.path("active_users").valueStream().map(JsonNode::asString))
+                    .isSorted();
+
+            JsonNode cut = body(withApiKey(client.get().uri(API + "/stats?limit=1"))
+                    .exchange()
+                    .expectStatus()
+                    .isOk());
+            assertThat(cut.path("active_users")).hasSize(1);
+            assertThat(cut.path("active_users_truncated").asBoolean()).isTrue();
+            assertThat(cut.path("active_user_count").asLong()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void statsRefuseALimitOutsideItsRangeWithProblemJson() {
+        for (String limit : List.of("0", "10001", "-3", "many")) {
+            JsonNode problem = body(withApiKey(client.get().uri(API + "/stats?limit=" + limit))
+                    .exchange()
+                    .expectStatus()
+                    .isBadRequest()
+                    .expectHeader()
+                    .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+            assertThat(problem.path("status").asInt()).isEqualTo(400);
+            assertThat(problem.toString()).contains("limit");
         }
     }
 

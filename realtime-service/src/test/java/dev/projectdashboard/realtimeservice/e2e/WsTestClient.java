@@ -27,7 +27,7 @@ public final class WsTestClient implements AutoCloseable {
 
     /** One received frame. */
     public record Frame(JsonNode json, long receivedAtMillis) {
-        String event() {
+        public String event() {
             return json.path("event").asString();
         }
     }

@@ -2,7 +2,9 @@ package dev.projectdashboard.realtimeservice.fanout;
 
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
+import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.payload.TaskLog;
 import dev.projectdashboard.eventbus.redis.ConsumerOptions;
 import dev.projectdashboard.eventbus.redis.EventBusMetrics;
 import dev.projectdashboard.eventbus.redis.EventStreams;
@@ -15,8 +17,10 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
+import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.Connection;
@@ -25,6 +29,11 @@ import dev.projectdashboard.realtimeservice.hub.LocalHub;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
+import dev.projectdashboard.realtimeservice.policy.ClaimsChannelPolicy;
+import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
+import dev.projectdashboard.realtimeservice.policy.PublicAccessProperties;
+import dev.projectdashboard.realtimeservice.policy.SubscribeProxy;
+import dev.projectdashboard.realtimeservice.policy.SubscribeProxyProperties;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -42,9 +51,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 
 /**
@@ -91,12 +102,12 @@ public final class DeliveryFixture implements AutoCloseable {
     public static ChannelPolicy permissive() {
         return new ChannelPolicy() {
             @Override
-            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
+            public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
                 return Mono.empty();
             }
 
             @Override
-            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
+            public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
                 return Mono.empty();
             }
         };
@@ -106,15 +117,16 @@ public final class DeliveryFixture implements AutoCloseable {
     public static ChannelPolicy projectsClaim() {
         return new ChannelPolicy() {
             @Override
-            public Mono<Void> authorizeSubscribe(DashboardPrincipal principal, ChannelName channel) {
-                return !ChannelName.PROJECT.equals(channel.namespace()) || principal.mayWatchProject(channel.id())
+            public Mono<Void> authorizeSubscribe(Reader reader, ChannelName channel) {
+                return !ChannelName.PROJECT.equals(channel.namespace())
+                                || reader.principal().mayWatchProject(channel.id())
                         ? Mono.empty()
                         : Mono.error(new RealtimeException(RealtimeException.PERMISSION_DENIED, "permission denied"));
             }
 
             @Override
-            public Mono<Void> authorizePublish(DashboardPrincipal principal, ChannelName channel) {
-                return authorizeSubscribe(principal, channel);
+            public Mono<Void> authorizePublish(Reader reader, ChannelName channel) {
+                return authorizeSubscribe(reader, channel);
             }
         };
     }
@@ -124,9 +136,24 @@ public final class DeliveryFixture implements AutoCloseable {
     }
 
     public Replica replica(String name, HubProperties properties, ChannelPolicy policy) {
+        return replica(name, properties, connections -> policy);
+    }
+
+    /** @param policy the replica's policy, given the replica's own Redis connections (e.g. for its owner lookups) */
+    public Replica replica(String name, HubProperties properties, Function<RedisConnections, ChannelPolicy> policy) {
         Replica replica = new Replica(name, properties, policy);
         closeables.add(replica);
         return replica;
+    }
+
+    /** The service's claims policy (no subscribe proxy, no client publish), with task owners from Redis. */
+    public static Function<RedisConnections, ChannelPolicy> claims() {
+        return connections -> new ClaimsChannelPolicy(
+                new SubscribeProxy(new SubscribeProxyProperties(
+                        Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, Map.of())),
+                new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)),
+                new RedisChannelOwners(connections),
+                new PublicAccessProperties(List.of(), "X-Forwarded-For"));
     }
 
     /**
@@ -156,6 +183,19 @@ public final class DeliveryFixture implements AutoCloseable {
     /** Adds an event to this fixture's domain stream, as a producer would. */
     public String publish(CloudEvent<?> event) {
         return publisher.publish(stream, event).block(WAIT);
+    }
+
+    /**
+     * Adds a {@code task.log} event: on {@code task:{task}} and, with an owner, {@code user:{owner}}.
+     *
+     * @param owner the event's {@code user_id}, or {@code null} for none
+     * @return the event's id
+     */
+    public String publishTaskLog(String owner, String task, String line) {
+        CloudEvent<TaskLog> event =
+                CloudEvent.of(EventTypes.TASK_LOG, "/tests", null, new TaskLog(owner, task, "info", line));
+        publish(event);
+        return event.id();
     }
 
     @Override
@@ -188,11 +228,12 @@ public final class DeliveryFixture implements AutoCloseable {
         private final RedisClient replicaClient;
         private final EventStreams streams;
 
-        Replica(String name, HubProperties properties, ChannelPolicy policy) {
+        Replica(String name, HubProperties properties, Function<RedisConnections, ChannelPolicy> policyOf) {
             this.name = name;
             this.properties = properties;
             replicaClient = RedisConnections.createClient(replicaResources, stack.redisUri(), Duration.ofSeconds(5));
             connections = new RedisConnections(replicaClient, stack.redisUri(), Duration.ofSeconds(5));
+            ChannelPolicy policy = policyOf.apply(connections);
             PublicationCodec publications = new PublicationCodec();
             streams = new EventStreams(
                     connections,
@@ -222,7 +263,10 @@ public final class DeliveryFixture implements AutoCloseable {
         }
 
         public RecordingConnection connect(String userId) {
-            RecordingConnection connection = new RecordingConnection(userId, Set.of(), Set.of());
+            return connect(new RecordingConnection(userId, Set.of(), Set.of()));
+        }
+
+        public RecordingConnection connect(RecordingConnection connection) {
             hub.register(connection).block(WAIT);
             return connection;
         }
@@ -250,16 +294,24 @@ public final class DeliveryFixture implements AutoCloseable {
     public static final class RecordingConnection implements Connection {
 
         private final String id = UUID.randomUUID().toString();
-        private final DashboardPrincipal principal;
+        private final Reader reader;
         private final Instant connectedAt = Instant.now();
         /** Publications and {@code subscribed} answers, in the order the hub produced them. */
         public final List<Object> log = new CopyOnWriteArrayList<>();
 
         public final List<PresenceChange> presence = new CopyOnWriteArrayList<>();
+        /** Subscriptions the hub ended, with why. */
+        public final List<RealtimeException> revoked = new CopyOnWriteArrayList<>();
+
         public final AtomicReference<CloseReason> closed = new AtomicReference<>();
 
         public RecordingConnection(String userId, Set<String> roles, Set<String> projects) {
-            this.principal = new DashboardPrincipal(userId, roles, projects, Set.of());
+            this(Reader.of(new DashboardPrincipal(userId, roles, projects, Set.of())));
+        }
+
+        /** A connection of this reader (e.g. a public one, without a token). */
+        public RecordingConnection(Reader reader) {
+            this.reader = reader;
         }
 
         void subscribed(Subscribed subscribed) {
@@ -273,7 +325,12 @@ public final class DeliveryFixture implements AutoCloseable {
 
         @Override
         public DashboardPrincipal principal() {
-            return principal;
+            return reader.principal();
+        }
+
+        @Override
+        public Reader reader() {
+            return reader;
         }
 
         @Override
@@ -298,6 +355,11 @@ public final class DeliveryFixture implements AutoCloseable {
         }
 
         @Override
+        public void revoked(ChannelName channel, RealtimeException reason) {
+            revoked.add(reason);
+        }
+
+        @Override
         public void close(CloseReason reason) {
             closed.compareAndSet(null, reason);
         }
@@ -313,6 +375,33 @@ public final class DeliveryFixture implements AutoCloseable {
 
         public List<Long> offsets(String channel) {
             return publications(channel).stream().map(Publication::offset).collect(Collectors.toList());
+        }
+
+        /** Every publication delivered, in order, whichever channel it is named after. */
+        public List<Publication> publications() {
+            return log.stream()
+                    .filter(Publication.class::isInstance)
+                    .map(Publication.class::cast)
+                    .collect(Collectors.toList());
+        }
+
+        /** The offsets of a channel a client learns, in order: frames named after it and frames listing it in also. */
+        public List<Long> positionsSeen(String channel) {
+            List<Long> offsets = new ArrayList<>();
+            for (Publication publication : publications()) {
+                if (publication.channel().equals(channel)) {
+                    offsets.add(publication.offset());
+                }
+                publication.also().stream()
+                        .filter(position -> position.channel().equals(channel))
+                        .forEach(position -> offsets.add(position.offset()));
+            }
+            return offsets;
+        }
+
+        /** Event ids of everything delivered, in order. */
+        public List<String> eventIds() {
+            return publications().stream().map(Publication::eventId).collect(Collectors.toList());
         }
     }
 }

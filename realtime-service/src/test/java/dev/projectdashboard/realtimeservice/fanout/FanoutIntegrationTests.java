@@ -10,6 +10,7 @@ import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.payload.DeploymentLog;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.RecordingConnection;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.Replica;
@@ -82,7 +83,7 @@ class FanoutIntegrationTests extends TwoReplicaTests {
         assertThat(second.fanoutId()).isEqualTo(first.fanoutId());
         assertThat(second.positions()).isEqualTo(first.positions());
         assertThat(first.positions())
-                .extracting(Sequencer.Position::channel, Sequencer.Position::offset)
+                .extracting(Position::channel, Position::offset)
                 .containsExactly(tuple("project:" + project, 1L), tuple("deployment:" + deployment, 1L));
         History.Page page =
                 a.history.read(ChannelName.of("project", project), null, 10).block(DeliveryFixture.WAIT);

@@ -1,14 +1,18 @@
 package dev.projectdashboard.realtimeservice.fanout;
 
+import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.Replica;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Two replicas of the hub, {@code a} and {@code b}, on the local stack's Redis: started before each test, stopped
- * after it. A test class extends this and may give both replicas other settings ({@link #properties()}).
+ * after it. A test class extends this and may give both replicas other settings ({@link #properties()}) or another
+ * policy ({@link #policy()}).
  */
 @LocalStackTest
 public abstract class TwoReplicaTests {
@@ -22,11 +26,16 @@ public abstract class TwoReplicaTests {
         return DeliveryFixture.hub();
     }
 
+    /** The channel policy of both replicas: everything allowed unless overridden. */
+    protected Function<RedisConnections, ChannelPolicy> policy() {
+        return connections -> DeliveryFixture.permissive();
+    }
+
     @BeforeEach
     void startReplicas() {
         fixture = new DeliveryFixture();
-        a = fixture.replica("a", properties()).start();
-        b = fixture.replica("b", properties()).start();
+        a = fixture.replica("a", properties(), policy()).start();
+        b = fixture.replica("b", properties(), policy()).start();
     }
 
     @AfterEach

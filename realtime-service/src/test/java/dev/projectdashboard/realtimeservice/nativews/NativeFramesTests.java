@@ -2,8 +2,10 @@ package dev.projectdashboard.realtimeservice.nativews;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,6 +48,27 @@ class NativeFramesTests {
         assertThat(parsed.path("type").asString()).isEqualTo("task.progress");
         // 42.50 stays 42.50: the data is not re-serialised
         assertThat(frame).endsWith(",\"data\":" + data + "}");
+    }
+
+    @Test
+    void rendersTheConnectionsOtherChannelsOfAnEventInAlsoAndSharesTheVariant() {
+        Position task = new Position("task:t1", 7, "ep");
+        Position user = new Position("user:alice", 31, "ep2");
+        Publication event =
+                new Publication(task, "task.log", "id-1", Instant.now(), "{\"message\":\"m\"}", List.of(task, user));
+
+        Publication both = event.named(task, List.of(user));
+        JsonNode parsed = json.readTree(NativeFrames.publication(both));
+
+        assertThat(parsed.path("channel").asString()).isEqualTo("task:t1");
+        assertThat(parsed.path("offset").asLong()).isEqualTo(7);
+        assertThat(parsed.path("also")).hasSize(1);
+        assertThat(parsed.path("also").get(0).path("channel").asString()).isEqualTo("user:alice");
+        assertThat(parsed.path("also").get(0).path("offset").asLong()).isEqualTo(31);
+        assertThat(json.readTree(NativeFrames.publication(event)).has("also")).isFalse();
+        // every connection with the same channels shares one variant, so one rendering
+        assertThat(event.named(task, List.of(user))).isSameAs(both);
+        assertThat(event.named(user, List.of()).channel()).isEqualTo("user:alice");
     }
 
     @Test

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelOwners;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Duration;
@@ -12,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Mono;
 
 /** Every claim rule of {@link ClaimsChannelPolicy}, without a subscribe proxy. */
 class ClaimsChannelPolicyTests {
@@ -30,10 +35,35 @@ class ClaimsChannelPolicyTests {
     private static final SubscribeProxy NO_PROXY = new SubscribeProxy(new SubscribeProxyProperties(
             Map.of(), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, Map.of()));
 
+    /**
+     * Owners as the sequencer would have recorded them: alice's task, a deployment of the public project and one of
+     * another project (channels not listed: nobody published to them yet).
+     */
+    static final ChannelOwners OWNERS = channel -> Mono.justOrEmpty(Map.of(
+                    "task:alices", "alice",
+                    "deployment:open-d", "open",
+                    "deployment:closed-d", "closed")
+            .get(channel.toString()));
+
+    /** One public project, "open". */
+    static final PublicAccessProperties PUBLIC = new PublicAccessProperties(List.of("open"), "X-Forwarded-For");
+
+    /** A connection without a token. */
+    private static final Reader ANONYMOUS =
+            new Reader(new DashboardPrincipal("anonymous@203.0.113.9", Set.of(), Set.of(), Set.of()), true);
+
     static ClaimsChannelPolicy policy(List<String> clientPublishNamespaces) {
+        return policy(clientPublishNamespaces, PUBLIC);
+    }
+
+    static ClaimsChannelPolicy policy(List<String> clientPublishNamespaces, PublicAccessProperties publicAccess) {
         ClientPublishProperties clientPublish =
                 new ClientPublishProperties(clientPublishNamespaces, 5, 10, DataSize.ofKilobytes(4));
-        return new ClaimsChannelPolicy(NO_PROXY, clientPublish);
+        return new ClaimsChannelPolicy(NO_PROXY, clientPublish, OWNERS, publicAccess);
+    }
+
+    private static Reader reader(DashboardPrincipal principal) {
+        return principal == null ? null : Reader.of(principal);
     }
 
     @Test
@@ -82,9 +112,86 @@ class ClaimsChannelPolicyTests {
     }
 
     @Test
-    void taskChannelsAreOpenToEveryAuthenticatedUserWithoutAProxy() {
+    void aTaskIsReadableByItsOwnerOnlyOnceItsOwnerIsKnown() {
+        assertAllowed(ALICE, "task:alices");
+        assertDenied(BOB, "task:alices");
+        assertDenied(WATCHER, "task:alices");
+        assertAllowed(ADMIN, "task:alices");
+        // nobody known yet: source 000 subscribes by task id before the first event
         assertAllowed(BOB, "task:t-1");
         assertAllowed(ALICE, "task:t-1");
+    }
+
+    @Test
+    void deliveriesOfAnotherUsersTaskEndTheSubscriptionAndOthersGoThrough() {
+        Position alicesTask = new Position("task:t-9", 3, "e", "alice");
+        assertThat(policy.delivery(Reader.of(ALICE), alicesTask)).isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(BOB), alicesTask)).isEqualTo(ChannelPolicy.Delivery.REVOKE);
+        assertThat(policy.delivery(Reader.of(ADMIN), alicesTask)).isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(BOB), new Position("task:t-9", 1, "e")))
+                .as("owner not known yet")
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(BOB), new Position("user:bob", 3, "e")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+    }
+
+    @Test
+    void aReaderWithoutATokenReadsOnlyThePublicProjectsProjectAndDeploymentChannels() {
+        for (String channel : List.of("project:open", "deployment:open-d", "deployment:not-known-yet")) {
+            assertThat(policy.authorizeSubscribe(ANONYMOUS, ChannelName.parse(channel))
+                            .blockOptional())
+                    .as(channel)
+                    .isEmpty();
+        }
+        for (String channel : List.of(
+                "project:closed",
+                "deployment:closed-d",
+                "task:t-1",
+                "task:alices",
+                "user:anonymous",
+                "system:notifications",
+                "device:cam-1",
+                "chat:1")) {
+            assertRefused(() -> policy.authorizeSubscribe(ANONYMOUS, ChannelName.parse(channel))
+                    .block());
+        }
+    }
+
+    @Test
+    void aReaderWithoutATokenNeverPublishesEvenWhereClientsMay() {
+        ClaimsChannelPolicy openProjects = policy(List.of("chat", "project"));
+        assertRefused(() -> openProjects
+                .authorizePublish(ANONYMOUS, ChannelName.parse("project:open"))
+                .block());
+        assertRefused(() -> openProjects
+                .authorizePublish(ANONYMOUS, ChannelName.parse("chat:1"))
+                .block());
+    }
+
+    @Test
+    void aReaderWithoutATokenGetsADeploymentsEventsOnceItsProjectIsKnownToBePublic() {
+        assertThat(policy.delivery(ANONYMOUS, new Position("deployment:d", 1, "e")))
+                .isEqualTo(ChannelPolicy.Delivery.SKIP);
+        assertThat(policy.delivery(ANONYMOUS, new Position("deployment:d", 2, "e", "open")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(ANONYMOUS, new Position("deployment:d", 3, "e", "closed")))
+                .isEqualTo(ChannelPolicy.Delivery.REVOKE);
+        assertThat(policy.delivery(ANONYMOUS, new Position("project:open", 3, "e")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(ANONYMOUS, new Position("task:t", 3, "e", "anonymous@203.0.113.9")))
+                .isEqualTo(ChannelPolicy.Delivery.REVOKE);
+    }
+
+    @Test
+    void theWildcardMakesEveryProjectPublicAndNoProjectsMakesNone() {
+        ClaimsChannelPolicy everything = policy(List.of(), new PublicAccessProperties(List.of("*"), ""));
+        assertThat(everything
+                        .authorizeSubscribe(ANONYMOUS, ChannelName.parse("project:closed"))
+                        .blockOptional())
+                .isEmpty();
+        ClaimsChannelPolicy none = policy(List.of(), new PublicAccessProperties(List.of(), ""));
+        assertRefused(() -> none.authorizeSubscribe(ANONYMOUS, ChannelName.parse("project:open"))
+                .block());
     }
 
     @Test
@@ -103,28 +210,28 @@ class ClaimsChannelPolicyTests {
     void clientPublishOnlyOnOpenNamespacesAndOnlyByReaders() {
         ClaimsChannelPolicy openProjects = policy(List.of("chat", "project"));
         assertThat(openProjects
-                        .authorizePublish(ALICE, ChannelName.parse("chat:1"))
+                        .authorizePublish(Reader.of(ALICE), ChannelName.parse("chat:1"))
                         .blockOptional())
                 .isEmpty();
         assertThat(openProjects
-                        .authorizePublish(ALICE, ChannelName.parse("project:demo"))
+                        .authorizePublish(Reader.of(ALICE), ChannelName.parse("project:demo"))
                         .blockOptional())
                 .isEmpty();
         // open namespace, but alice cannot read that project
         assertRefused(() -> openProjects
-                .authorizePublish(ALICE, ChannelName.parse("project:other"))
+                .authorizePublish(Reader.of(ALICE), ChannelName.parse("project:other"))
                 .block());
         // readable, but not open to client publish (even for an admin)
         assertRefused(() -> openProjects
-                .authorizePublish(ALICE, ChannelName.parse("user:alice"))
+                .authorizePublish(Reader.of(ALICE), ChannelName.parse("user:alice"))
                 .block());
         assertRefused(() -> openProjects
-                .authorizePublish(ADMIN, ChannelName.parse("task:t1"))
+                .authorizePublish(Reader.of(ADMIN), ChannelName.parse("task:t1"))
                 .block());
     }
 
     private void assertAllowed(DashboardPrincipal principal, String channel) {
-        assertThat(policy.authorizeSubscribe(principal, ChannelName.parse(channel))
+        assertThat(policy.authorizeSubscribe(reader(principal), ChannelName.parse(channel))
                         .blockOptional())
                 .as("%s may read %s", principal == null ? null : principal.userId(), channel)
                 .isEmpty();
@@ -135,8 +242,8 @@ class ClaimsChannelPolicyTests {
     }
 
     private static void assertDenied(DashboardPrincipal principal, String channel, ClaimsChannelPolicy policy) {
-        assertRefused(() ->
-                policy.authorizeSubscribe(principal, ChannelName.parse(channel)).block());
+        assertRefused(() -> policy.authorizeSubscribe(reader(principal), ChannelName.parse(channel))
+                .block());
     }
 
     private static void assertRefused(Runnable attempt) {

@@ -45,6 +45,31 @@ class PolicyPropertiesBindingTests {
         assertThat(publish.ratePerSecond()).isEqualTo(5);
         assertThat(publish.burst()).isEqualTo(10);
         assertThat(publish.maxDataSize()).isEqualTo(DataSize.ofKilobytes(4));
+
+        PublicAccessProperties open = binder.bindOrCreate("dashboard.realtime.public", PublicAccessProperties.class);
+        assertThat(open.enabled()).isFalse();
+        assertThat(open.clientAddressHeader()).isEqualTo("X-Forwarded-For");
+    }
+
+    @Test
+    void publicProjectsBindFromTheirEnvironmentVariable() {
+        PublicAccessProperties open = binder(Map.of("DASHBOARD_REALTIME_PUBLIC_PROJECTS", "axi-star-cloud,demo"))
+                .bindOrCreate("dashboard.realtime.public", PublicAccessProperties.class);
+        assertThat(open.projects()).containsExactly("axi-star-cloud", "demo");
+        assertThat(open.allows("demo")).isTrue();
+        assertThat(open.allows("other")).isFalse();
+
+        PublicAccessProperties all = binder(Map.of("DASHBOARD_REALTIME_PUBLIC_PROJECTS", "*"))
+                .bindOrCreate("dashboard.realtime.public", PublicAccessProperties.class);
+        assertThat(all.allows("anything")).isTrue();
+    }
+
+    @Test
+    void aPublicProjectThatIsNoProjectNameNamesTheProperty() {
+        Binder binder = binder(Map.of("DASHBOARD_REALTIME_PUBLIC_PROJECTS", "ok,not a name"));
+        assertThatThrownBy(() -> binder.bindOrCreate("dashboard.realtime.public", PublicAccessProperties.class))
+                .rootCause()
+                .hasMessageContaining("dashboard.realtime.public.projects");
     }
 
     @Test

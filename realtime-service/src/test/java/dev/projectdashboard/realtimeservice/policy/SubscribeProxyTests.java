@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
+import dev.projectdashboard.realtimeservice.channel.Position;
+import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.net.URI;
@@ -258,23 +261,28 @@ class SubscribeProxyTests {
                 properties(Map.of("task", endpoint("/deny"), "deployment", endpoint("/allow")));
         ClaimsChannelPolicy policy = new ClaimsChannelPolicy(
                 new SubscribeProxy(properties, clock::get),
-                new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)));
+                new ClientPublishProperties(List.of(), 5, 10, DataSize.ofKilobytes(4)),
+                ClaimsChannelPolicyTests.OWNERS,
+                ClaimsChannelPolicyTests.PUBLIC);
 
-        // task: open to everybody without a proxy, here the proxy refuses
-        expectDenied(policy.authorizeSubscribe(BOB, ChannelName.parse("task:p-1")));
+        // task: its owner's without a proxy, here the proxy decides (and refuses)
+        expectDenied(policy.authorizeSubscribe(Reader.of(BOB), ChannelName.parse("task:p-1")));
         assertThat(calls("deny", "task:p-1")).isEqualTo(1);
+        // and a subscription the proxy allowed keeps getting the task's events, whoever owns it
+        assertThat(policy.delivery(Reader.of(BOB), new Position("task:p-1", 2, "e", "someone-else")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
         // deployment: alice has no projects claim, but the proxy allows her
-        StepVerifier.create(policy.authorizeSubscribe(ALICE, ChannelName.parse("deployment:p-2")))
+        StepVerifier.create(policy.authorizeSubscribe(Reader.of(ALICE), ChannelName.parse("deployment:p-2")))
                 .verifyComplete();
         assertThat(calls("allow", "deployment:p-2")).isEqualTo(1);
         // admins pass without a call
-        StepVerifier.create(policy.authorizeSubscribe(ADMIN, ChannelName.parse("task:p-3")))
+        StepVerifier.create(policy.authorizeSubscribe(Reader.of(ADMIN), ChannelName.parse("task:p-3")))
                 .verifyComplete();
         assertThat(calls("deny", "task:p-3")).isZero();
         // namespaces without a proxy keep their claim rule
-        StepVerifier.create(policy.authorizeSubscribe(BOB, ChannelName.parse("project:demo")))
+        StepVerifier.create(policy.authorizeSubscribe(Reader.of(BOB), ChannelName.parse("project:demo")))
                 .verifyComplete();
-        expectDenied(policy.authorizeSubscribe(ALICE, ChannelName.parse("project:demo")));
+        expectDenied(policy.authorizeSubscribe(Reader.of(ALICE), ChannelName.parse("project:demo")));
     }
 
     @Test

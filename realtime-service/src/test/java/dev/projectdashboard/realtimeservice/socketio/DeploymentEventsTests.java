@@ -3,8 +3,10 @@ package dev.projectdashboard.realtimeservice.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.projectdashboard.eventbus.EventTypes;
+import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,6 +46,20 @@ class DeploymentEventsTests {
                         .path("logs")
                         .asString())
                 .isEqualTo("开始验证部署参数");
+    }
+
+    @Test
+    void listsTheConnectionsOtherChannelOfTheEventInAlso() {
+        Position project = new Position("project:axi-star-cloud", 7, "ep0ch");
+        Position deployment = new Position("deployment:123456789", 3, "ep1");
+        Publication event = new Publication(
+                project, EventTypes.DEPLOYMENT_LOG, "e-1", Instant.EPOCH, "{}", List.of(project, deployment));
+
+        String frame = DeploymentEvents.frame(event.named(project, List.of(deployment)), "/");
+
+        assertThat(frame)
+                .isEqualTo("42[\"event\",{\"type\":\"log_entry\",\"payload\":{},\"channel\":\"project:axi-star-cloud\","
+                        + "\"offset\":7,\"also\":[{\"channel\":\"deployment:123456789\",\"offset\":3}]}]");
     }
 
     @Test

@@ -56,7 +56,7 @@ final class SocketIoClientDriver implements AutoCloseable {
         boolean installed = Files.isDirectory(INSTALL.resolve("node_modules/socket.io-client"))
                 && Files.exists(lock)
                 && Files.mismatch(lock, SOURCES.resolve("package-lock.json")) == -1;
-        for (String file : List.of("package.json", "package-lock.json", "sio-driver.js")) {
+        for (String file : List.of("package.json", "package-lock.json", "sio-driver.js", "source002-client.js")) {
             Files.copy(SOURCES.resolve(file), INSTALL.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         if (installed) {
@@ -101,6 +101,11 @@ final class SocketIoClientDriver implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(NODE_MISSING + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Where {@link #install} put the client and the scripts ({@code source002-client.js} among them). */
+    static Path installDirectory() {
+        return INSTALL;
     }
 
     /** Emits an event with one argument, asking for an acknowledgement when {@code ack}. */

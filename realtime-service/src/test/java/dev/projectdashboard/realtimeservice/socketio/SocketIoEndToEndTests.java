@@ -3,33 +3,26 @@ package dev.projectdashboard.realtimeservice.socketio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.projectdashboard.eventbus.CloudEvent;
-import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.EventTypes;
-import dev.projectdashboard.eventbus.Streams;
-import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.Hub;
-import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
-import java.time.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
@@ -52,41 +45,13 @@ import tools.jackson.databind.JsonNode;
             "dashboard.realtime.hub.max-connections-per-user=2"
         })
 @AutoConfigureWebTestClient(timeout = "PT20S")
-class SocketIoEndToEndTests {
+class SocketIoEndToEndTests extends SocketIoServiceTests {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String PROJECT = "axi-star-cloud";
     private static final String DEPLOYMENT = "123456789";
-    // the seed's frontend: io('https://host/project-dashboard/ws', {transports: ['websocket'], path: '/socket.io'})
-    private static final String SEED_NAMESPACE = "/project-dashboard/ws";
-
-    @Autowired
-    private EventPublisher publisher;
-
-    @Autowired
-    private WebTestClient client;
 
     @Autowired
     private Hub hub;
-
-    @LocalServerPort
-    private int port;
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
-    }
-
-    @BeforeAll
-    static void installSocketIoClient() throws Exception {
-        SocketIoClientDriver.install();
-    }
-
-    private String url(String namespace) {
-        return "http://localhost:" + port + namespace;
-    }
 
     private static String token(String user, String... projects) {
         return DevTokens.userToken(user, List.of("user"), List.of(projects), List.of());
@@ -118,17 +83,20 @@ class SocketIoEndToEndTests {
                     stepData(project, DEPLOYMENT, "completed")));
             published.add(publish(
                     EventTypes.DEPLOYMENT_STEP_FAILED, "step_completed", stepData(project, DEPLOYMENT, "failed")));
-            published.add(publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project)));
-            published.add(publish(EventTypes.DEPLOYMENT_METRICS, "metrics_update", metricsData(project)));
-            published.add(publish(EventTypes.DEPLOYMENT_COMPLETED, "deployment_completed", completedData(project)));
+            published.add(publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project, DEPLOYMENT)));
+            published.add(publish(EventTypes.DEPLOYMENT_METRICS, "metrics_update", metricsData(project, DEPLOYMENT)));
+            published.add(publish(
+                    EventTypes.DEPLOYMENT_COMPLETED, "deployment_completed", completedData(project, DEPLOYMENT)));
 
-            // exactly these, in order, each once (the last one proves nothing else came in between)
+            // exactly these, in order, each once (the last one proves nothing else came in between): named after the
+            // project, the deployment's position beside it
             for (Published expected : published) {
                 JsonNode event = socket.next("event", WAIT).path("data");
                 assertThat(event.path("type").asString()).isEqualTo(expected.type());
                 assertThat(event.path("payload")).isEqualTo(expected.payload());
-                assertThat(event.path("channel").asString()).isIn("project:" + project, "deployment:" + DEPLOYMENT);
+                assertThat(event.path("channel").asString()).isEqualTo("project:" + project);
                 assertThat(event.path("offset").asLong()).isPositive();
+                assertThat(event.path("also").get(0).path("channel").asString()).isEqualTo("deployment:" + DEPLOYMENT);
             }
             assertThat(socket.seenOfKind("other")).isEmpty();
         }
@@ -141,19 +109,19 @@ class SocketIoEndToEndTests {
             assertThat(socket.next("connect", WAIT).path("nsp").asString()).isEqualTo("/");
             socket.emit("subscribe_project", project, true);
             socket.next("ack", WAIT);
-            Published first = publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project));
+            Published first = publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project, DEPLOYMENT));
             assertThat(socket.next("event", WAIT).path("data").path("payload")).isEqualTo(first.payload());
 
             socket.emit("unsubscribe_project", project, true);
             assertThat(socket.next("ack", WAIT).path("response"))
                     .isEqualTo(json("{\"ok\":true,\"channel\":\"project:" + project + "\"}"));
-            publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project));
+            publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project, DEPLOYMENT));
             // a second, independent subscriber proves the event was delivered by now
             try (var witness = SocketIoClientDriver.start(url(""), "--token", token("carol", project))) {
                 witness.next("connect", WAIT);
                 witness.emit("subscribe_project", project, true);
                 witness.next("ack", WAIT);
-                Published last = publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project));
+                Published last = publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project, DEPLOYMENT));
                 assertThat(witness.next("event", WAIT).path("data").path("payload"))
                         .isEqualTo(last.payload());
             }
@@ -220,6 +188,35 @@ class SocketIoEndToEndTests {
             assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
             assertThat(error.path("active").asBoolean()).isFalse();
         }
+    }
+
+    @Test
+    void refusesSource002sFrontendWithoutATokenWhileNoProjectIsPublic(@TempDir Path output) throws Exception {
+        Path stderr = output.resolve("stderr");
+        Process client = new ProcessBuilder(
+                        "node",
+                        "source002-client.js",
+                        "http://localhost:" + port,
+                        PROJECT,
+                        DEPLOYMENT,
+                        "--timeout-ms",
+                        "20000")
+                .directory(SocketIoClientDriver.installDirectory().toFile())
+                .redirectOutput(output.resolve("stdout").toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        try {
+            assertThat(client.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        } finally {
+            client.destroy();
+        }
+
+        // 2: connect_error from the server, after which the stock client gives up
+        assertThat(client.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(stderr))
+                .contains("connect_error: unauthorized")
+                .contains("\"code\":101");
+        assertThat(Files.readString(output.resolve("stdout"))).isEmpty();
     }
 
     @Test
@@ -385,48 +382,6 @@ class SocketIoEndToEndTests {
     private record Published(String type, JsonNode payload) {}
 
     private Published publish(String cloudEventType, String socketIoType, String dataJson) {
-        JsonNode data = json(dataJson);
-        CloudEvent<JsonNode> event = CloudEvent.of(cloudEventType, "/deploy-notifier", null, data);
-        publisher.publish(Streams.DEPLOYMENTS, event).block(WAIT);
-        return new Published(socketIoType, data);
-    }
-
-    private static JsonNode json(String text) {
-        return SocketIoClientDriver.JSON.readTree(text);
-    }
-
-    // source 002's notifications, minus "type" (which becomes the CloudEvent type)
-    private static String stepData(String project, String deployment, String status) {
-        return """
-                {"project":"%s","deployment_id":"%s","step_name":"部署验证","step_status":"%s",\
-                "timestamp":"2024-01-01T12:00:00.000Z","workflow_name":"deploy-project","workflow_id":"987654321",\
-                "logs":"开始验证部署参数","duration":0}"""
-                .formatted(project, deployment, status);
-    }
-
-    private static String completedData(String project) {
-        return """
-                {"project":"%s","deployment_id":"%s","status":"success","duration":45,\
-                "timestamp":"2024-01-01T12:01:00.000Z","workflow_name":"deploy-project","workflow_id":"987654321",\
-                "logs":"部署成功，耗时 45 秒","started_at":"2024-01-01T12:00:15.000Z",\
-                "completed_at":"2024-01-01T12:01:00.000Z"}"""
-                .formatted(project, DEPLOYMENT);
-    }
-
-    private static String logData(String project) {
-        return """
-                {"project":"%s","deployment_id":"%s","log_stream_id":"deployment_123456789_1704110400",\
-                "timestamp":"2024-01-01T12:00:30.000Z","level":"info","message":"正在上传构建产物...",\
-                "source":"workflow"}"""
-                .formatted(project, DEPLOYMENT);
-    }
-
-    private static String metricsData(String project) {
-        return """
-                {"project":"%s","deployment_id":"%s","timestamp":"2024-01-01T12:01:00.000Z",\
-                "metrics":{"total_duration":45,"start_time":"2024-01-01T12:00:15.000Z",\
-                "end_time":"2024-01-01T12:01:00.000Z","status":"success","steps_count":5,\
-                "successful_steps":5,"failed_steps":0}}"""
-                .formatted(project, DEPLOYMENT);
+        return new Published(socketIoType, publishDeployment(cloudEventType, dataJson));
     }
 }
