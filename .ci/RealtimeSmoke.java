@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * CI smoke flow for realtime-service through the gateway: a browser-like WebSocket client subscribes to a task
  * channel, a backend publishes through the server API, the frame arrives. Run with the JDK's source launcher:
- * {@code java .ci/RealtimeSmoke.java http://localhost:8080/project-dashboard <user token> <api key>}.
+ * {@code java .ci/RealtimeSmoke.java http://localhost:8080/project-dashboard <token of user smoke-user> <api key>};
+ * the task is smoke-user's (its events carry that user_id), so only they and admins may read it.
  */
 public class RealtimeSmoke {
 
