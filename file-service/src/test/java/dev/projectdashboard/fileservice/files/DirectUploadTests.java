@@ -89,10 +89,7 @@ class DirectUploadTests extends FileServiceTestSupport {
     @Test
     void concurrentFirstReadsRecordTheFileAndPublishItsEventOnce() throws Exception {
         String task = newTaskId();
-        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=race.ma");
-        String key = (String) url.get("object_key");
-        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(4096, 21)))
-                .isEqualTo(200);
+        String key = putThroughUploadUrl(task, "race.ma", randomBytes(4096, 21));
 
         List<String> paths = List.of(
                 "/api/v1/files/info/" + key,
@@ -137,11 +134,7 @@ class DirectUploadTests extends FileServiceTestSupport {
         String task = newTaskId();
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            Map<String, Object> url =
-                    post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=part" + i + ".ma");
-            assertThat(sourcePut((String) url.get("upload_url"), randomBytes(10 + i, i)))
-                    .isEqualTo(200);
-            keys.add((String) url.get("object_key"));
+            keys.add(putThroughUploadUrl(task, "part" + i + ".ma", randomBytes(10 + i, i)));
         }
 
         // two replicas sweeping at the same moment: each pending upload is leased by one of them
@@ -190,10 +183,7 @@ class DirectUploadTests extends FileServiceTestSupport {
     @Test
     void anObjectOverTheLimitPutThroughAnUploadUrlIsDeletedAndAnswered413() throws Exception {
         String task = newTaskId();
-        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=huge.bin");
-        String key = (String) url.get("object_key");
-        assertThat(sourcePut((String) url.get("upload_url"), new byte[13 * 1024 * 1024]))
-                .isEqualTo(200);
+        String key = putThroughUploadUrl(task, "huge.bin", new byte[13 * 1024 * 1024]);
 
         client.get()
                 .uri("/api/v1/files/info/" + key)
@@ -215,9 +205,7 @@ class DirectUploadTests extends FileServiceTestSupport {
     @Test
     void anUploadUrlForANameThatHoldsALiveFileIsAConflict() throws Exception {
         String task = newTaskId();
-        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=once.ma");
-        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(10, 23)))
-                .isEqualTo(200);
+        putThroughUploadUrl(task, "once.ma", randomBytes(10, 23));
         get(alice, "/api/v1/files?task_id=" + task);
 
         client.post()
@@ -280,10 +268,7 @@ class DirectUploadTests extends FileServiceTestSupport {
     @Test
     void deletingAFilePutThroughAnUploadUrlDeletesItWithoutAnEarlierRead() throws Exception {
         String task = newTaskId();
-        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=gone.ma");
-        String key = (String) url.get("object_key");
-        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(30, 25)))
-                .isEqualTo(200);
+        String key = putThroughUploadUrl(task, "gone.ma", randomBytes(30, 25));
 
         client.delete()
                 .uri("/api/v1/files/" + key)
@@ -301,10 +286,7 @@ class DirectUploadTests extends FileServiceTestSupport {
     @Test
     void aFileRecordedWhileTheEventBusIsDownGetsItsEventFromTheSweepOnce() throws Exception {
         String task = newTaskId();
-        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=later.ma");
-        String key = (String) url.get("object_key");
-        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(64, 26)))
-                .isEqualTo(200);
+        String key = putThroughUploadUrl(task, "later.ma", randomBytes(64, 26));
 
         stack().stopRedis();
         try {
@@ -332,10 +314,7 @@ class DirectUploadTests extends FileServiceTestSupport {
     @Test
     void aReadAnswers503WhileTheStoreIsDownAndRecordsTheFileOnceItIsBack() throws Exception {
         String task = newTaskId();
-        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=outage.ma");
-        String key = (String) url.get("object_key");
-        assertThat(sourcePut((String) url.get("upload_url"), randomBytes(50, 27)))
-                .isEqualTo(200);
+        String key = putThroughUploadUrl(task, "outage.ma", randomBytes(50, 27));
 
         stack().stopS3();
         try {
@@ -356,6 +335,13 @@ class DirectUploadTests extends FileServiceTestSupport {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Alice's upload URL for {@code fileName}, and a source-000 PUT of {@code content} through it; the key. */
+    private String putThroughUploadUrl(String task, String fileName, byte[] content) throws Exception {
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=" + fileName);
+        assertThat(sourcePut((String) url.get("upload_url"), content)).isEqualTo(200);
+        return (String) url.get("object_key");
+    }
 
     /** A PUT as source 000 describes it: the URL, {@code Content-Type: application/octet-stream}, the bytes. */
     private static int sourcePut(String uploadUrl, byte[] content) throws Exception {
