@@ -51,6 +51,7 @@ public class DeviceUploadService {
     private final FileRepository files;
     private final FileRecorder recorder;
     private final FileProperties properties;
+    private final DeviceMultipartUploads multipartUploads;
     private final Clock clock = Clock.systemUTC();
 
     DeviceUploadService(
@@ -58,12 +59,14 @@ public class DeviceUploadService {
             UrlSigner signer,
             FileRepository files,
             FileRecorder recorder,
-            FileProperties properties) {
+            FileProperties properties,
+            DeviceMultipartUploads multipartUploads) {
         this.store = store;
         this.signer = signer;
         this.files = files;
         this.recorder = recorder;
         this.properties = properties;
+        this.multipartUploads = multipartUploads;
     }
 
     public Mono<DeviceUploads.Presigned> presign(DeviceUploads.PresignRequest request) {
@@ -114,27 +117,37 @@ public class DeviceUploadService {
             create.serverSideEncryption(device.serverSideEncryption());
         }
         create.metadata(Map.of("device-id", deviceId));
-        return store.createMultipartUpload(key, contentType, create).map(uploadId -> {
-            List<DeviceUploads.Part> parts = IntStream.rangeClosed(1, partCount)
-                    .mapToObj(number -> part(key, uploadId, number, expiry))
-                    .toList();
-            Instant expiresAt = clock.instant().plus(expiry);
-            return new DeviceUploads.Presigned(
-                    true,
-                    true,
-                    null,
-                    "PUT",
-                    contentType,
-                    key,
-                    key,
-                    expiresAt.getEpochSecond(),
-                    expiry.toSeconds(),
-                    Map.of(),
-                    uploadId,
-                    partSize,
-                    partCount,
-                    parts);
-        });
+        return store.createMultipartUpload(key, contentType, create)
+                .flatMap(uploadId -> multipartUploads
+                        .started(uploadId, key, deviceId, size)
+                        .onErrorResume(error -> store.abortMultipartUpload(key, uploadId)
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.error(new ProblemException(
+                                        HttpStatus.SERVICE_UNAVAILABLE,
+                                        "File metadata is unavailable; retry later",
+                                        error))))
+                        .thenReturn(uploadId))
+                .map(uploadId -> {
+                    List<DeviceUploads.Part> parts = IntStream.rangeClosed(1, partCount)
+                            .mapToObj(number -> part(key, uploadId, number, expiry))
+                            .toList();
+                    Instant expiresAt = clock.instant().plus(expiry);
+                    return new DeviceUploads.Presigned(
+                            true,
+                            true,
+                            null,
+                            "PUT",
+                            contentType,
+                            key,
+                            key,
+                            expiresAt.getEpochSecond(),
+                            expiry.toSeconds(),
+                            Map.of(),
+                            uploadId,
+                            partSize,
+                            partCount,
+                            parts);
+                });
     }
 
     /** What the store already has of a multipart upload, and fresh URLs for the parts still missing. */
@@ -145,17 +158,21 @@ public class DeviceUploadService {
         Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
         long partSize = properties.device().partSize().toBytes();
         int partCount = partCount(size, partSize);
-        return store.listParts(objectKey, uploadId).map(listed -> {
-            List<DeviceUploads.UploadedPart> uploaded = listed.parts().stream()
-                    .map(part -> new DeviceUploads.UploadedPart(part.partNumber(), unquote(part.eTag()), part.size()))
-                    .toList();
-            Set<Integer> present = listed.parts().stream().map(Part::partNumber).collect(Collectors.toSet());
-            List<DeviceUploads.Part> missing = IntStream.rangeClosed(1, partCount)
-                    .filter(number -> !present.contains(number))
-                    .mapToObj(number -> part(objectKey, uploadId, number, expiry))
-                    .toList();
-            return new DeviceUploads.PartsStatus(objectKey, uploadId, partSize, partCount, uploaded, missing);
-        });
+        return known(uploadId, objectKey)
+                .then(store.listParts(objectKey, uploadId))
+                .map(listed -> {
+                    List<DeviceUploads.UploadedPart> uploaded = listed.parts().stream()
+                            .map(part -> new DeviceUploads.UploadedPart(
+                                    part.partNumber(), unquote(part.eTag()), part.size()))
+                            .toList();
+                    Set<Integer> present =
+                            listed.parts().stream().map(Part::partNumber).collect(Collectors.toSet());
+                    List<DeviceUploads.Part> missing = IntStream.rangeClosed(1, partCount)
+                            .filter(number -> !present.contains(number))
+                            .mapToObj(number -> part(objectKey, uploadId, number, expiry))
+                            .toList();
+                    return new DeviceUploads.PartsStatus(objectKey, uploadId, partSize, partCount, uploaded, missing);
+                });
     }
 
     /** Completes a multipart upload, then verifies and records it like {@link #verify}. */
@@ -180,7 +197,9 @@ public class DeviceUploadService {
                         .sorted((a, b) -> Integer.compare(a.partNumber(), b.partNumber()))
                         .toList());
         int expectedParts = partCount(size, properties.device().partSize().toBytes());
-        return parts.flatMap(list -> {
+        return known(request.uploadId(), request.objectKey())
+                .then(parts)
+                .flatMap(list -> {
                     if (list.size() != expectedParts) {
                         return Mono.error(new ProblemException(
                                         HttpStatus.CONFLICT,
@@ -189,13 +208,26 @@ public class DeviceUploadService {
                     }
                     return store.completeMultipartUpload(request.objectKey(), request.uploadId(), list);
                 })
-                .then(verify(new DeviceUploads.VerifyRequest(deviceId, request.objectKey(), size, null)));
+                .then(verify(new DeviceUploads.VerifyRequest(deviceId, request.objectKey(), size, null)))
+                .flatMap(verified ->
+                        multipartUploads.finished(request.uploadId()).thenReturn(verified));
+    }
+
+    /** An upload id file-service started for that key; anything else is as unknown as a made-up one (404). */
+    private Mono<Void> known(String uploadId, String objectKey) {
+        return multipartUploads
+                .exists(uploadId, objectKey)
+                .flatMap(found -> found
+                        ? Mono.<Void>empty()
+                        : Mono.error(new ProblemException(HttpStatus.NOT_FOUND, "No such upload")));
     }
 
     public Mono<Void> abort(DeviceUploads.AbortRequest request) {
         deviceKey(request.objectKey());
         requireUploadId(request.uploadId());
-        return store.abortMultipartUpload(request.objectKey(), request.uploadId());
+        return known(request.uploadId(), request.objectKey())
+                .then(store.abortMultipartUpload(request.objectKey(), request.uploadId()))
+                .then(multipartUploads.finished(request.uploadId()));
     }
 
     /**

@@ -177,6 +177,45 @@ class DeviceUploadTests extends FileServiceTestSupport {
                 .isUnauthorized();
     }
 
+    @Test
+    void anUploadIdItDidNotStartForThatKeyIsNotFound() {
+        String device = "CAM_" + newTaskId().substring(5, 13);
+        Map<String, Object> presigned = post(
+                        "", Map.of("device_id", device, "file_name", "b.ts", "file_size", 7_000_000))
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
+        String key = (String) presigned.get("object_key");
+        String uploadId = (String) presigned.get("upload_id");
+        String otherKey = "CAM_OTHER/2026/01/01/000000_b.ts";
+
+        parts(key, "made-up-upload-id").expectStatus().isNotFound();
+        parts(otherKey, uploadId).expectStatus().isNotFound();
+        parts(key, uploadId).expectStatus().isOk();
+        post(
+                        "/complete",
+                        Map.of("device_id", device, "object_key", key, "upload_id", "made-up", "file_size", 7_000_000))
+                .expectStatus()
+                .isNotFound();
+        post("/abort", Map.of("object_key", key, "upload_id", "made-up"))
+                .expectStatus()
+                .isNotFound();
+
+        post("/abort", Map.of("object_key", key, "upload_id", uploadId))
+                .expectStatus()
+                .isOk();
+        parts(key, uploadId).expectStatus().isNotFound();
+    }
+
+    private WebTestClient.ResponseSpec parts(String key, String uploadId) {
+        return client.get()
+                .uri("/internal/v1/device-uploads/parts?object_key={k}&upload_id={u}&file_size=7000000", key, uploadId)
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .exchange();
+    }
+
     private WebTestClient.ResponseSpec post(String path, Map<String, Object> body) {
         return client.post()
                 .uri("/internal/v1/device-uploads" + path)
