@@ -52,6 +52,15 @@ public record FileProperties(
         @NotNull @DefaultValue Device device,
         @NotNull @DefaultValue Pending pending) {
 
+    public FileProperties {
+        if (pending != null
+                && (pending.stagingFolder().equals(sceneFolder)
+                        || pending.stagingFolder().equals(resultFolder))) {
+            throw new IllegalArgumentException(
+                    "dashboard.files.pending.staging-folder must differ from the scene and result folders");
+        }
+    }
+
     /** Shortest and longest presigned URL lifetime a request may ask for (SigV4 allows at most 7 days). */
     public static final Duration MIN_EXPIRY = Duration.ofSeconds(1);
 
@@ -87,6 +96,8 @@ public record FileProperties(
      * @param grace how long after its URL expired a pending upload without an object is kept: a PUT that started
      *     before the expiry may still be streaming
      * @param readLimit pending uploads of one task that a list request looks for in the store
+     * @param stagingFolder top folder of the keys upload URLs write; an object there is copied to the file's key
+     *     when recorded, and removed
      */
     public record Pending(
             @NotNull @DefaultValue("30s") Duration recordAfter,
@@ -94,7 +105,8 @@ public record FileProperties(
             @NotNull @DefaultValue("5s") Duration sweepInterval,
             @Min(1) @Max(1000) @DefaultValue("100") int sweepBatch,
             @NotNull @DefaultValue("1h") Duration grace,
-            @Min(1) @Max(1000) @DefaultValue("100") int readLimit) {}
+            @Min(1) @Max(1000) @DefaultValue("100") int readLimit,
+            @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,62}") @DefaultValue("incoming") String stagingFolder) {}
 
     /** Whether a declared content type is on the allow-list (parameters such as charset are ignored). */
     public boolean allows(String contentType) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
@@ -148,7 +149,7 @@ public class FileService {
         FileNames.fileName("filename", fileName);
         FileKind fileKind = kind == null ? null : FileKind.ofParameter(kind);
         Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
-        return settle(user, pending.findByName(taskId, fileName, fileKind), true)
+        return settle(user, pending.awaitingName(taskId, fileName, fileKind), true)
                 .then(files.findLive(taskId, fileName, fileKind))
                 .filter(file -> file.kind() != FileKind.DEVICE)
                 .flatMap(file -> visible(user, file))
@@ -194,13 +195,18 @@ public class FileService {
         return requireTaskAccess(user, taskId, true)
                 .then(files.findLive(key).flatMap(existing -> Mono.error(duplicate())))
                 .then(Mono.defer(() -> {
-                    UrlSigner.Signed signed = signer.put(key, expiry, put -> {
+                    // the URL writes a key of its own, copied to the file's key when recorded: however often it is
+                    // used, it never replaces a live file
+                    String staging =
+                            properties.pending().stagingFolder() + "/" + randomHex() + randomHex() + "/" + fileName;
+                    UrlSigner.Signed signed = signer.put(staging, expiry, put -> {
                         put.contentType(type);
                         if (size != null) {
                             put.contentLength(size);
                         }
                     });
                     PendingUpload upload = new PendingUpload(
+                            staging,
                             key,
                             fileKind,
                             folder(fileKind),
@@ -209,8 +215,10 @@ public class FileService {
                             type,
                             size,
                             user.userId(),
+                            user.isAdmin(),
                             now,
                             signed.expiresAt(),
+                            null,
                             null);
                     return pending.issued(upload)
                             .thenReturn(new FileViews.UploadUrl(
@@ -222,6 +230,11 @@ public class FileService {
                                     signed.method(),
                                     signed.headers()));
                 }));
+    }
+
+    /** Unique, not secret: the URL's signature is what protects the staging key. */
+    private static String randomHex() {
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
     }
 
     /**
@@ -239,21 +252,36 @@ public class FileService {
             throw FileNames.invalid("object_key", "must be an upload URL's object_key");
         }
         String taskId = FileNames.id("object_key", segments[2]);
-        Mono<PendingUpload> unknownUrl = Mono.defer(() -> {
+        // a URL issued before pending uploads existed wrote the file's key itself: taken as the caller's
+        Mono<PendingUpload> legacyUrl = Mono.defer(() -> {
             Instant now = clock.instant();
             PendingUpload adopted = new PendingUpload(
-                    objectKey, kind, segments[0], taskId, segments[3], "", null, user.userId(), now, now, null);
+                    objectKey,
+                    objectKey,
+                    kind,
+                    segments[0],
+                    taskId,
+                    segments[3],
+                    "",
+                    null,
+                    user.userId(),
+                    user.isAdmin(),
+                    now,
+                    now,
+                    null,
+                    null);
             return pending.issued(adopted).thenReturn(adopted);
         });
-        Mono<FileRecord> recorded = pending.find(objectKey)
-                .switchIfEmpty(unknownUrl)
-                .flatMap(upload -> pending.settle(upload, PendingUploads.Trigger.CONFIRM))
-                .flatMap(outcome -> switch (outcome) {
-                    case OVERSIZED -> Mono.error(tooLarge());
-                    case WAITING, EXPIRED ->
-                        Mono.error(new ProblemException(HttpStatus.NOT_FOUND, "Nothing was uploaded to that key yet"));
-                    default -> files.findLive(objectKey);
-                });
+        Mono<FileRecord> recorded = pending.awaitingKey(objectKey)
+                .switchIfEmpty(legacyUrl)
+                .concatMap(upload -> pending.settle(upload, PendingUploads.Trigger.CONFIRM))
+                .collectList()
+                .flatMap(outcomes -> files.findLive(objectKey)
+                        .switchIfEmpty(Mono.defer(() -> Mono.error(
+                                outcomes.contains(PendingUploads.Outcome.OVERSIZED)
+                                        ? tooLarge()
+                                        : new ProblemException(
+                                                HttpStatus.NOT_FOUND, "Nothing was uploaded to that key yet")))));
         return requireTaskAccess(user, taskId, true)
                 .then(files.findLive(objectKey).switchIfEmpty(recorded))
                 .switchIfEmpty(Mono.error(FileService::notFound))
@@ -264,7 +292,7 @@ public class FileService {
 
     public Mono<FileViews.Info> info(DashboardPrincipal user, String objectKey) {
         FileNames.objectKey("object_key", objectKey);
-        return settle(user, pending.find(objectKey).flux(), true)
+        return settle(user, pending.awaitingKey(objectKey), true)
                 .then(liveVisible(user, objectKey))
                 .flatMap(file -> store.head(objectKey)
                         .map(head -> new FileViews.Info(
@@ -285,7 +313,7 @@ public class FileService {
     public Mono<FileViews.Deleted> delete(DashboardPrincipal user, String objectKey) {
         FileNames.objectKey("object_key", objectKey);
         Instant now = clock.instant();
-        return settle(user, pending.find(objectKey).flux(), false)
+        return settle(user, pending.awaitingKey(objectKey), false)
                 .then(liveVisible(user, objectKey))
                 .flatMap(file -> store.delete(objectKey)
                         .then(events.deleted(file, user.userId(), now))
@@ -296,7 +324,7 @@ public class FileService {
     public Mono<FileViews.TaskFiles> list(DashboardPrincipal user, String taskId) {
         FileNames.id("task_id", taskId);
         return requireTaskAccess(user, taskId, false)
-                .then(settle(user, pending.findByTask(taskId), false))
+                .then(settle(user, pending.awaitingTask(taskId), false))
                 .then(files.listLive(taskId).map(FileViews.Listed::of).collectList())
                 .map(list -> new FileViews.TaskFiles(taskId, list.size(), list));
     }

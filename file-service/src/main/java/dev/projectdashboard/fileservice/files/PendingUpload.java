@@ -3,12 +3,18 @@ package dev.projectdashboard.fileservice.files;
 import java.time.Instant;
 
 /**
- * An upload URL that was issued and whose object is not recorded yet ({@code files.pending_upload}).
+ * An issued upload URL ({@code files.pending_upload}): the client PUTs to {@code stagingKey}; the object is recorded
+ * as {@code objectKey}.
  *
+ * @param stagingKey where the URL writes; {@code objectKey} itself for a URL issued before pending uploads existed
  * @param declaredSize the size signed into the URL as {@code Content-Length}, or {@code null}
- * @param recordedAt when the file row was written; non-null while its {@code file.uploaded} is still to be published
+ * @param issuerAdmin the URL was issued to an admin, who may record into a task owned by someone else
+ * @param recordedAt when this URL's object became the file; {@code null} while it is still awaited
+ * @param publishedAt when its {@code file.uploaded} went out; until the URL expires the row stays, so that a later
+ *     PUT through the same URL is removed
  */
 public record PendingUpload(
+        String stagingKey,
         String objectKey,
         FileKind kind,
         String folder,
@@ -17,11 +23,22 @@ public record PendingUpload(
         String contentType,
         Long declaredSize,
         String issuedBy,
+        boolean issuerAdmin,
         Instant issuedAt,
         Instant expiresAt,
-        Instant recordedAt) {
+        Instant recordedAt,
+        Instant publishedAt) {
 
     boolean recorded() {
         return recordedAt != null;
+    }
+
+    boolean published() {
+        return publishedAt != null;
+    }
+
+    /** The URL writes the file's own key: nothing to copy, and the staging object is the file. */
+    boolean inPlace() {
+        return stagingKey.equals(objectKey);
     }
 }

@@ -11,14 +11,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Pending uploads over R2DBC. Every change that must happen once across replicas is one statement: a row is claimed
- * for recording by the statement that also writes the file row, and leased by the sweep with {@code skip locked}.
+ * Pending uploads over R2DBC. What must happen once across replicas is one statement: a URL is claimed by the
+ * statement that also writes its file row (the live-key unique index lets one URL of a key win), and a sweep leases
+ * rows with {@code skip locked}.
  */
 @Repository
 class PendingUploadRepository {
 
-    private static final String COLUMNS = "object_key, kind, folder, task_id, file_name, content_type, declared_size,"
-            + " issued_by, issued_at, expires_at, recorded_at";
+    private static final String COLUMNS = "staging_key, object_key, kind, folder, task_id, file_name, content_type,"
+            + " declared_size, issued_by, issuer_admin, issued_at, expires_at, recorded_at, published_at";
 
     private final DatabaseClient database;
 
@@ -26,19 +27,12 @@ class PendingUploadRepository {
         this.database = database;
     }
 
-    /**
-     * Records an issued URL; a second URL for the same key takes over the row (its issuer, type and size) and keeps
-     * the later expiry. A row already being recorded is left alone: its file is live.
-     */
-    Mono<Void> save(PendingUpload pending, Instant firstCheck) {
-        DatabaseClient.GenericExecuteSpec insert = database.sql(
-                        "insert into pending_upload (" + COLUMNS + ", next_check_at) values (:key, :kind,"
-                                + " :folder, :task, :name, :type, :size, :by, :issued, :expires, null, :check)"
-                                + " on conflict (object_key) do update set kind = excluded.kind, folder = excluded.folder,"
-                                + " content_type = excluded.content_type, declared_size = excluded.declared_size,"
-                                + " issued_by = excluded.issued_by, issued_at = excluded.issued_at,"
-                                + " expires_at = greatest(pending_upload.expires_at, excluded.expires_at),"
-                                + " next_check_at = excluded.next_check_at where pending_upload.recorded_at is null")
+    /** Records an issued URL, first looked at by the sweep at {@code firstCheck}. */
+    Mono<Void> insert(PendingUpload pending, Instant firstCheck) {
+        DatabaseClient.GenericExecuteSpec insert = database.sql("insert into pending_upload (" + COLUMNS
+                        + ", next_check_at) values (:staging, :key, :kind, :folder, :task, :name, :type, :size, :by,"
+                        + " :admin, :issued, :expires, null, null, :check) on conflict (staging_key) do nothing")
+                .bind("staging", pending.stagingKey())
                 .bind("key", pending.objectKey())
                 .bind("kind", pending.kind().value())
                 .bind("folder", pending.folder())
@@ -46,6 +40,7 @@ class PendingUploadRepository {
                 .bind("name", pending.fileName())
                 .bind("type", pending.contentType())
                 .bind("by", pending.issuedBy())
+                .bind("admin", pending.issuerAdmin())
                 .bind("issued", utc(pending.issuedAt()))
                 .bind("expires", utc(pending.expiresAt()))
                 .bind("check", utc(firstCheck));
@@ -55,49 +50,51 @@ class PendingUploadRepository {
         return insert.fetch().rowsUpdated().then();
     }
 
-    Mono<PendingUpload> find(String objectKey) {
-        return database.sql("select " + COLUMNS + " from pending_upload where object_key = :key")
-                .bind("key", objectKey)
-                .map(PendingUploadRepository::row)
-                .one();
+    /** The URLs still awaiting an object for {@code objectKey}, oldest first. */
+    Flux<PendingUpload> awaitingKey(String objectKey) {
+        return awaiting("object_key = :key", "key", objectKey, 1000);
     }
 
-    /** The task's pending uploads of that name (of the given kind, or of any kind). */
-    Flux<PendingUpload> findByName(String taskId, String fileName, FileKind kind) {
+    /** The task's URLs still awaiting an object for that name (of the given kind, or of any kind). */
+    Flux<PendingUpload> awaitingName(String taskId, String fileName, FileKind kind) {
         String kindFilter = kind == null ? "" : " and kind = '" + kind.value() + "'";
         return database.sql("select " + COLUMNS + " from pending_upload where task_id = :task and file_name = :name"
-                        + kindFilter + " order by issued_at")
+                        + kindFilter + " and recorded_at is null order by issued_at")
                 .bind("task", taskId)
                 .bind("name", fileName)
                 .map(PendingUploadRepository::row)
                 .all();
     }
 
-    /** The task's oldest pending uploads, at most {@code limit}. */
-    Flux<PendingUpload> findByTask(String taskId, int limit) {
-        return database.sql("select " + COLUMNS + " from pending_upload where task_id = :task order by issued_at"
-                        + " limit :limit")
-                .bind("task", taskId)
+    /** The task's oldest URLs still awaiting an object, at most {@code limit}. */
+    Flux<PendingUpload> awaitingTask(String taskId, int limit) {
+        return awaiting("task_id = :task", "task", taskId, limit);
+    }
+
+    private Flux<PendingUpload> awaiting(String filter, String name, String value, int limit) {
+        return database.sql("select " + COLUMNS + " from pending_upload where " + filter
+                        + " and recorded_at is null order by issued_at limit :limit")
+                .bind(name, value)
                 .bind("limit", limit)
                 .map(PendingUploadRepository::row)
                 .all();
     }
 
     /**
-     * Claims the pending upload and writes its file row from what the store reported, in one statement: of two
-     * replicas or requests doing this at once, exactly one gets the row back; the other waits for its commit and
-     * gets nothing. The pending row stays (marked recorded, next looked at after {@code recheckAt}) until the event
-     * is out. A live file of the same key makes the statement fail (unique index): the caller drops the claim.
+     * Claims a URL and writes its file row from what the store reported, in one statement: of two requests or
+     * replicas doing this at once, exactly one gets the row back, the other (once the first committed) nothing.
+     * Another URL of the same key, or a streamed upload, that recorded the key first makes it fail on the live-key
+     * unique index. Run in a transaction with the copy: until it commits, others wait on the row and the index.
      */
     Mono<FileRecord> claim(
-            String objectKey, String contentType, long size, String etag, Instant now, Instant recheckAt) {
+            String stagingKey, String contentType, long size, String etag, Instant now, Instant recheckAt) {
         return database.sql("with claimed as (update pending_upload set recorded_at = :now, next_check_at = :recheck"
-                        + " where object_key = :key and recorded_at is null"
+                        + " where staging_key = :staging and recorded_at is null"
                         + " returning object_key, kind, folder, task_id, file_name, issued_by)"
                         + " insert into file_object (" + FileRepository.COLUMNS + ") select object_key, kind,"
                         + " folder, task_id, file_name, :type, :size, :etag, '', issued_by, :now from claimed"
                         + " returning " + FileRepository.COLUMNS)
-                .bind("key", objectKey)
+                .bind("staging", stagingKey)
                 .bind("now", utc(now))
                 .bind("recheck", utc(recheckAt))
                 .bind("type", contentType == null ? "" : contentType)
@@ -107,19 +104,22 @@ class PendingUploadRepository {
                 .one();
     }
 
-    /** Forgets a pending upload: its event is out, or there is nothing left to record. */
-    Mono<Void> delete(String objectKey) {
-        return database.sql("delete from pending_upload where object_key = :key")
-                .bind("key", objectKey)
+    /** Its event is out; the row is looked at once more at {@code cleanupAt}, after the URL expired. */
+    Mono<Void> published(String stagingKey, Instant now, Instant cleanupAt) {
+        return database.sql("update pending_upload set published_at = :now, next_check_at = :cleanup"
+                        + " where staging_key = :staging")
+                .bind("staging", stagingKey)
+                .bind("now", utc(now))
+                .bind("cleanup", utc(cleanupAt))
                 .fetch()
                 .rowsUpdated()
                 .then();
     }
 
-    /** Drops a pending upload that was not claimed: a live file of its key was recorded by other means. */
-    Mono<Void> deleteUnclaimed(String objectKey) {
-        return database.sql("delete from pending_upload where object_key = :key and recorded_at is null")
-                .bind("key", objectKey)
+    /** Forgets a URL that has nothing more to record or clean. */
+    Mono<Void> delete(String stagingKey) {
+        return database.sql("delete from pending_upload where staging_key = :staging")
+                .bind("staging", stagingKey)
                 .fetch()
                 .rowsUpdated()
                 .then();
@@ -130,9 +130,9 @@ class PendingUploadRepository {
      * sweep (on this or another replica) takes them meanwhile.
      */
     Flux<PendingUpload> leaseDue(Instant now, Instant until, int batch) {
-        return database.sql("update pending_upload set next_check_at = :until where object_key in (select object_key"
-                        + " from pending_upload where next_check_at <= :now order by next_check_at limit :batch"
-                        + " for update skip locked) returning " + COLUMNS)
+        return database.sql("update pending_upload set next_check_at = :until where staging_key in (select"
+                        + " staging_key from pending_upload where next_check_at <= :now order by next_check_at"
+                        + " limit :batch for update skip locked) returning " + COLUMNS)
                 .bind("now", utc(now))
                 .bind("until", utc(until))
                 .bind("batch", batch)
@@ -142,6 +142,7 @@ class PendingUploadRepository {
 
     private static PendingUpload row(Readable row) {
         return new PendingUpload(
+                row.get("staging_key", String.class),
                 row.get("object_key", String.class),
                 FileKind.valueOf(row.get("kind", String.class).toUpperCase(Locale.ROOT)),
                 row.get("folder", String.class),
@@ -150,9 +151,11 @@ class PendingUploadRepository {
                 row.get("content_type", String.class),
                 row.get("declared_size", Long.class),
                 row.get("issued_by", String.class),
+                Boolean.TRUE.equals(row.get("issuer_admin", Boolean.class)),
                 instant(row.get("issued_at", OffsetDateTime.class)),
                 instant(row.get("expires_at", OffsetDateTime.class)),
-                instant(row.get("recorded_at", OffsetDateTime.class)));
+                instant(row.get("recorded_at", OffsetDateTime.class)),
+                instant(row.get("published_at", OffsetDateTime.class)));
     }
 
     private static Instant instant(OffsetDateTime time) {

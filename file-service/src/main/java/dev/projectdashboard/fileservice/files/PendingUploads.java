@@ -15,6 +15,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,11 +23,13 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Files PUT straight to the store through upload URLs (source 000's direct upload), recorded without the client's
- * help: each URL leaves a {@link PendingUpload}; the first read of its key, task or name, a {@code confirm}, or the
- * background sweep HEADs the object and, when it is there, writes its row and publishes {@code file.uploaded} once.
+ * help: each URL is a {@link PendingUpload} writing a staging key of its own; the first read of its file's key, task
+ * or name, a {@code confirm}, or the background sweep HEADs the staging object and, when it is there, copies it to
+ * the file's key, writes the row and publishes {@code file.uploaded}, once.
  *
- * <p>The pending row is also the outbox of that event: it is deleted only once the event is on the stream, so a
- * crash or a Redis outage between the row and the event leaves it for the sweep to publish (at least once).
+ * <p>A URL never writes a file's key, so it cannot replace a live file however often it is used, and it records
+ * nothing once its task belongs to someone else. The pending row is also the outbox of the event: a crash or a
+ * Redis outage between the row and the event leaves it for the sweep to publish (at least once).
  */
 @Component
 public class PendingUploads implements SmartLifecycle {
@@ -38,7 +41,7 @@ public class PendingUploads implements SmartLifecycle {
 
     /** What looking at a pending upload came to. */
     public enum Outcome {
-        /** The object was there: its row is written (its event published, or left to the sweep). */
+        /** The object was there: it is the file now (its event published, or left to the sweep). */
         RECORDED,
         /** Someone else (another request or replica) recorded it first, or is doing so. */
         ALREADY_RECORDED,
@@ -48,10 +51,14 @@ public class PendingUploads implements SmartLifecycle {
         WAITING,
         /** No object, and the URL expired more than the grace period ago: forgotten. */
         EXPIRED,
-        /** The object is larger than the limit: deleted from the store, forgotten. */
+        /** The object is larger than the limit: deleted, forgotten. */
         OVERSIZED,
-        /** A live file of that key was recorded by other means (a streamed upload): the pending upload is moot. */
-        SUPERSEDED;
+        /** The file's key was recorded first by other means (another URL, a streamed upload): object deleted. */
+        SUPERSEDED,
+        /** The task belongs to someone else by now: the URL's object is deleted, nothing recorded. */
+        REVOKED,
+        /** After the URL expired: what a reuse of it PUT after the recording was deleted, the row forgotten. */
+        CLEANED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -73,6 +80,7 @@ public class PendingUploads implements SmartLifecycle {
     private final FileRepository files;
     private final FileRecorder recorder;
     private final ObjectStore store;
+    private final TransactionalOperator transactions;
     private final FileProperties properties;
     private final FileProperties.Pending settings;
     private final MeterRegistry meters;
@@ -85,12 +93,14 @@ public class PendingUploads implements SmartLifecycle {
             FileRepository files,
             FileRecorder recorder,
             ObjectStore store,
+            TransactionalOperator transactions,
             FileProperties properties,
             MeterRegistry meters) {
         this.pending = pending;
         this.files = files;
         this.recorder = recorder;
         this.store = store;
+        this.transactions = transactions;
         this.properties = properties;
         this.settings = properties.pending();
         this.meters = meters;
@@ -98,26 +108,27 @@ public class PendingUploads implements SmartLifecycle {
 
     /** Records an issued upload URL; the sweep first looks for its object {@code record-after} later. */
     Mono<Void> issued(PendingUpload upload) {
-        return pending.save(upload, upload.issuedAt().plus(settings.recordAfter()))
+        return pending.insert(upload, upload.issuedAt().plus(settings.recordAfter()))
                 .onErrorMap(PendingUploads::unavailable);
     }
 
-    Mono<PendingUpload> find(String objectKey) {
-        return pending.find(objectKey).onErrorMap(PendingUploads::unavailable);
+    /** URLs of that file key still awaiting their object. */
+    Flux<PendingUpload> awaitingKey(String objectKey) {
+        return pending.awaitingKey(objectKey).onErrorMap(PendingUploads::unavailable);
     }
 
-    Flux<PendingUpload> findByName(String taskId, String fileName, FileKind kind) {
-        return pending.findByName(taskId, fileName, kind).onErrorMap(PendingUploads::unavailable);
+    Flux<PendingUpload> awaitingName(String taskId, String fileName, FileKind kind) {
+        return pending.awaitingName(taskId, fileName, kind).onErrorMap(PendingUploads::unavailable);
     }
 
-    Flux<PendingUpload> findByTask(String taskId) {
-        return pending.findByTask(taskId, settings.readLimit()).onErrorMap(PendingUploads::unavailable);
+    Flux<PendingUpload> awaitingTask(String taskId) {
+        return pending.awaitingTask(taskId, settings.readLimit()).onErrorMap(PendingUploads::unavailable);
     }
 
     /**
-     * Looks for the object of a pending upload in the store and records it if it is there. A file already recorded
-     * is left as it is: its event, if still due, is the sweep's job (a read must not publish it a second time).
-     * Errors with 503 when the store or the database is unavailable.
+     * Looks for the object of a pending upload in the store and records it if it is there. A URL already recorded is
+     * left as it is: its event, if still due, is the sweep's job (a read must not publish it a second time). Errors
+     * with 503 when the store or the database is unavailable.
      */
     public Mono<Outcome> settle(PendingUpload upload, Trigger trigger) {
         return settle(upload, trigger, clock.instant());
@@ -127,53 +138,108 @@ public class PendingUploads implements SmartLifecycle {
         if (upload.recorded()) {
             return Mono.just(Outcome.ALREADY_RECORDED);
         }
-        String key = upload.objectKey();
-        return store.headIfPresent(key)
+        return store.headIfPresent(upload.stagingKey())
                 .flatMap(head -> record(upload, head))
                 .switchIfEmpty(Mono.defer(() -> now.isAfter(upload.expiresAt().plus(settings.grace()))
-                        ? pending.deleteUnclaimed(key).thenReturn(Outcome.EXPIRED)
+                        ? pending.delete(upload.stagingKey()).thenReturn(Outcome.EXPIRED)
                         : Mono.just(Outcome.WAITING)))
                 .onErrorMap(PendingUploads::unavailable)
                 .doOnNext(outcome -> count(outcome, trigger));
     }
 
-    private Mono<Outcome> record(PendingUpload upload, HeadObjectResponse head) {
-        String key = upload.objectKey();
-        long size = head.contentLength();
+    private Mono<Outcome> record(PendingUpload upload, HeadObjectResponse staged) {
+        long size = staged.contentLength();
         if (size > properties.maxSize().toBytes()) {
-            log.warn("deleting {}: {} bytes were PUT through its upload URL, more than the limit", key, size);
-            return store.delete(key).then(pending.deleteUnclaimed(key)).thenReturn(Outcome.OVERSIZED);
+            log.warn(
+                    "{} bytes were PUT through the upload URL of {}, more than the limit: deleted",
+                    size,
+                    upload.objectKey());
+            return discard(upload, Outcome.OVERSIZED);
         }
-        Instant now = clock.instant();
-        return pending.claim(
-                        key,
-                        head.contentType(),
-                        size,
-                        FileService.unquote(head.eTag()),
-                        now,
-                        now.plus(settings.checkInterval()))
-                .flatMap(file -> recorder.publishUploaded(file)
-                        .then(pending.delete(key))
-                        .thenReturn(Outcome.RECORDED)
-                        .onErrorResume(error -> {
-                            log.warn(
-                                    "recorded {} but could not publish file.uploaded yet; the sweep will: {}",
-                                    key,
-                                    error.toString());
-                            return Mono.just(Outcome.RECORDED);
-                        }))
-                .defaultIfEmpty(Outcome.ALREADY_RECORDED)
-                .onErrorResume(DataIntegrityViolationException.class, conflict -> {
-                    // a streamed upload recorded the key meanwhile; the bytes now in the store may be this PUT's
-                    log.warn("{} was PUT through an upload URL while a live file of that key exists", key);
-                    return pending.deleteUnclaimed(key).thenReturn(Outcome.SUPERSEDED);
+        return mayStillWrite(upload).flatMap(allowed -> {
+            if (!allowed) {
+                log.warn(
+                        "the upload URL of {} was issued to {}, who no longer owns task {}: its object is deleted",
+                        upload.objectKey(),
+                        upload.issuedBy(),
+                        upload.taskId());
+                return discard(upload, Outcome.REVOKED);
+            }
+            Instant now = clock.instant();
+            // the row and the copy commit together: until then a concurrent claim of this URL waits on its row, and
+            // one of another URL of the same key on the live-key index, so nobody sees a row whose object is missing
+            // and no second copy overwrites the first
+            Mono<FileRecord> claimAndCopy = pending.claim(
+                            upload.stagingKey(),
+                            staged.contentType(),
+                            size,
+                            FileService.unquote(staged.eTag()),
+                            now,
+                            now.plus(settings.checkInterval()))
+                    .flatMap(file ->
+                            copyToItsKey(upload, staged).map(etag -> file).defaultIfEmpty(file));
+            return transactions
+                    .transactional(claimAndCopy)
+                    .flatMap(file -> publish(upload, file).thenReturn(Outcome.RECORDED))
+                    .defaultIfEmpty(Outcome.ALREADY_RECORDED)
+                    .onErrorResume(DataIntegrityViolationException.class, conflict -> {
+                        log.info(
+                                "{} was recorded by other means first: the object of its upload URL is deleted",
+                                upload.objectKey());
+                        return discard(upload, Outcome.SUPERSEDED);
+                    });
+        });
+    }
+
+    /** The URL's issuer is an admin, or still owns the task (or nobody does). */
+    private Mono<Boolean> mayStillWrite(PendingUpload upload) {
+        if (upload.issuerAdmin()) {
+            return Mono.just(true);
+        }
+        return files.taskOwner(upload.taskId()).map(upload.issuedBy()::equals).defaultIfEmpty(true);
+    }
+
+    private Mono<String> copyToItsKey(PendingUpload upload, HeadObjectResponse staged) {
+        if (upload.inPlace()) {
+            return Mono.empty();
+        }
+        return store.copy(
+                upload.stagingKey(),
+                upload.objectKey(),
+                staged.contentLength(),
+                staged.contentType(),
+                Map.of("task-id", upload.taskId(), "uploaded-by", upload.issuedBy()));
+    }
+
+    /**
+     * Publishes {@code file.uploaded} and removes the staging object; the row stays until the URL expired. An event
+     * that cannot go out now is left to the sweep: the file is recorded all the same.
+     */
+    private Mono<Void> publish(PendingUpload upload, FileRecord file) {
+        Instant cleanup = upload.expiresAt().plus(settings.grace());
+        return recorder.publishUploaded(file)
+                .then(upload.inPlace() ? Mono.<Void>empty() : store.deleteQuietly(upload.stagingKey()))
+                .then(Mono.defer(() -> pending.published(upload.stagingKey(), clock.instant(), cleanup)))
+                .onErrorResume(error -> {
+                    log.warn(
+                            "recorded {} but could not publish file.uploaded yet; the sweep will: {}",
+                            file.objectKey(),
+                            error.toString());
+                    return Mono.empty();
                 });
+    }
+
+    /** Deletes what the URL PUT (never the file's own key) and forgets the URL. */
+    private Mono<Outcome> discard(PendingUpload upload, Outcome outcome) {
+        Mono<Void> removeObject =
+                upload.inPlace() && outcome != Outcome.OVERSIZED ? Mono.empty() : store.delete(upload.stagingKey());
+        return removeObject.then(pending.delete(upload.stagingKey())).thenReturn(outcome);
     }
 
     /**
      * One sweep at {@code now}: leases the pending uploads that are due (no other sweep takes them until
-     * {@code check-interval} later), records those whose object arrived, publishes events still due, and forgets
-     * expired ones. Returns how many pending uploads came to each outcome.
+     * {@code check-interval} later), records those whose object arrived, publishes events still due, forgets expired
+     * URLs and removes what a reuse of a recorded URL PUT again. Returns how many came to each outcome.
      */
     public Mono<Map<Outcome, Long>> sweepOnce(Instant now) {
         return pending.leaseDue(now, now.plus(settings.checkInterval()), settings.sweepBatch())
@@ -200,11 +266,24 @@ public class PendingUploads implements SmartLifecycle {
         if (!upload.recorded()) {
             return settle(upload, Trigger.SWEEP, now);
         }
-        return files.findLive(upload.objectKey())
-                .flatMap(recorder::publishUploaded)
-                .then(pending.delete(upload.objectKey()))
-                .thenReturn(Outcome.PUBLISHED)
-                .doOnNext(outcome -> count(outcome, Trigger.SWEEP));
+        Mono<Outcome> step;
+        if (!upload.published()) {
+            step = files.findLive(upload.objectKey())
+                    .flatMap(file -> recorder.publishUploaded(file))
+                    .then(upload.inPlace() ? Mono.<Void>empty() : store.delete(upload.stagingKey()))
+                    .then(pending.published(
+                            upload.stagingKey(),
+                            clock.instant(),
+                            upload.expiresAt().plus(settings.grace())))
+                    .thenReturn(Outcome.PUBLISHED);
+        } else if (now.isAfter(upload.expiresAt())) {
+            step = (upload.inPlace() ? Mono.<Void>empty() : store.delete(upload.stagingKey()))
+                    .then(pending.delete(upload.stagingKey()))
+                    .thenReturn(Outcome.CLEANED);
+        } else {
+            step = Mono.just(Outcome.WAITING);
+        }
+        return step.doOnNext(outcome -> count(outcome, Trigger.SWEEP));
     }
 
     private void count(Outcome outcome, Trigger trigger) {

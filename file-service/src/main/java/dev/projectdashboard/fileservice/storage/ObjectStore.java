@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
@@ -44,6 +45,15 @@ public class ObjectStore {
     private static final Object FAILED = new Object();
 
     private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
+
+    /** Largest object one CopyObject copies (S3's limit); larger ones are copied in parts. */
+    static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+
+    /** Part size of a multipart copy. */
+    static final long COPY_PART_SIZE = 512L * 1024 * 1024;
+
+    /** The slowest copy rate a copy's timeout allows for (AWS copies at hundreds of MB/s). */
+    private static final long COPY_BYTES_PER_SECOND = 20L * 1024 * 1024;
 
     private final S3AsyncClient s3;
     private final SlabPool pool;
@@ -206,6 +216,68 @@ public class ObjectStore {
     /** Best-effort removal while compensating another failure: its own error must not hide the first one. */
     public Mono<Void> deleteQuietly(String key) {
         return delete(key).onErrorResume(error -> Mono.empty());
+    }
+
+    /**
+     * Server-side copy of {@code from} to {@code to} as an object of {@code contentType} with {@code metadata}; a
+     * multipart copy above S3's 5 GiB limit of a single CopyObject. Given time in proportion to the size (the store
+     * copies at its own pace, and a large copy outlasts the per-call timeout).
+     *
+     * @return the copy's ETag
+     */
+    public Mono<String> copy(String from, String to, long size, String contentType, Map<String, String> metadata) {
+        return copy(from, to, size, contentType, metadata, MAX_SINGLE_COPY, COPY_PART_SIZE);
+    }
+
+    /** {@link #copy} with the limits as parameters, so a test can take the multipart path with small objects. */
+    Mono<String> copy(
+            String from,
+            String to,
+            long size,
+            String contentType,
+            Map<String, String> metadata,
+            long singleCopyLimit,
+            long partSize) {
+        Duration allowed = timeout.plusSeconds(size / COPY_BYTES_PER_SECOND);
+        if (size <= singleCopyLimit) {
+            return Mono.fromFuture(() -> s3.copyObject(request -> request.sourceBucket(bucket)
+                            .sourceKey(from)
+                            .destinationBucket(bucket)
+                            .destinationKey(to)
+                            .metadataDirective(MetadataDirective.REPLACE)
+                            .contentType(contentType)
+                            .metadata(metadata)
+                            .overrideConfiguration(call -> call.apiCallTimeout(allowed))))
+                    .timeout(allowed)
+                    .onErrorMap(ObjectStore::translate)
+                    .map(response -> response.copyObjectResult().eTag());
+        }
+        int parts = (int) ((size + partSize - 1) / partSize);
+        return call(() -> s3.createMultipartUpload(request ->
+                        request.bucket(bucket).key(to).contentType(contentType).metadata(metadata)))
+                .map(CreateMultipartUploadResponse::uploadId)
+                .flatMap(uploadId -> Flux.range(1, parts)
+                        .concatMap(number -> {
+                            long first = (number - 1) * partSize;
+                            long last = Math.min(size, first + partSize) - 1;
+                            return call(() -> s3.uploadPartCopy(request -> request.sourceBucket(bucket)
+                                            .sourceKey(from)
+                                            .destinationBucket(bucket)
+                                            .destinationKey(to)
+                                            .uploadId(uploadId)
+                                            .partNumber(number)
+                                            .copySourceRange("bytes=" + first + "-" + last)))
+                                    .map(response -> CompletedPart.builder()
+                                            .partNumber(number)
+                                            .eTag(response.copyPartResult().eTag())
+                                            .build());
+                        })
+                        .collectList()
+                        .flatMap(completed -> completeMultipartUpload(to, uploadId, completed))
+                        .map(CompleteMultipartUploadResponse::eTag)
+                        .onErrorResume(error -> abortMultipartUpload(to, uploadId)
+                                .onErrorResume(ignored -> Mono.empty())
+                                .then(Mono.error(error))));
     }
 
     public Mono<String> createMultipartUpload(

@@ -83,7 +83,7 @@ class DirectUploadTests extends FileServiceTestSupport {
         assertThat(uploadedEvents(key)).singleElement().satisfies(event -> assertThat(event)
                 .contains("\"user_id\":\"alice\"")
                 .contains("\"size\":" + content.length));
-        assertThat(pendingRows(task)).isZero();
+        assertThat(awaitingUrls(task)).isZero();
     }
 
     @Test
@@ -119,14 +119,15 @@ class DirectUploadTests extends FileServiceTestSupport {
         String key = (String) used.get("object_key");
         assertThat(sourcePut((String) used.get("upload_url"), randomBytes(100, 22)))
                 .isEqualTo(200);
-        assertThat(pendingRows(task)).isEqualTo(2);
+        assertThat(awaitingUrls(task)).isEqualTo(2);
 
         // record-after (1 h in the tests) and the unused URL's grace (1 h after its expiry) have both passed
         pendingUploads.sweepOnce(Instant.now().plus(Duration.ofHours(2))).block(Duration.ofSeconds(30));
 
         assertThat(uploadedEvents(key)).hasSize(1);
         assertThat(liveRows(task)).isEqualTo(1);
-        assertThat(pendingRows(task)).isZero();
+        assertThat(awaitingUrls(task)).isZero();
+        assertThat(unpublishedUrls(task)).isZero();
     }
 
     @Test
@@ -146,6 +147,84 @@ class DirectUploadTests extends FileServiceTestSupport {
             assertThat(uploadedEvents(key)).as(key).hasSize(1);
         }
         assertThat(liveRows(task)).isEqualTo(keys.size());
+    }
+
+    @Test
+    void anUploadUrlUsedAgainNeverReplacesTheRecordedFile() throws Exception {
+        String task = newTaskId();
+        byte[] first = randomBytes(100, 30);
+        Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=reuse.ma");
+        String key = (String) url.get("object_key");
+        String uploadUrl = (String) url.get("upload_url");
+        assertThat(sourcePut(uploadUrl, first)).isEqualTo(200);
+        assertThat(get(alice, "/api/v1/files/info/" + key)).containsEntry("size", first.length);
+
+        // the URL is valid for an hour more, but it writes a key of its own, never the file's
+        assertThat(sourcePut(uploadUrl, randomBytes(200, 31))).isEqualTo(200);
+        assertThat(get(alice, "/api/v1/files/info/" + key)).containsEntry("size", first.length);
+        assertThat(downloaded(task, "reuse.ma")).isEqualTo(first);
+        assertThat(objectKeys(stagingKey(uploadUrl))).hasSize(1);
+
+        // once the URL expired, the sweep removes what the second PUT left
+        pendingUploads.sweepOnce(Instant.now().plus(Duration.ofHours(3))).block(Duration.ofSeconds(30));
+        assertThat(objectKeys(stagingKey(uploadUrl))).isEmpty();
+        assertThat(pendingRows(task, "true")).isZero();
+        assertThat(downloaded(task, "reuse.ma")).isEqualTo(first);
+        assertThat(uploadedEvents(key)).hasSize(1);
+    }
+
+    @Test
+    void ofTwoUrlsForOneNameOnlyOneObjectBecomesTheFileAndTheOtherIsDeleted() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> one = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=twice.ma");
+        Map<String, Object> two = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=twice.ma");
+        String key = (String) one.get("object_key");
+        byte[] a = randomBytes(100, 32);
+        byte[] b = randomBytes(150, 33);
+        assertThat(sourcePut((String) one.get("upload_url"), a)).isEqualTo(200);
+        assertThat(sourcePut((String) two.get("upload_url"), b)).isEqualTo(200);
+
+        Map<String, Object> info = get(alice, "/api/v1/files/info/" + key);
+        byte[] expected = info.get("size").equals(a.length) ? a : b;
+        assertThat(downloaded(task, "twice.ma")).isEqualTo(expected);
+        assertThat(uploadedEvents(key)).hasSize(1);
+        assertThat(liveRows(task)).isEqualTo(1);
+        assertThat(awaitingUrls(task)).isZero();
+        assertThat(objectKeys(stagingKey((String) one.get("upload_url")))).isEmpty();
+        assertThat(objectKeys(stagingKey((String) two.get("upload_url")))).isEmpty();
+    }
+
+    @Test
+    void aUrlWhoseTaskChangedHandsRecordsNothing() throws Exception {
+        String task = newTaskId();
+        Map<String, Object> bobs =
+                post(bob, "/api/v1/files/upload-url?task_id=" + task + "&filename=bobs.ma&expire_time=3");
+        assertThat(sourcePut((String) bobs.get("upload_url"), randomBytes(40, 34)))
+                .isEqualTo(200);
+
+        // once Bob's URL expired unread, the task is nobody's: Alice takes it
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> client.post()
+                        .uri("/api/v1/files/upload-url?task_id={t}&filename=alices.ma", task)
+                        .headers(h -> h.setBearerAuth(alice))
+                        .exchange()
+                        .returnResult(String.class)
+                        .getStatus()
+                        .is2xxSuccessful());
+        get(alice, "/api/v1/files?task_id=" + task);
+
+        // Bob's object is not recorded into Alice's task, and is deleted
+        pendingUploads.sweepOnce(Instant.now().plus(Duration.ofHours(2))).block(Duration.ofSeconds(30));
+        assertThat(objectKeys(stagingKey((String) bobs.get("upload_url")))).isEmpty();
+        assertThat(uploadedEvents((String) bobs.get("object_key"))).isEmpty();
+        assertThat(liveRows(task)).isZero();
+        client.get()
+                .uri("/api/v1/files/info/" + bobs.get("object_key"))
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isNotFound();
     }
 
     @Test
@@ -198,7 +277,7 @@ class DirectUploadTests extends FileServiceTestSupport {
                 .isEqualTo(12 * 1024 * 1024);
         assertThat(objectKeys(key)).isEmpty();
         assertThat(liveRows(task)).isZero();
-        assertThat(pendingRows(task)).isZero();
+        assertThat(pendingRows(task, "true")).isZero();
         assertThat(uploadedEvents(key)).isEmpty();
     }
 
@@ -280,7 +359,7 @@ class DirectUploadTests extends FileServiceTestSupport {
         assertThat(fileEvents())
                 .anySatisfy(event ->
                         assertThat(event).contains("\"type\":\"file.deleted\"").contains(key));
-        assertThat(pendingRows(task)).isZero();
+        assertThat(awaitingUrls(task)).isZero();
     }
 
     @Test
@@ -296,7 +375,7 @@ class DirectUploadTests extends FileServiceTestSupport {
             stack().startRedis();
         }
         assertThat(uploadedEvents(key)).isEmpty();
-        assertThat(pendingRows(task)).isEqualTo(1);
+        assertThat(unpublishedUrls(task)).isEqualTo(1);
 
         // after check-interval (the lease the recording took) a sweep publishes it, once the publisher has
         // reconnected: each try sweeps an hour later than the one before, past the lease the failed try took
@@ -305,7 +384,7 @@ class DirectUploadTests extends FileServiceTestSupport {
             pendingUploads
                     .sweepOnce(Instant.now().plus(Duration.ofHours(tries.incrementAndGet())))
                     .block(Duration.ofSeconds(30));
-            assertThat(pendingRows(task)).isZero();
+            assertThat(unpublishedUrls(task)).isZero();
         });
         pendingUploads.sweepOnce(Instant.now().plus(Duration.ofDays(1))).block(Duration.ofSeconds(30));
         assertThat(uploadedEvents(key)).hasSize(1);
@@ -343,6 +422,21 @@ class DirectUploadTests extends FileServiceTestSupport {
         return (String) url.get("object_key");
     }
 
+    /** The bucket key an upload URL writes (path-style URL: {@code /{bucket}/{key}}). */
+    private static String stagingKey(String uploadUrl) {
+        String path = URI.create(uploadUrl).getPath();
+        return path.substring(path.indexOf('/', 1) + 1);
+    }
+
+    private byte[] downloaded(String task, String fileName) throws Exception {
+        Map<String, Object> download = get(alice, "/api/v1/files/download/" + task + "/" + fileName);
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create((String) download.get("download_url")))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray())
+                .body();
+    }
+
     /** A PUT as source 000 describes it: the URL, {@code Content-Type: application/octet-stream}, the bytes. */
     private static int sourcePut(String uploadUrl, byte[] content) throws Exception {
         return HTTP.send(
@@ -369,8 +463,18 @@ class DirectUploadTests extends FileServiceTestSupport {
                 .toList();
     }
 
-    private long pendingRows(String taskId) {
-        return database.sql("select count(*) from pending_upload where task_id = :task")
+    /** The task's upload URLs whose object is not recorded yet. */
+    private long awaitingUrls(String taskId) {
+        return pendingRows(taskId, "recorded_at is null");
+    }
+
+    /** The task's upload URLs whose file.uploaded is not out yet. */
+    private long unpublishedUrls(String taskId) {
+        return pendingRows(taskId, "published_at is null");
+    }
+
+    private long pendingRows(String taskId, String condition) {
+        return database.sql("select count(*) from pending_upload where task_id = :task and " + condition)
                 .bind("task", taskId)
                 .map(row -> row.get(0, Long.class))
                 .one()
