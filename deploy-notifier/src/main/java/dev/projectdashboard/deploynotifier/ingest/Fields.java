@@ -100,25 +100,23 @@ final class Fields {
             reject(field, "must not contain NUL characters (\\u0000)");
             return null;
         }
-        if (text.length() > maxLength) {
-            reject(field, "must be at most " + maxLength + " characters");
-            return null;
-        }
-        return text;
+        return fitting(field, text, maxLength);
     }
 
     /** A string or an integer (an id such as {@code workflow_id}, which senders write either way) as text. */
     String textOrInteger(String field, int maxLength) {
         JsonNode value = raw(field);
-        if (value == null || !value.isIntegralNumber()) {
-            return text(field, maxLength);
-        }
-        String digits = value.asString();
-        if (digits.length() > maxLength) {
+        return value == null || !value.isIntegralNumber()
+                ? text(field, maxLength)
+                : fitting(field, value.asString(), maxLength);
+    }
+
+    private String fitting(String field, String text, int maxLength) {
+        if (text.length() > maxLength) {
             reject(field, "must be at most " + maxLength + " characters");
             return null;
         }
-        return digits;
+        return text;
     }
 
     /**
