@@ -1,5 +1,7 @@
 package dev.projectdashboard.deploynotifier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.projectdashboard.deploynotifier.ingest.WebhookAuthenticator;
 import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.localstack.LocalStack;
@@ -33,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {
             "dashboard.deploy.project-secrets.own-secret-project=project-own-secret",
             "dashboard.deploy.tokens=ci-token-1,ci-token-2",
-            "dashboard.deploy.max-payload-size=64KB",
+            // room for a workflow_job of max-job-steps (1,000) steps and for 64 KB texts one past their limit
+            "dashboard.deploy.max-payload-size=512KB",
+            "dashboard.deploy.body-timeout=3s",
             "dashboard.deploy.relay-interval=500ms",
             "dashboard.deploy.relay-after=2s"
         })
@@ -97,6 +101,23 @@ public abstract class DeployNotifierTestSupport {
                 .exchange();
     }
 
+    /** The JSON answer of a webhook that must be a 202. */
+    protected static JsonNode accepted(WebTestClient.ResponseSpec response) {
+        return JSON.readTree(
+                response.expectStatus().isAccepted().expectBody().returnResult().getResponseBody());
+    }
+
+    /** A repeated delivery's answer: {@code duplicate} and, whatever the repeat's body said, the first one's fields. */
+    protected static void answeredAsTheFirst(
+            JsonNode again, JsonNode first, String type, String project, String deploymentId, int events) {
+        assertThat(again.path("duplicate").asBoolean()).isTrue();
+        assertThat(again.path("id").asString()).isEqualTo(first.path("id").asString());
+        assertThat(again.path("type").asString()).isEqualTo(type);
+        assertThat(again.path("project").asString()).isEqualTo(project);
+        assertThat(again.path("deployment_id").asString()).isEqualTo(deploymentId);
+        assertThat(again.path("events").asInt()).isEqualTo(events);
+    }
+
     protected static byte[] bytes(String body) {
         return body.getBytes(StandardCharsets.UTF_8);
     }
@@ -136,6 +157,15 @@ public abstract class DeployNotifierTestSupport {
                             .path("deployment_id")
                             .asString()))
                     .toList();
+        }
+    }
+
+    /** How many entries of {@code events:deployments} mention the text anywhere (a cheap scan, for unique ids). */
+    protected static long streamEntriesMentioning(String text) {
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            return connection.sync().xrange(Streams.DEPLOYMENTS, Range.create("-", "+")).stream()
+                    .filter(entry -> entry.getBody().get(Streams.EVENT_FIELD).contains(text))
+                    .count();
         }
     }
 

@@ -1,13 +1,14 @@
 package dev.projectdashboard.deploynotifier.api;
 
 import dev.projectdashboard.deploynotifier.ingest.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.ingest.Times;
 import dev.projectdashboard.deploynotifier.store.DeploymentQueries;
+import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
@@ -35,6 +36,7 @@ class DeploymentController {
     static final int MAX_LIMIT = 200;
     static final int MAX_LOG_LIMIT = 1_000;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Duration MIN_WINDOW = Duration.ofSeconds(1);
     private static final Duration MAX_WINDOW = Duration.ofDays(366);
 
     private final DeploymentQueries queries;
@@ -56,9 +58,8 @@ class DeploymentController {
                 ? null
                 : DeploymentStatus.of(status)
                         .map(DeploymentStatus::word)
-                        .orElseThrow(() -> new ProblemException(
-                                HttpStatus.BAD_REQUEST,
-                                "status must be one of running, success, failed, cancelled, skipped"));
+                        .orElseThrow(
+                                () -> invalid("status", "must be one of running, success, failed, cancelled, skipped"));
         int size = limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         DeploymentQueries.Cursor cursor = before == null ? null : cursor(before);
         if (projectFilter != null && !user.mayWatchProject(projectFilter)) {
@@ -94,7 +95,7 @@ class DeploymentController {
             @RequestParam(required = false) Long after,
             @RequestParam(required = false) Integer limit) {
         if (after != null && after < 0) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "after must not be negative");
+            throw invalid("after", "must not be negative");
         }
         int size = limit(limit, 200, MAX_LOG_LIMIT);
         return find(user, id, project).flatMap(deployment -> queries.logs(
@@ -122,11 +123,10 @@ class DeploymentController {
         try {
             span = window == null ? Duration.ofDays(30) : Duration.parse(window);
         } catch (DateTimeParseException e) {
-            throw new ProblemException(
-                    HttpStatus.BAD_REQUEST, "window must be an ISO-8601 duration such as P7D or PT12H");
+            throw invalid("window", "must be an ISO-8601 duration such as P7D or PT12H");
         }
-        if (span.isNegative() || span.isZero() || span.compareTo(MAX_WINDOW) > 0) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "window must be between PT1S and P366D");
+        if (span.compareTo(MIN_WINDOW) < 0 || span.compareTo(MAX_WINDOW) > 0) {
+            throw invalid("window", "must be between PT1S and P366D");
         }
         if (!user.mayWatchProject(name)) {
             return Mono.error(notFound("project " + name));
@@ -148,8 +148,7 @@ class DeploymentController {
 
     private static String name(String parameter, String value) {
         if (!NAME.matcher(value).matches()) {
-            throw new ProblemException(
-                    HttpStatus.BAD_REQUEST, parameter + " must be 1-128 letters, digits, '.', '_' or '-'");
+            throw invalid(parameter, "must be 1-128 letters, digits, '.', '_' or '-'");
         }
         return value;
     }
@@ -159,7 +158,7 @@ class DeploymentController {
             return fallback;
         }
         if (limit < 1 || limit > max) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "limit must be between 1 and " + max);
+            throw invalid("limit", "must be between 1 and " + max);
         }
         return limit;
     }
@@ -171,22 +170,35 @@ class DeploymentController {
     }
 
     static DeploymentQueries.Cursor cursor(String before) {
-        try {
-            return new DeploymentQueries.Cursor(OffsetDateTime.parse(before).toInstant(), "", "");
-        } catch (DateTimeParseException notATime) {
-            try {
-                String[] parts =
-                        new String(Base64.getUrlDecoder().decode(before), StandardCharsets.UTF_8).split("\\|", -1);
-                if (parts.length == 3
-                        && NAME.matcher(parts[1]).matches()
-                        && NAME.matcher(parts[2]).matches()) {
-                    return new DeploymentQueries.Cursor(Instant.parse(parts[0]), parts[1], parts[2]);
-                }
-            } catch (IllegalArgumentException | DateTimeParseException e) {
-                // fall through to the refusal
-            }
-            throw new ProblemException(
-                    HttpStatus.BAD_REQUEST, "before must be a previous page's next_before or an RFC 3339 time");
+        Instant time = Times.parse(before);
+        DeploymentQueries.Cursor cursor = time != null ? new DeploymentQueries.Cursor(time, "", "") : decode(before);
+        if (cursor == null) {
+            throw invalid("before", "must be a previous page's next_before or an RFC 3339 time");
         }
+        // PostgreSQL refuses a time beyond its range: without this, a 500
+        if (!Times.inRange(cursor.startedAt())) {
+            throw invalid("before", "must be a time " + Times.RANGE);
+        }
+        return cursor;
+    }
+
+    /** A {@code next_before}; {@code null} when {@code before} is none. */
+    private static DeploymentQueries.Cursor decode(String before) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(before), StandardCharsets.UTF_8).split("\\|", -1);
+            if (parts.length == 3
+                    && NAME.matcher(parts[1]).matches()
+                    && NAME.matcher(parts[2]).matches()) {
+                return new DeploymentQueries.Cursor(Instant.parse(parts[0]), parts[1], parts[2]);
+            }
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            // not a cursor either
+        }
+        return null;
+    }
+
+    /** A 400 naming the query parameter (or path segment) that is wrong. */
+    private static ProblemException invalid(String parameter, String message) {
+        return ProblemException.invalid(parameter + " " + message, List.of(new FieldViolation(parameter, message)));
     }
 }

@@ -1,6 +1,8 @@
 package dev.projectdashboard.deploynotifier.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.projectdashboard.starter.problem.FieldViolation;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -60,9 +62,19 @@ public final class DeploymentViews {
             Double p50Duration,
             Double p95Duration) {}
 
-    /** What a webhook answers with 202. */
+    /**
+     * What a webhook answers with 202; for a repeated delivery, what the first one stored. {@code sanitized} lists the
+     * texts of a GitHub webhook that were stored changed (a NUL removed, a name cut to its column), and is left out
+     * when there are none.
+     */
     public record Accepted(
-            String id, String type, String project, String deploymentId, boolean duplicate, int events) {}
+            String id,
+            String type,
+            String project,
+            String deploymentId,
+            boolean duplicate,
+            int events,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FieldViolation> sanitized) {}
 
     /** A GitHub webhook that was acknowledged without storing anything. */
     public record Ignored(String event, boolean ignored, String reason) {}

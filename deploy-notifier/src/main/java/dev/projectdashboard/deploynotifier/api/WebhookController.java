@@ -3,6 +3,7 @@ package dev.projectdashboard.deploynotifier.api;
 import dev.projectdashboard.deploynotifier.ingest.WebhookIngest;
 import dev.projectdashboard.deploynotifier.ingest.WebhookProperties;
 import dev.projectdashboard.starter.problem.ProblemException;
+import java.util.concurrent.TimeoutException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -50,7 +51,7 @@ class WebhookController {
                 .map(answer -> ResponseEntity.status(HttpStatus.ACCEPTED).body(answer));
     }
 
-    /** The raw body; 413 when it is (or announces to be) larger than allowed. */
+    /** The raw body; 413 when it is (or announces to be) larger than allowed, 408 when it stalls. */
     private Mono<byte[]> body(ServerHttpRequest request) {
         int max = (int) Math.min(Integer.MAX_VALUE, properties.maxPayloadSize().toBytes());
         long announced = request.getHeaders().getContentLength();
@@ -68,7 +69,14 @@ class WebhookController {
                     }
                 })
                 .defaultIfEmpty(new byte[0])
-                .onErrorMap(DataBufferLimitException.class, error -> tooLarge(max));
+                .timeout(properties.bodyTimeout())
+                .onErrorMap(DataBufferLimitException.class, error -> tooLarge(max))
+                .onErrorMap(
+                        TimeoutException.class,
+                        error -> new ProblemException(
+                                HttpStatus.REQUEST_TIMEOUT,
+                                "The body did not arrive within "
+                                        + properties.bodyTimeout().toSeconds() + " s; nothing was stored"));
     }
 
     private static ProblemException tooLarge(int max) {

@@ -3,8 +3,6 @@ package dev.projectdashboard.deploynotifier.ingest;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -13,6 +11,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads the fields of one JSON object and collects what is wrong with them, so that a refused payload lists every
  * offending field at once. Field names in violations are JSON paths relative to the payload ({@code logs[2].message}).
+ * Whatever it returns fits the column it is stored in: no NUL character (PostgreSQL's text types refuse it), no time
+ * outside {@link Times}, no text longer than asked.
  */
 final class Fields {
 
@@ -21,26 +21,51 @@ final class Fields {
 
     static final int MAX_TEXT = 65_536;
 
+    private static final char NUL = '\0';
+
     private final JsonNode node;
     private final String prefix;
     private final List<FieldViolation> violations;
+    private final List<FieldViolation> sanitized;
 
-    Fields(JsonNode node, String prefix, List<FieldViolation> violations) {
+    private Fields(JsonNode node, String prefix, List<FieldViolation> violations, List<FieldViolation> sanitized) {
         this.node = node;
         this.prefix = prefix;
         this.violations = violations;
+        this.sanitized = sanitized;
     }
 
     static Fields of(JsonNode node) {
-        return new Fields(node, "", new ArrayList<>());
+        return new Fields(node, "", new ArrayList<>(), new ArrayList<>());
     }
 
     Fields nested(JsonNode child, String name) {
-        return new Fields(child, prefix + name, violations);
+        return new Fields(child, prefix + name, violations, sanitized);
+    }
+
+    /** The object {@code field} as nested fields; {@code null} (and a violation) when it is missing or no object. */
+    Fields object(String field, boolean required) {
+        JsonNode value = raw(field);
+        if (value == null) {
+            if (required) {
+                reject(field, "is required");
+            }
+            return null;
+        }
+        if (!value.isObject()) {
+            reject(field, "must be an object");
+            return null;
+        }
+        return nested(value, field + ".");
     }
 
     List<FieldViolation> violations() {
         return violations;
+    }
+
+    /** What {@link #cleanText} changed, by field. */
+    List<FieldViolation> sanitized() {
+        return sanitized;
     }
 
     void reject(String field, String message) {
@@ -52,8 +77,8 @@ final class Fields {
         return value == null || value.isNull() ? null : value;
     }
 
-    /** A string, or {@code null} when absent; anything but a string is a violation. */
-    String text(String field, int maxLength) {
+    /** The string as sent, or {@code null} when absent; anything but a string is a violation. */
+    private String string(String field) {
         JsonNode value = raw(field);
         if (value == null) {
             return null;
@@ -62,9 +87,67 @@ final class Fields {
             reject(field, "must be a string");
             return null;
         }
-        String text = value.asString();
+        return value.asString();
+    }
+
+    /** A string, or {@code null} when absent; anything but a string is a violation. */
+    String text(String field, int maxLength) {
+        String text = string(field);
+        if (text == null) {
+            return null;
+        }
+        if (text.indexOf(NUL) >= 0) {
+            reject(field, "must not contain NUL characters (\\u0000)");
+            return null;
+        }
+        return fitting(field, text, maxLength);
+    }
+
+    /** A string or an integer (an id such as {@code workflow_id}, which senders write either way) as text. */
+    String textOrInteger(String field, int maxLength) {
+        JsonNode value = raw(field);
+        return value == null || !value.isIntegralNumber()
+                ? text(field, maxLength)
+                : fitting(field, value.asString(), maxLength);
+    }
+
+    private String fitting(String field, String text, int maxLength) {
         if (text.length() > maxLength) {
             reject(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return text;
+    }
+
+    /**
+     * A free text of GitHub's, which people write (workflow, job and step names) and which is better kept than its
+     * delivery refused: NUL characters are removed and a text longer than {@code maxLength} is cut; both are recorded
+     * in {@link #sanitized()}. Anything but a string is still a violation.
+     */
+    String cleanText(String field, int maxLength) {
+        String text = string(field);
+        if (text == null) {
+            return null;
+        }
+        if (text.indexOf(NUL) >= 0) {
+            text = text.replace(String.valueOf(NUL), "");
+            sanitized.add(new FieldViolation(prefix + field, "NUL characters (\\u0000) were removed"));
+        }
+        if (text.length() > maxLength) {
+            // never between the two halves of a surrogate pair
+            int end = Character.isLowSurrogate(text.charAt(maxLength)) ? maxLength - 1 : maxLength;
+            text = text.substring(0, end);
+            sanitized.add(new FieldViolation(prefix + field, "was cut to " + end + " characters"));
+        }
+        return text;
+    }
+
+    /** A link of GitHub's ({@code html_url}); one that would not fit its column, or has a NUL, is left out. */
+    String link(String field, int maxLength) {
+        String text = string(field);
+        if (text != null && (text.length() > maxLength || text.indexOf(NUL) >= 0)) {
+            sanitized.add(new FieldViolation(
+                    prefix + field, "was left out: longer than " + maxLength + " characters or holding NUL"));
             return null;
         }
         return text;
@@ -161,7 +244,7 @@ final class Fields {
      */
     Instant instantOrUnknown(String field) {
         String text = text(field, 64);
-        return text == null ? null : parse(text);
+        return text == null ? null : inRange(field, Times.parse(text));
     }
 
     /** An RFC 3339 date-time, or {@code null} when absent. */
@@ -170,18 +253,18 @@ final class Fields {
         if (text == null) {
             return null;
         }
-        Instant instant = parse(text);
+        Instant instant = Times.parse(text);
         if (instant == null) {
             reject(field, "must be an RFC 3339 date-time such as 2024-01-01T12:00:00.000Z");
         }
-        return instant;
+        return inRange(field, instant);
     }
 
-    private static Instant parse(String text) {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
+    private Instant inRange(String field, Instant instant) {
+        if (instant != null && !Times.inRange(instant)) {
+            reject(field, "must be a time " + Times.RANGE);
             return null;
         }
+        return instant;
     }
 }

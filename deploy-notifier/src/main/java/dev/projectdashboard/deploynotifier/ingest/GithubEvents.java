@@ -1,13 +1,12 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
+import dev.projectdashboard.starter.problem.FieldViolation;
+import dev.projectdashboard.starter.problem.ProblemException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,14 +14,23 @@ import tools.jackson.databind.JsonNode;
  * id, the repository name the project), a job is a step, and the steps GitHub lists in a completed job become steps
  * named {@code job / step}. {@code deployment_status} events complete the run that created them (or, without one, the
  * GitHub deployment). Other events are acknowledged and ignored, with the reason.
+ *
+ * <p>Ids, times and JSON types are checked like source 002's fields: a payload that is not what GitHub sends is a 400
+ * naming every offending field. Free texts people write (workflow, job and step names) are kept instead: a NUL is
+ * removed and a text too long for its column is cut, and {@link Mapped#sanitized()} says so.
  */
 public final class GithubEvents {
 
     /** What a GitHub webhook becomes: notifications to store, or the reason it is ignored. */
-    public record Mapped(List<Notification> notifications, String ignoredReason, String project) {
+    public record Mapped(
+            List<Notification> notifications, String ignoredReason, String project, List<FieldViolation> sanitized) {
+
+        static Mapped of(List<Notification> notifications, String project) {
+            return new Mapped(notifications, null, project, List.of());
+        }
 
         static Mapped ignored(String reason) {
-            return new Mapped(List.of(), reason, null);
+            return new Mapped(List.of(), reason, null, List.of());
         }
 
         public boolean ignored() {
@@ -32,54 +40,78 @@ public final class GithubEvents {
 
     public static final String PING = "ping";
 
+    /** Column widths the names are cut to: {@code workflow_name}, {@code step_name}. */
+    private static final int NAME = 255;
+
+    private static final int STEP_NAME = 512;
+
+    private static final int LINK = 1024;
+
+    private static final String SEPARATOR = " / ";
+
     private GithubEvents() {}
 
     /**
      * @param event the {@code X-GitHub-Event} header
-     * @throws IllegalArgumentException when a handled event lacks what the mapping needs (a 400)
+     * @param maxSteps the most steps a {@code workflow_job} may list
+     * @throws ProblemException 400 naming the offending fields when a handled event is not what GitHub sends
      */
-    public static Mapped map(String event, JsonNode payload) {
+    public static Mapped map(String event, JsonNode payload, int maxSteps) {
         if (event == null || event.isBlank()) {
-            throw new IllegalArgumentException("the X-GitHub-Event header is missing");
+            throw ProblemException.invalid(
+                    "Unusable GitHub webhook: the X-GitHub-Event header is missing",
+                    List.of(new FieldViolation("X-GitHub-Event", "is required")));
         }
         if (payload == null || !payload.isObject()) {
-            throw new IllegalArgumentException("the payload must be a JSON object");
+            throw ProblemException.invalid(
+                    "Unusable GitHub webhook: the payload must be a JSON object",
+                    List.of(new FieldViolation("", "must be a JSON object")));
         }
-        return switch (event) {
-            case PING -> new Mapped(List.of(), null, null);
-            case "workflow_run" -> workflowRun(payload);
-            case "workflow_job" -> workflowJob(payload);
-            case "deployment_status" -> deploymentStatus(payload);
-            default ->
-                Mapped.ignored("event '" + event + "' is not handled (workflow_run, workflow_job, "
-                        + "deployment_status and ping are)");
-        };
+        Fields fields = Fields.of(payload);
+        Mapped mapped =
+                switch (event) {
+                    case PING -> Mapped.of(List.of(), null);
+                    case "workflow_run" -> workflowRun(fields);
+                    case "workflow_job" -> workflowJob(fields, maxSteps);
+                    case "deployment_status" -> deploymentStatus(fields);
+                    default ->
+                        Mapped.ignored("event '" + event + "' is not handled (workflow_run, workflow_job, "
+                                + "deployment_status and ping are)");
+                };
+        if (!fields.violations().isEmpty()) {
+            throw ProblemException.invalid(
+                    "Unusable GitHub " + event + " webhook: missing or invalid fields; nothing was stored",
+                    fields.violations());
+        }
+        return new Mapped(
+                mapped.notifications(), mapped.ignoredReason(), mapped.project(), List.copyOf(fields.sanitized()));
     }
 
-    private static Mapped workflowRun(JsonNode payload) {
-        JsonNode run = object(payload, "workflow_run");
+    private static Mapped workflowRun(Fields payload) {
         String project = project(payload);
-        String runId = id(run, "id", "workflow_run.id");
-        String workflowName = text(run, "name");
-        String workflowId = run.path("workflow_id").isMissingNode()
-                ? null
-                : run.path("workflow_id").asString();
-        Instant startedAt = instant(run, "run_started_at");
-        String htmlUrl = text(run, "html_url");
-        String status = text(run, "status");
+        Fields run = payload.object("workflow_run", true);
+        if (run == null) {
+            return Mapped.of(List.of(), project);
+        }
+        String runId = run.identifier("id", true);
+        String workflowName = run.cleanText("name", NAME);
+        String workflowId = run.textOrInteger("workflow_id", 128);
+        Instant startedAt = run.instant("run_started_at");
+        Instant completedAt = run.instant("updated_at");
+        String htmlUrl = run.link("html_url", LINK);
+        String status = run.cleanText("status", 64);
+        String conclusion = run.cleanText("conclusion", 64);
+        Long attempt = run.wholeNumber("run_attempt");
         if (!"completed".equals(status)) {
-            return new Mapped(
+            return Mapped.of(
                     List.of(new Notification.RunStarted(project, runId, workflowName, workflowId, startedAt, htmlUrl)),
-                    null,
                     project);
         }
-        String conclusion = text(run, "conclusion");
         DeploymentStatus outcome = DeploymentStatus.of(conclusion).orElse(DeploymentStatus.FAILED);
         if (outcome == DeploymentStatus.RUNNING) {
             outcome = DeploymentStatus.FAILED; // action_required, stale: it did not succeed
         }
-        Instant completedAt = instant(run, "updated_at");
-        return new Mapped(
+        return Mapped.of(
                 List.of(new Notification.Completed(
                         project,
                         runId,
@@ -88,23 +120,31 @@ public final class GithubEvents {
                         completedAt != null ? completedAt : Instant.now(),
                         workflowName,
                         workflowId,
-                        "workflow run " + conclusion + " (attempt "
-                                + run.path("run_attempt").asInt(1) + ")",
+                        "workflow run " + conclusion + " (attempt " + (attempt == null ? 1 : attempt) + ")",
                         startedAt,
                         completedAt,
                         htmlUrl)),
-                null,
                 project);
     }
 
-    private static Mapped workflowJob(JsonNode payload) {
-        JsonNode job = object(payload, "workflow_job");
+    private static Mapped workflowJob(Fields payload, int maxSteps) {
         String project = project(payload);
-        String runId = id(job, "run_id", "workflow_job.run_id");
-        String jobName = required(job, "name", "workflow_job.name");
-        String workflowName = text(job, "workflow_name");
-        String status = text(job, "status");
-        Instant startedAt = instant(job, "started_at");
+        Fields job = payload.object("workflow_job", true);
+        if (job == null) {
+            return Mapped.of(List.of(), project);
+        }
+        String runId = job.identifier("run_id", true);
+        String jobName = job.cleanText("name", NAME);
+        if (jobName == null && job.raw("name") == null) {
+            job.reject("name", "is required");
+        }
+        String workflowName = job.cleanText("workflow_name", NAME);
+        String status = job.cleanText("status", 64);
+        String conclusion = job.cleanText("conclusion", 64);
+        String runner = job.cleanText("runner_name", NAME);
+        Instant startedAt = job.instant("started_at");
+        Instant completedAt = job.instant("completed_at");
+        List<Notification> steps = steps(job, project, runId, jobName, workflowName, maxSteps);
         if ("queued".equals(status) || "waiting".equals(status)) {
             return Mapped.ignored("job '" + jobName + "' is " + status + "; it becomes a step when it starts");
         }
@@ -118,40 +158,13 @@ public final class GithubEvents {
                     startedAt != null ? startedAt : Instant.now(),
                     workflowName,
                     null,
-                    "job started on " + job.path("runner_name").asString("a runner"),
+                    "job started on " + (runner == null ? "a runner" : runner),
                     BigDecimal.ZERO,
                     true));
-            return new Mapped(notifications, null, project);
+            return Mapped.of(notifications, project);
         }
-        Instant completedAt = instant(job, "completed_at");
-        String conclusion = text(job, "conclusion");
         // the job's own steps, in their order, then the job as a whole
-        List<JsonNode> steps = job.path("steps").isArray()
-                ? StreamSupport.stream(job.path("steps").spliterator(), false)
-                        .sorted(Comparator.comparingInt(
-                                step -> step.path("number").asInt()))
-                        .toList()
-                : List.of();
-        for (JsonNode step : steps) {
-            String name = text(step, "name");
-            if (name == null || !"completed".equals(text(step, "status"))) {
-                continue;
-            }
-            String stepConclusion = text(step, "conclusion");
-            Instant stepStart = instant(step, "started_at");
-            Instant stepEnd = instant(step, "completed_at");
-            notifications.add(new Notification.Step(
-                    project,
-                    runId,
-                    jobName + " / " + name,
-                    failed(stepConclusion) ? StepStatus.FAILED : StepStatus.COMPLETED,
-                    stepEnd != null ? stepEnd : Instant.now(),
-                    workflowName,
-                    null,
-                    stepConclusion,
-                    Durations.between(stepStart, stepEnd),
-                    false));
-        }
+        notifications.addAll(steps);
         notifications.add(new Notification.Step(
                 project,
                 runId,
@@ -163,34 +176,94 @@ public final class GithubEvents {
                 "job " + conclusion,
                 Durations.between(startedAt, completedAt),
                 false));
-        return new Mapped(notifications, null, project);
+        return Mapped.of(notifications, project);
     }
 
-    private static Mapped deploymentStatus(JsonNode payload) {
-        JsonNode status = object(payload, "deployment_status");
-        JsonNode deployment = object(payload, "deployment");
+    /** The completed steps a job lists, by their {@code number}; each is checked whether or not the job completed. */
+    private static List<Notification> steps(
+            Fields job, String project, String runId, String jobName, String workflowName, int maxSteps) {
+        JsonNode list = job.raw("steps");
+        if (list == null) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            job.reject("steps", "must be an array");
+            return List.of();
+        }
+        if (list.size() > maxSteps) {
+            // each step is a row and an event: a bound keeps the answer within GitHub's 10 s
+            job.reject("steps", "must list at most " + maxSteps + " steps (dashboard.deploy.max-job-steps)");
+            return List.of();
+        }
+        record Numbered(long number, Notification.Step step) {}
+        List<Numbered> steps = new ArrayList<>();
+        int nameRoom = STEP_NAME - SEPARATOR.length() - (jobName == null ? 0 : jobName.length());
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                job.reject("steps[" + i + "]", "must be an object");
+                continue;
+            }
+            Fields step = job.nested(list.get(i), "steps[" + i + "].");
+            String name = step.cleanText("name", nameRoom);
+            String status = step.cleanText("status", 64);
+            String stepConclusion = step.cleanText("conclusion", 64);
+            Long number = step.wholeNumber("number");
+            Instant stepStart = step.instant("started_at");
+            Instant stepEnd = step.instant("completed_at");
+            if (name == null || !"completed".equals(status)) {
+                continue;
+            }
+            steps.add(new Numbered(
+                    number == null ? Long.MAX_VALUE : number,
+                    new Notification.Step(
+                            project,
+                            runId,
+                            jobName + SEPARATOR + name,
+                            failed(stepConclusion) ? StepStatus.FAILED : StepStatus.COMPLETED,
+                            stepEnd != null ? stepEnd : Instant.now(),
+                            workflowName,
+                            null,
+                            stepConclusion,
+                            Durations.between(stepStart, stepEnd),
+                            false)));
+        }
+        // stable: steps without a number keep their place among themselves, after the numbered ones
+        steps.sort(Comparator.comparingLong(Numbered::number));
+        return steps.stream().<Notification>map(Numbered::step).toList();
+    }
+
+    private static Mapped deploymentStatus(Fields payload) {
         String project = project(payload);
+        Fields status = payload.object("deployment_status", true);
+        Fields deployment = payload.object("deployment", true);
         // created by a workflow run: it belongs to that run's deployment record
-        JsonNode run = payload.path("workflow_run");
-        String deploymentId = run.isObject() && run.has("id")
-                ? id(run, "id", "workflow_run.id")
-                : id(deployment, "id", "deployment.id");
-        String state = required(status, "state", "deployment_status.state");
-        String environment = text(deployment, "environment");
-        Instant at = instant(status, "created_at");
+        Fields run = payload.object("workflow_run", false);
+        String runId = run == null ? null : run.identifier("id", false);
+        String githubDeploymentId = deployment == null ? null : deployment.identifier("id", runId == null);
+        if (status == null || deployment == null) {
+            return Mapped.of(List.of(), project);
+        }
+        String deploymentId = runId != null ? runId : githubDeploymentId;
+        String state = status.cleanText("state", 64);
+        if (state == null && status.raw("state") == null) {
+            status.reject("state", "is required");
+        }
+        String environment = deployment.cleanText("environment", NAME);
+        Instant at = status.instant("created_at");
         if (at == null) {
             at = Instant.now();
         }
-        String workflowName = run.isObject() ? text(run, "name") : null;
-        String workflowId = run.isObject() && run.has("workflow_id")
-                ? run.path("workflow_id").asString()
-                : null;
-        String logUrl = text(status, "log_url");
+        String workflowName = run == null ? null : run.cleanText("name", NAME);
+        String workflowId = run == null ? null : run.textOrInteger("workflow_id", 128);
+        String logUrl = status.link("log_url", LINK);
+        Instant startedAt = run != null ? run.instant("run_started_at") : deployment.instant("created_at");
+        if (state == null) {
+            return Mapped.of(List.of(), project);
+        }
         switch (state) {
             case "success", "failure", "error" -> {
                 DeploymentStatus outcome = "success".equals(state) ? DeploymentStatus.SUCCESS : DeploymentStatus.FAILED;
-                Instant startedAt = run.isObject() ? instant(run, "run_started_at") : instant(deployment, "created_at");
-                return new Mapped(
+                return Mapped.of(
                         List.of(new Notification.Completed(
                                 project,
                                 deploymentId,
@@ -204,17 +277,15 @@ public final class GithubEvents {
                                 startedAt,
                                 at,
                                 logUrl)),
-                        null,
                         project);
             }
             case "inactive" -> {
                 return Mapped.ignored("deployment status 'inactive' (superseded by a newer deployment)");
             }
             default -> {
-                return new Mapped(
+                return Mapped.of(
                         List.of(new Notification.RunStarted(
                                 project, deploymentId, workflowName, workflowId, at, logUrl)),
-                        null,
                         project);
             }
         }
@@ -226,55 +297,9 @@ public final class GithubEvents {
                 .orElse(false);
     }
 
-    /** The repository's name, which must fit the channel alphabet like any project name. */
-    static String project(JsonNode payload) {
-        String name = required(object(payload, "repository"), "name", "repository.name");
-        if (!Fields.IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException("repository.name '" + name + "' is not a usable project name");
-        }
-        return name;
-    }
-
-    private static JsonNode object(JsonNode parent, String field) {
-        JsonNode value = parent.path(field);
-        if (!value.isObject()) {
-            throw new IllegalArgumentException("'" + field + "' is missing");
-        }
-        return value;
-    }
-
-    private static String id(JsonNode node, String field, String path) {
-        JsonNode value = node.path(field);
-        if (!value.isIntegralNumber()
-                && !(value.isString()
-                        && Fields.IDENTIFIER.matcher(value.asString()).matches())) {
-            throw new IllegalArgumentException("'" + path + "' is missing or not an id");
-        }
-        return value.asString();
-    }
-
-    private static String required(JsonNode node, String field, String path) {
-        String text = text(node, field);
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("'" + path + "' is missing");
-        }
-        return text;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isString() ? value.asString() : null;
-    }
-
-    private static Instant instant(JsonNode node, String field) {
-        String text = text(node, field);
-        if (text == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + field + "' is not a date-time: " + text);
-        }
+    /** The repository's name, which must fit the channel alphabet like any project name: never cleaned into another. */
+    private static String project(Fields payload) {
+        Fields repository = payload.object("repository", true);
+        return repository == null ? null : repository.identifier("name", true);
     }
 }

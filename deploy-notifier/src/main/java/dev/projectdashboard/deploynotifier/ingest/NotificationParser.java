@@ -204,14 +204,13 @@ public final class NotificationParser {
             }
         }
         String streamId = fields.text("log_stream_id", 255);
+        // every field is read, so that a refusal names all that are wrong
+        Instant timestamp = lineTimestamp(fields);
+        String source = fields.text("source", 255);
         return message == null || level == null
                 ? null
                 : new Notification.LogLine(
-                        streamId == null ? defaultStreamId : streamId,
-                        lineTimestamp(fields),
-                        level,
-                        message,
-                        fields.text("source", 255));
+                        streamId == null ? defaultStreamId : streamId, timestamp, level, message, source);
     }
 
     private Notification metrics(Fields fields) {
@@ -235,11 +234,7 @@ public final class NotificationParser {
     }
 
     private String workflowId(Fields fields) {
-        JsonNode value = fields.raw("workflow_id");
-        if (value != null && value.isIntegralNumber()) {
-            return value.asString();
-        }
-        return fields.text("workflow_id", 128);
+        return fields.textOrInteger("workflow_id", 128);
     }
 
     /** A log line's time; a placeholder or malformed one is the arrival time (the line is kept). */

@@ -2,6 +2,7 @@ package dev.projectdashboard.deploynotifier.ingest;
 
 import dev.projectdashboard.deploynotifier.api.DeploymentViews;
 import dev.projectdashboard.deploynotifier.store.DeploymentStore;
+import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLDecoder;
@@ -15,11 +16,16 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.InvalidDataAccessResourceUsageException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonPointer;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,6 +48,7 @@ public final class WebhookIngest {
     private final EventRelay relay;
     private final JsonMapper json;
     private final MeterRegistry meters;
+    private final int maxJobSteps;
 
     public WebhookIngest(
             WebhookProperties properties,
@@ -56,8 +63,12 @@ public final class WebhookIngest {
         this.events = events;
         this.store = store;
         this.relay = relay;
-        this.json = json;
+        // a key given twice: which one counts would depend on the parser, and one signature covers both
+        this.json = json.rebuild()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
         this.meters = meters;
+        this.maxJobSteps = properties.maxJobSteps();
     }
 
     /** {@code POST /api/webhooks/deployment}: source 002's payloads. */
@@ -67,12 +78,17 @@ public final class WebhookIngest {
                         JsonNode node = readOrNull(body);
                         return node == null ? null : node.path("project").asString(null);
                     });
-                    JsonNode payload = read(body);
+                    JsonNode payload = read(body, "The body");
                     byte[] sha256 = sha256(body);
                     Notification notification = parser.parse(payload, sha256);
                     String key = deliveryKey("deployment", headers, sha256);
                     return accept(
-                            "deployment", key, notification.type(), notification.project(), List.of(notification));
+                            "deployment",
+                            key,
+                            notification.type(),
+                            notification.project(),
+                            List.of(notification),
+                            List.of());
                 })
                 .doOnError(error -> count("deployment", outcome(error)));
     }
@@ -91,14 +107,9 @@ public final class WebhookIngest {
                             return null;
                         }
                     });
-                    JsonNode payload = read(githubJson(body, headers));
-                    GithubEvents.Mapped mapped;
-                    try {
-                        mapped = GithubEvents.map(event, payload);
-                    } catch (IllegalArgumentException e) {
-                        throw new ProblemException(
-                                HttpStatus.BAD_REQUEST, "Unusable GitHub webhook: " + e.getMessage());
-                    }
+                    JsonNode payload =
+                            read(githubJson(body, headers), form(headers) ? "The form field 'payload'" : "The body");
+                    GithubEvents.Mapped mapped = GithubEvents.map(event, payload, maxJobSteps);
                     if (GithubEvents.PING.equals(event)) {
                         count("github", "ping");
                         return Mono.just(
@@ -110,13 +121,18 @@ public final class WebhookIngest {
                     }
                     String key = deliveryKey("github", headers, sha256(body));
                     Notification first = mapped.notifications().get(0);
-                    return accept("github", key, event, first.project(), mapped.notifications());
+                    return accept("github", key, event, first.project(), mapped.notifications(), mapped.sanitized());
                 })
                 .doOnError(error -> count("github", outcome(error)));
     }
 
     private Mono<DeploymentViews.Accepted> accept(
-            String endpoint, String key, String kind, String project, List<Notification> notifications) {
+            String endpoint,
+            String key,
+            String kind,
+            String project,
+            List<Notification> notifications,
+            List<FieldViolation> sanitized) {
         String deploymentId = notifications.get(0).deploymentId();
         List<DeploymentStore.OutgoingEvent> outgoing = events.of(key, notifications);
         return store.store(
@@ -124,7 +140,7 @@ public final class WebhookIngest {
                         notifications,
                         outgoing)
                 .onErrorMap(
-                        error -> !(error instanceof ProblemException),
+                        WebhookIngest::unavailable,
                         error -> new ProblemException(
                                 HttpStatus.SERVICE_UNAVAILABLE,
                                 "The deployment database is unavailable; nothing was stored, retry later",
@@ -141,15 +157,30 @@ public final class WebhookIngest {
                             count(endpoint, stored.duplicate() ? "duplicate" : "accepted");
                             if (stored.duplicate()) {
                                 log.debug("delivery {} was received before", key);
+                            } else if (!sanitized.isEmpty()) {
+                                log.info("delivery {} was stored with sanitised values: {}", key, sanitized);
                             }
+                            // a repeat is answered with what the first delivery stored, whatever its own body says
+                            DeploymentStore.Delivery delivery = stored.delivery();
                             return new DeploymentViews.Accepted(
                                     stored.id().toString(),
-                                    kind,
-                                    project,
-                                    deploymentId,
+                                    delivery.kind(),
+                                    delivery.project(),
+                                    delivery.deploymentId(),
                                     stored.duplicate(),
-                                    outgoing.size());
+                                    stored.events(),
+                                    stored.duplicate() ? List.of() : sanitized);
                         })));
+    }
+
+    /**
+     * Whether a storing error means the database is unreachable or overloaded (503: the sender's retry will work),
+     * rather than that it refused a value (a value the validation let through: a bug, answered 500, not retried).
+     */
+    private static boolean unavailable(Throwable error) {
+        return !(error instanceof ProblemException)
+                && !(error instanceof DataIntegrityViolationException)
+                && !(error instanceof InvalidDataAccessResourceUsageException);
     }
 
     private void authenticate(String endpoint, byte[] body, HttpHeaders headers, Supplier<String> project) {
@@ -185,25 +216,58 @@ public final class WebhookIngest {
 
     /** GitHub sends {@code payload=<url-encoded JSON>} when the hook's content type is form-encoded. */
     private static byte[] githubJson(byte[] body, HttpHeaders headers) {
-        MediaType type = headers.getContentType();
-        if (type == null || !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)) {
+        if (!form(headers)) {
             return body;
         }
         for (String pair : new String(body, StandardCharsets.US_ASCII).split("&")) {
             if (pair.startsWith("payload=")) {
-                return URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8)
-                        .getBytes(StandardCharsets.UTF_8);
+                try {
+                    return URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8)
+                            .getBytes(StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException malformed) {
+                    throw ProblemException.invalid(
+                            "The form field 'payload' is not URL-encoded; nothing was stored",
+                            List.of(new FieldViolation("payload", "has a malformed percent-escape")));
+                }
             }
         }
-        throw new ProblemException(HttpStatus.BAD_REQUEST, "A form-encoded GitHub webhook needs a 'payload' field");
+        throw ProblemException.invalid(
+                "A form-encoded GitHub webhook needs a 'payload' field",
+                List.of(new FieldViolation("payload", "is required")));
     }
 
-    private JsonNode read(byte[] body) {
+    private static boolean form(HttpHeaders headers) {
+        MediaType type = headers.getContentType();
+        return type != null && MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type);
+    }
+
+    /** The JSON in {@code body}; a 400 naming where it breaks (a duplicate key, a raw control character …). */
+    private JsonNode read(byte[] body, String what) {
         try {
             return json.readTree(body);
         } catch (JacksonException e) {
-            throw new ProblemException(HttpStatus.BAD_REQUEST, "The body is not valid JSON: " + e.getOriginalMessage());
+            String detail = what + " is not valid JSON: " + e.getOriginalMessage() + "; nothing was stored";
+            String field = e instanceof StreamReadException read && read.processor() != null
+                    ? path(read.processor().streamReadContext().pathAsPointer())
+                    : "";
+            if (field.isEmpty()) {
+                throw new ProblemException(HttpStatus.BAD_REQUEST, detail);
+            }
+            throw ProblemException.invalid(detail, List.of(new FieldViolation(field, e.getOriginalMessage())));
         }
+    }
+
+    /** {@code /logs/0/message} as the field names of a refusal read: {@code logs[0].message}. */
+    private static String path(JsonPointer pointer) {
+        StringBuilder path = new StringBuilder();
+        for (JsonPointer at = pointer; !at.matches(); at = at.tail()) {
+            if (at.getMatchingIndex() >= 0) {
+                path.append('[').append(at.getMatchingIndex()).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(at.getMatchingProperty());
+            }
+        }
+        return path.toString();
     }
 
     private JsonNode readOrNull(byte[] body) {

@@ -9,8 +9,12 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -32,10 +36,11 @@ public class DeploymentStore {
     public record PendingEvent(long id, String eventId, String json) {}
 
     /**
-     * The outcome: the delivery's id, whether it had been received before, and for a new delivery the outbox rows
-     * just written (in the order of its events).
+     * The outcome: the delivery's id and what it was (for a repeat: the first delivery, whatever the repeat's body
+     * said), whether it had been received before, how many events it has, and for a new delivery the outbox rows just
+     * written (in the order of its events).
      */
-    public record Stored(UUID id, boolean duplicate, List<Long> outboxIds) {}
+    public record Stored(UUID id, Delivery delivery, boolean duplicate, int events, List<Long> outboxIds) {}
 
     /** An event to write to the outbox, with its encoded form. */
     public record OutgoingEvent(CloudEvent<?> event, String json) {}
@@ -66,16 +71,34 @@ public class DeploymentStore {
                 .fetch()
                 .rowsUpdated()
                 .flatMap(inserted -> inserted == 1
-                        ? Flux.fromIterable(notifications)
-                                .concatMap(this::apply)
-                                .thenMany(Flux.fromIterable(events).concatMap(event -> outbox(delivery.key(), event)))
-                                .collectList()
-                                .map(outboxIds -> new Stored(id, false, outboxIds))
-                        : database.sql("select id from webhook_delivery where delivery_key = :key")
-                                .bind("key", delivery.key())
-                                .map(row -> new Stored(row.get(0, UUID.class), true, List.of()))
-                                .one());
+                        ? apply(notifications)
+                                .then(outbox(delivery.key(), events))
+                                .map(outboxIds -> new Stored(id, delivery, false, events.size(), outboxIds))
+                        : first(delivery.key()));
         return transactions.transactional(work);
+    }
+
+    /**
+     * A delivery received before, as it was stored: a repeat answers with it, never with what the repeat's own body
+     * says (a reused delivery id with another body must not echo that body's ids).
+     */
+    private Mono<Stored> first(String key) {
+        return database.sql("select id, endpoint, kind, project, deployment_id,"
+                        + " (select count(*) from event_outbox o where o.delivery_key = d.delivery_key)"
+                        + " from webhook_delivery d where delivery_key = :key")
+                .bind("key", key)
+                .map(row -> new Stored(
+                        row.get(0, UUID.class),
+                        new Delivery(
+                                key,
+                                row.get(1, String.class),
+                                row.get(2, String.class),
+                                row.get(3, String.class),
+                                row.get(4, String.class)),
+                        true,
+                        row.get(5, Long.class).intValue(),
+                        List.of()))
+                .one();
     }
 
     /**
@@ -128,11 +151,8 @@ public class DeploymentStore {
                 .map(row -> new Object[] {row.get(0, Long.class), row.get(1, Long[].class)})
                 .one()
                 .flatMap(row -> (Long) row[0] == 1
-                        ? Mono.just(new Stored(id, false, List.of((Long[]) row[1])))
-                        : database.sql("select id from webhook_delivery where delivery_key = :key")
-                                .bind("key", delivery.key())
-                                .map(existing -> new Stored(existing.get(0, UUID.class), true, List.of()))
-                                .one());
+                        ? Mono.just(new Stored(id, delivery, false, events.size(), List.of((Long[]) row[1])))
+                        : first(delivery.key()));
     }
 
     /**
@@ -180,27 +200,49 @@ public class DeploymentStore {
                 .then();
     }
 
-    private Mono<Long> outbox(String deliveryKey, OutgoingEvent outgoing) {
+    /** The delivery's events in one statement; the ids of their outbox rows, in the events' order. */
+    private Mono<List<Long>> outbox(String deliveryKey, List<OutgoingEvent> events) {
+        if (events.isEmpty()) {
+            return Mono.just(List.of());
+        }
         return database.sql("insert into event_outbox (delivery_key, event_id, event_type, event)"
-                        + " values (:key, :eventId, :type, :event) returning id")
+                        + " select :key, o.id, o.type, o.event from unnest(:eventIds::text[], :types::text[],"
+                        + " :events::text[]) with ordinality as o(id, type, event, n) order by o.n returning id")
                 .bind("key", deliveryKey)
-                .bind("eventId", outgoing.event().id())
-                .bind("type", outgoing.event().type())
-                .bind("event", outgoing.json())
+                .bind("eventIds", events.stream().map(e -> e.event().id()).toArray(String[]::new))
+                .bind("types", events.stream().map(e -> e.event().type()).toArray(String[]::new))
+                .bind("events", events.stream().map(OutgoingEvent::json).toArray(String[]::new))
                 .map(row -> row.get(0, Long.class))
-                .one();
+                .all()
+                .sort()
+                .collectList();
+    }
+
+    /**
+     * What the notifications say, in their order. The steps of one deployment (a GitHub job lists up to {@code
+     * max-job-steps}) go in a fixed number of statements, not two per step.
+     */
+    private Mono<Void> apply(List<Notification> notifications) {
+        List<Notification.Step> steps = notifications.stream()
+                .filter(Notification.Step.class::isInstance)
+                .map(Notification.Step.class::cast)
+                .toList();
+        if (!steps.isEmpty() && steps.size() == notifications.size() && sameDeployment(steps)) {
+            return steps(steps);
+        }
+        return Flux.fromIterable(notifications).concatMap(this::apply).then();
+    }
+
+    private static boolean sameDeployment(List<Notification.Step> steps) {
+        Notification.Step first = steps.get(0);
+        return steps.stream()
+                .allMatch(step -> step.project().equals(first.project())
+                        && step.deploymentId().equals(first.deploymentId()));
     }
 
     private Mono<Void> apply(Notification notification) {
         if (notification instanceof Notification.Step step) {
-            return deployment(
-                            step.project(),
-                            step.deploymentId(),
-                            step.workflowName(),
-                            step.workflowId(),
-                            step.timestamp(),
-                            null)
-                    .then(step(step));
+            return steps(List.of(step));
         }
         if (notification instanceof Notification.Completed completed) {
             return deployment(
@@ -283,12 +325,81 @@ public class DeploymentStore {
                 .then();
     }
 
-    private Mono<Void> step(Notification.Step step) {
-        boolean begins = !step.status().ended();
+    /**
+     * Steps of one deployment: the deployment as the earliest of them and the last named workflow would leave it, then
+     * the steps in as many statements as a name repeats (once, unless a job lists two steps of the same name), each
+     * behaving as if its steps were written one after the other: a new step is placed after every step before it, a
+     * known one keeps its place and takes the newer status and times.
+     */
+    private Mono<Void> steps(List<Notification.Step> steps) {
+        Notification.Step first = steps.get(0);
+        Instant earliest = steps.stream()
+                .map(Notification.Step::timestamp)
+                .min(Instant::compareTo)
+                .orElseThrow();
+        String workflowName = last(steps, Notification.Step::workflowName);
+        String workflowId = last(steps, Notification.Step::workflowId);
+        Mono<Void> work = deployment(first.project(), first.deploymentId(), workflowName, workflowId, earliest, null);
+        for (List<Notification.Step> round : rounds(steps)) {
+            work = work.then(stepRound(first.project(), first.deploymentId(), round));
+        }
+        return work;
+    }
+
+    private static String last(List<Notification.Step> steps, Function<Notification.Step, String> field) {
+        String last = null;
+        for (Notification.Step step : steps) {
+            last = field.apply(step) != null ? field.apply(step) : last;
+        }
+        return last;
+    }
+
+    /**
+     * The steps split so that no statement holds a name twice (an upsert may not touch a row twice): the first round
+     * has every name's first occurrence, in order, the next the second occurrences, and so on.
+     */
+    private static List<List<Notification.Step>> rounds(List<Notification.Step> steps) {
+        List<List<Notification.Step>> rounds = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Notification.Step step : steps) {
+            int round = seen.merge(step.stepName(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(step);
+        }
+        return rounds;
+    }
+
+    private Mono<Void> stepRound(String project, String deploymentId, List<Notification.Step> steps) {
+        int size = steps.size();
+        String[] names = new String[size];
+        String[] statuses = new String[size];
+        String[] startedAts = new String[size];
+        String[] completedAts = new String[size];
+        String[] durations = new String[size];
+        String[] logs = new String[size];
+        for (int i = 0; i < size; i++) {
+            Notification.Step step = steps.get(i);
+            boolean begins = !step.status().ended();
+            names[i] = step.stepName();
+            statuses[i] = step.status().word();
+            startedAts[i] = begins ? step.timestamp().toString() : null;
+            completedAts[i] = begins ? null : step.timestamp().toString();
+            // source 002's step_started says duration 0: not yet known
+            boolean unknown = step.duration() == null
+                    || (step.started() && step.duration().signum() == 0);
+            durations[i] = unknown ? null : step.duration().toPlainString();
+            logs[i] = step.logs();
+        }
         return database.sql("insert into deployment_step (project, deployment_id, step_name, position, status,"
-                        + " started_at, completed_at, duration_seconds, logs, updated_at) values (:project, :deployment,"
-                        + " :name, (select coalesce(max(position), 0) + 1 from deployment_step where project = :project"
-                        + " and deployment_id = :deployment), :status, :startedAt, :completedAt, :duration, :logs, now())"
+                        + " started_at, completed_at, duration_seconds, logs, updated_at) select :project, :deployment,"
+                        + " s.name, (select coalesce(max(position), 0) from deployment_step where project = :project"
+                        + " and deployment_id = :deployment) + s.n, s.status, s.started::timestamptz,"
+                        + " s.completed::timestamptz, s.duration::numeric, s.logs, now() from unnest(:names::text[],"
+                        + " :statuses::text[], :startedAts::text[], :completedAts::text[], :durations::text[],"
+                        + " :logs::text[]) with ordinality as s(name, status, started, completed, duration, logs, n)"
+                        + " order by s.n"
                         + " on conflict (project, deployment_id, step_name) do update set status = excluded.status,"
                         + " started_at = coalesce(deployment_step.started_at, excluded.started_at),"
                         + " completed_at = coalesce(excluded.completed_at, deployment_step.completed_at),"
@@ -297,19 +408,14 @@ public class DeploymentStore {
                         + secondsBetween("deployment_step.started_at", "excluded.completed_at")
                         + " end, deployment_step.duration_seconds),"
                         + " logs = coalesce(excluded.logs, deployment_step.logs), updated_at = now()")
-                .bind("project", step.project())
-                .bind("deployment", step.deploymentId())
-                .bind("name", step.stepName())
-                .bind("status", step.status().word())
-                .bind("startedAt", begins ? (Object) at(step.timestamp()) : nullTime())
-                .bind("completedAt", begins ? nullTime() : at(step.timestamp()))
-                .bind(
-                        "duration",
-                        step.duration() == null
-                                        || (step.started() && step.duration().signum() == 0)
-                                ? (Object) Parameters.in(BigDecimal.class)
-                                : step.duration())
-                .bind("logs", nullable(step.logs()))
+                .bind("project", project)
+                .bind("deployment", deploymentId)
+                .bind("names", names)
+                .bind("statuses", statuses)
+                .bind("startedAts", startedAts)
+                .bind("completedAts", completedAts)
+                .bind("durations", durations)
+                .bind("logs", logs)
                 .fetch()
                 .rowsUpdated()
                 .then();

@@ -33,12 +33,7 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
     }
 
     private JsonNode accepted(String body) {
-        return JSON.readTree(postSigned(DEPLOYMENT_HOOK, body)
-                .expectStatus()
-                .isAccepted()
-                .expectBody()
-                .returnResult()
-                .getResponseBody());
+        return accepted(postSigned(DEPLOYMENT_HOOK, body));
     }
 
     @Test
@@ -203,6 +198,35 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
     }
 
     @Test
+    void aDeliveryIdUsedAgainWithAnotherBodyIsAnsweredWithWhatTheFirstStored() {
+        String project = unique("axi");
+        String deployment = unique("run");
+        String delivery = "delivery-" + deployment;
+        JsonNode first = accepted(withDelivery(payload("step_started", project, deployment), delivery));
+
+        String otherProject = unique("axi");
+        String otherDeployment = unique("run");
+        JsonNode again = accepted(withDelivery(payload("log_batch", otherProject, otherDeployment), delivery));
+
+        answeredAsTheFirst(again, first, "step_started", project, deployment, 1);
+        assertThat(count("deployment_log", otherProject)).isZero();
+        assertThat(streamEvents(otherDeployment)).isEmpty();
+    }
+
+    private org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec withDelivery(
+            String body, String delivery) {
+        return client.post()
+                .uri(DEPLOYMENT_HOOK)
+                .contentType(MediaType.APPLICATION_JSON)
+                .header(
+                        WebhookAuthenticator.SIGNATURE_HEADER,
+                        WebhookAuthenticator.signatureHeader(SECRET, bytes(body)))
+                .header("X-GitHub-Delivery", delivery)
+                .bodyValue(bytes(body))
+                .exchange();
+    }
+
+    @Test
     void wrongOrMissingCredentialsAre401AndStoreNothing() {
         String project = unique("axi");
         String body = payload("step_started", project, unique("run"));
@@ -302,7 +326,7 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
     @Test
     void anOversizedPayloadIs413AndStoresNothing() {
         String project = unique("axi");
-        String body = payload("log_entry", project, unique("run")).replace("正在上传构建产物...", "x".repeat(70 * 1024));
+        String body = payload("log_entry", project, unique("run")).replace("正在上传构建产物...", "x".repeat(520 * 1024));
 
         problem(postSigned(DEPLOYMENT_HOOK, body), HttpStatus.CONTENT_TOO_LARGE);
         assertThat(deliveries(project)).isZero();

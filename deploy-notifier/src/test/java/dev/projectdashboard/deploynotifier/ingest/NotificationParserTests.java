@@ -76,6 +76,28 @@ class NotificationParserTests {
         assertThat(refusedFields("{\"type\":7}")).containsExactly("type");
     }
 
+    @Test
+    void nulCharactersTextsLongerThanTheirColumnAndTimesBeyondTheYear9999AreRefused() {
+        assertThat(refusedFields("{\"type\":\"step_completed\",\"project\":\"p\",\"deployment_id\":\"d\","
+                        + "\"step_name\":\"a\\u0000\",\"logs\":\"\\u0000\",\"workflow_id\":1" + "0".repeat(128)
+                        + ",\"timestamp\":\"+10000-01-01T00:00:00Z\"}"))
+                .containsExactlyInAnyOrder("step_name", "logs", "workflow_id", "timestamp");
+        assertThat(refusedFields("{\"type\":\"log_entry\",\"project\":\"p\",\"deployment_id\":\"d\"," + "\"message\":\""
+                        + "x".repeat(Fields.MAX_TEXT + 1) + "\",\"timestamp\":\"-5000-01-01T00:00:00Z\"}"))
+                .containsExactlyInAnyOrder("message", "timestamp");
+        // the earliest and latest times there are, and a line time that is no time at all, are fine
+        assertThat(((Notification.Step) parse("{\"type\":\"step_started\",\"project\":\"p\",\"deployment_id\":\"d\","
+                                + "\"step_name\":\"s\",\"timestamp\":\"0001-01-01T00:00:00Z\"}"))
+                        .timestamp())
+                .isEqualTo(Times.EARLIEST);
+        assertThat(((Notification.Logs) parse("{\"type\":\"log_entry\",\"project\":\"p\",\"deployment_id\":\"d\","
+                                + "\"message\":\"m\",\"timestamp\":\"...\"}"))
+                        .lines()
+                        .get(0)
+                        .timestamp())
+                .isEqualTo(NOW);
+    }
+
     private BigDecimal stepDuration(String duration) {
         return ((Notification.Step) parse("{\"type\":\"step_completed\",\"project\":\"p\",\"deployment_id\":\"d\","
                         + "\"step_name\":\"build\",\"duration\":" + duration + "}"))

@@ -21,6 +21,8 @@ class WebhookAuthenticatorTests {
                 tokens,
                 allowUnsigned,
                 DataSize.ofMegabytes(1),
+                1_000,
+                Duration.ofSeconds(10),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(15)));
     }
@@ -101,6 +103,8 @@ class WebhookAuthenticatorTests {
                 List.of("token-x"),
                 false,
                 DataSize.ofMegabytes(1),
+                1_000,
+                Duration.ofSeconds(10),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(15));
         assertThat(properties.toString()).doesNotContain("global-secret", "alpha-key", "token-x");
