@@ -28,7 +28,8 @@ public final class LocalStack implements AutoCloseable {
     private static final String REDIS_DIR = "redis";
     private static final String POSTGRES_DIR = "pg";
     private static final String MQTT_DIR = "mqtt";
-    private static final List<String> SERVER_DIRECTORIES = List.of(REDIS_DIR, POSTGRES_DIR, MQTT_DIR);
+    private static final String S3_DIR = "s3";
+    private static final List<String> SERVER_DIRECTORIES = List.of(REDIS_DIR, POSTGRES_DIR, MQTT_DIR, S3_DIR);
 
     private final Path workDir;
     private final boolean ownsWorkDir;
@@ -50,7 +51,7 @@ public final class LocalStack implements AutoCloseable {
         this.postgres = new PostgresNode(
                 workDir.resolve(POSTGRES_DIR), binaries, Ports.resolve(settings.postgresPort(), ports));
         this.mqtt = new MqttNode(workDir.resolve(MQTT_DIR), Ports.resolve(settings.mqttPort(), ports));
-        this.s3 = new S3Node(Ports.resolve(settings.s3Port(), ports));
+        this.s3 = new S3Node(workDir.resolve(S3_DIR), Ports.resolve(settings.s3Port(), ports));
     }
 
     /**

@@ -1,15 +1,19 @@
 package dev.projectdashboard.localstack;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
- * S3Proxy in front of an in-memory blob store. It checks SigV2/SigV4 signatures, including presigned URLs and
- * their expiry, so the services' presigning is tested for real. The blob store outlives {@link #stop()}: an outage
- * test gets its objects back after {@link #start()}.
+ * S3Proxy in front of a blob store on disk ({@code dataDir}), so uploads of any size cost disk, not the local stack's
+ * heap. It checks SigV2/SigV4 signatures, including presigned URLs and their expiry, so the services' presigning is
+ * tested for real. The blob store outlives {@link #stop()}: an outage test gets its objects back after
+ * {@link #start()}.
  */
 final class S3Node {
 
@@ -19,11 +23,13 @@ final class S3Node {
     static final String BUCKET = "project-dashboard";
 
     private final int port;
-    private final BlobStore blobStore = new TransientNio2BlobStore();
+    private final BlobStore blobStore;
     private S3Proxy proxy;
 
-    S3Node(int port) {
+    S3Node(Path dataDir, int port) throws IOException {
         this.port = port;
+        this.blobStore =
+                new FilesystemNio2BlobStore(Files.createDirectories(dataDir).toString());
         blobStore.createContainer(BUCKET);
     }
 
