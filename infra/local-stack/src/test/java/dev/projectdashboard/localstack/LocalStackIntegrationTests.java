@@ -23,6 +23,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,8 +33,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -269,6 +273,24 @@ class LocalStackIntegrationTests {
                                 .build())
                         .asUtf8String())
                 .isEqualTo("scene");
+    }
+
+    @Test
+    void s3KeepsObjectsInFilesUnderTheStackDirectoryNotInTheHeap() throws Exception {
+        String key = "scenes/" + UUID.randomUUID() + "/on-disk.bin";
+        byte[] content = new byte[3 * 1024 * 1024];
+        new Random(7).nextBytes(content);
+
+        s3.putObject(
+                PutObjectRequest.builder().bucket(stack.s3Bucket()).key(key).build(), RequestBody.fromBytes(content));
+
+        Path s3Dir = stack.workDir().resolve("s3");
+        try (Stream<Path> files = Files.walk(s3Dir)) {
+            assertThat(files.filter(Files::isRegularFile)
+                            .filter(file -> file.toString().endsWith("on-disk.bin")))
+                    .singleElement()
+                    .satisfies(file -> assertThat(Files.readAllBytes(file)).isEqualTo(content));
+        }
     }
 
     @Test
