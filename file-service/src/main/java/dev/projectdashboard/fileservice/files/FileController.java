@@ -81,10 +81,24 @@ class FileController {
         return service.info(user, stripSlash(objectKey));
     }
 
+    /** {@code info} with the key as a parameter: any stored key, whatever it takes to put it in a path. */
+    @GetMapping("/info")
+    Mono<FileViews.Info> infoByParameter(
+            @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("object_key") String objectKey) {
+        return service.info(user, objectKey);
+    }
+
     @GetMapping
     Mono<FileViews.TaskFiles> list(
             @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("task_id") String taskId) {
         return service.list(user, taskId);
+    }
+
+    /** {@code DELETE} with the key as a parameter: any stored key, whatever it takes to put it in a path. */
+    @DeleteMapping(params = "object_key")
+    Mono<FileViews.Deleted> deleteByParameter(
+            @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("object_key") String objectKey) {
+        return service.delete(user, objectKey);
     }
 
     @DeleteMapping("/{*objectKey}")

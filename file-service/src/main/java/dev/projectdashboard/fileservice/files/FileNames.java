@@ -34,6 +34,11 @@ public final class FileNames {
     /** A single file name: no path, no control characters, not over-long. */
     public static String fileName(String field, String value) {
         String problem = fileNameProblem(value);
+        // a key with these is not addressable by a path that leaves them unescaped, and many clients do; keys stored
+        // before this rule stay readable (objectKey accepts them, and info/DELETE take ?object_key= too)
+        if (problem == null && (value.indexOf('%') >= 0 || value.indexOf('?') >= 0 || value.indexOf('#') >= 0)) {
+            problem = "must not contain '%', '?' or '#'";
+        }
         if (problem != null) {
             throw invalid(field, problem);
         }
@@ -53,6 +58,10 @@ public final class FileNames {
         if (value.contains("..")) {
             return "must not contain '..'";
         }
+        if (value.equals(".")) {
+            return "must not be '.'";
+        }
+
         if (!value.equals(value.strip())) {
             return "must not start or end with whitespace";
         }

@@ -22,12 +22,13 @@ public class FileRecorder {
         this.events = events;
         this.store = store;
         String base = properties.publicBaseUrl();
-        if (base == null || base.isBlank()) {
-            base = (s3.endpoint() == null || s3.endpoint().isBlank()
-                    ? "https://" + s3.bucket() + ".s3." + s3.region() + ".amazonaws.com"
-                    : s3.endpoint() + "/" + s3.bucket());
+        if ((base == null || base.isBlank()) && s3.endpointOverride() == null) {
+            base = "https://" + s3.bucket() + ".s3." + s3.region() + ".amazonaws.com";
         }
-        this.publicBaseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        // without a public base URL, a custom endpoint is internal topology (http://minio:9000…): no url at all
+        this.publicBaseUrl = base == null || base.isBlank()
+                ? null
+                : base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /** Metadata row then event; on failure both the row and (if asked) the object are removed again. */
@@ -54,7 +55,11 @@ public class FileRecorder {
         return events.uploaded(file, url(file.objectKey())).then();
     }
 
+    /**
+     * The object's public URL ({@code S3_PUBLIC_BASE_URL} / source 000's {@code OSS_BASE_URL}, or AWS's own), or
+     * {@code null} when the store has no public address the service knows of.
+     */
     public String url(String key) {
-        return publicBaseUrl + "/" + key;
+        return publicBaseUrl == null ? null : publicBaseUrl + "/" + key;
     }
 }

@@ -29,6 +29,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Hooks;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 class FileApiTests extends FileServiceTestSupport {
 
@@ -56,6 +57,9 @@ class FileApiTests extends FileServiceTestSupport {
                 .containsEntry("size", content.length)
                 .containsEntry("checksum_sha256", sha256(content))
                 .containsEntry("message", "File uploaded successfully");
+        // no public base URL is configured here: the store's endpoint is internal, so there is no url to give
+        assertThat(uploaded).containsEntry("url", null);
+        assertThat(fileEvents()).noneMatch(event -> event.contains(stack().s3Endpoint()));
         assertThat(objectKeys("scenes/")).contains(key);
 
         Map<String, Object> download = client.get()
@@ -193,7 +197,20 @@ class FileApiTests extends FileServiceTestSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../escape.ma", "..", "/etc/passwd", "a\\b.ma", "nul\u0000.ma", "tab\t.ma", "LONG"})
+    @ValueSource(
+            strings = {
+                "../escape.ma",
+                "..",
+                ".",
+                "/etc/passwd",
+                "a\\b.ma",
+                "nul\u0000.ma",
+                "tab\t.ma",
+                "LONG",
+                "a%2Fb.txt",
+                "what?.ma",
+                "hash#.ma"
+            })
     void refusesUnsafeFileNamesWritingNothing(String name) {
         String fileName = name.equals("LONG") ? "x".repeat(300) : name;
         String task = newTaskId();
@@ -213,6 +230,43 @@ class FileApiTests extends FileServiceTestSupport {
                 .isBadRequest();
         assertThat(objectKeys("")).noneMatch(key -> key.contains(task));
         assertThat(liveRows(task)).isZero();
+    }
+
+    @Test
+    void aKeyStoredBeforeTheNameRulesIsReadAndDeletedWithTheKeyAsAParameter() {
+        String task = newTaskId();
+        String key = "scenes/20260101/" + task + "/a%2Fb.txt";
+        s3().putObject(put -> put.bucket(stack().s3Bucket()).key(key), RequestBody.fromString("legacy"));
+        database.sql("insert into file_object (object_key, kind, folder, task_id, file_name, content_type, size_bytes,"
+                        + " etag, checksum_sha256, uploaded_by, created_at) values (:key, 'scene', 'scenes', :task,"
+                        + " 'a%2Fb.txt', 'text/plain', 6, '', '', 'alice', now())")
+                .bind("key", key)
+                .bind("task", task)
+                .then()
+                .block();
+
+        client.get()
+                .uri(b -> b.path("/api/v1/files/info")
+                        .queryParam("object_key", "{key}")
+                        .build(key))
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.object_key")
+                .isEqualTo(key)
+                .jsonPath("$.size")
+                .isEqualTo(6);
+        client.delete()
+                .uri(b -> b.path("/api/v1/files")
+                        .queryParam("object_key", "{key}")
+                        .build(key))
+                .headers(h -> h.setBearerAuth(alice))
+                .exchange()
+                .expectStatus()
+                .isOk();
+        assertThat(objectKeys(key)).isEmpty();
     }
 
     /**
