@@ -213,7 +213,10 @@ final class MultipartScanner {
                     && headers[headerLength - 3] == '\n'
                     && headers[headerLength - 4] == '\r') {
                 state = State.BODY;
-                listener.partStart(parseHeaders(new String(headers, 2, headerLength - 6, StandardCharsets.UTF_8)));
+                // between the seeded CRLF and the blank line; a part without any header line has none (found by
+                // MultipartScannerFuzzTests: "--b\r\n\r\n" made this a negative length, a 500)
+                int length = Math.max(0, headerLength - 6);
+                listener.partStart(parseHeaders(new String(headers, 2, length, StandardCharsets.UTF_8)));
                 return pos;
             }
         }
@@ -245,7 +248,9 @@ final class MultipartScanner {
         ContentDisposition parsed;
         try {
             parsed = ContentDisposition.parse(disposition);
-        } catch (IllegalArgumentException invalid) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException invalid) {
+            // Spring's parser throws StringIndexOutOfBounds on some malformed values, e.g. name"eif="; filename="…"
+            // (found by MultipartScannerFuzzTests)
             throw malformed("a part has an invalid Content-Disposition header");
         }
         if (!parsed.isFormData() || parsed.getName() == null) {

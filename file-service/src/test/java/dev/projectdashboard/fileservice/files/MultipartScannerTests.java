@@ -78,7 +78,11 @@ class MultipartScannerTests {
                 // something other than CRLF or -- after the delimiter
                 "--Bxx\r\n",
                 // a header line without a name
-                "--B\r\nnot a header\r\n\r\nabc\r\n--B--"
+                "--B\r\nnot a header\r\n\r\nabc\r\n--B--",
+                // a part without any header line (MultipartScannerFuzzTests found it a StringIndexOutOfBounds)
+                "--B\r\n\r\nabc\r\n--B--",
+                // a value Spring's ContentDisposition.parse fails on with StringIndexOutOfBounds (fuzzer finding)
+                "--B\r\nContent-Disposition: form-data; namel\"eif=\"; filename=\"a\"\r\n\r\nabc\r\n--B--"
             })
     void refusesMalformedBodiesWithBadRequest(String body) {
         MultipartScanner scanner = new MultipartScanner("B", new Recorder());
