@@ -118,6 +118,10 @@ public final class RedisHistory implements History {
         return codec.decode(codec.mapper().readTree(stored), named, positions);
     }
 
+    /**
+     * @param since the offset to read after, or -1 for the newest entries; any offset a long holds (the script only
+     *     compares it, and reads from the id written here, which an offset of {@link Long#MAX_VALUE} still has)
+     */
     private Mono<Raw> query(String channel, long since, int limit) {
         return script.multi(
                         List.of(META_PREFIX + channel, HISTORY_PREFIX + channel),
@@ -125,7 +129,8 @@ public final class RedisHistory implements History {
                                 Long.toString(since),
                                 Integer.toString(Math.max(0, limit)),
                                 Epochs.next(),
-                                Long.toString(properties.historyMetaTtl().toSeconds())))
+                                Long.toString(properties.historyMetaTtl().toSeconds()),
+                                since < 0 ? "" : Long.toUnsignedString(since + 1) + "-0"))
                 .map(reply -> {
                     long top = (Long) reply.get(0);
                     String epoch = (String) reply.get(1);
