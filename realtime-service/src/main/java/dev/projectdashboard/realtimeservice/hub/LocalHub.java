@@ -179,6 +179,7 @@ public final class LocalHub implements Hub {
                             begun,
                             recovery.epoch(),
                             recovery.top(),
+                            recovery.owner(),
                             history.recoverable(),
                             since,
                             since != null && recovery.recovered(),
@@ -312,7 +313,11 @@ public final class LocalHub implements Hub {
         }
         for (Subscription subscription : subscribers) {
             Connection connection = subscription.subscriber.connection;
-            if (!connection.id().equals(change.info().connectionId())) {
+            // who watches a channel is for those who may read it: a subscription made before its owner was known
+            // (a deployment whose project is not known yet) sees nobody come and go until it may
+            if (!connection.id().equals(change.info().connectionId())
+                    && policy.delivery(connection.reader(), subscription.presencePosition())
+                            == ChannelPolicy.Delivery.DELIVER) {
                 connection.presence(channel, change);
             }
         }
