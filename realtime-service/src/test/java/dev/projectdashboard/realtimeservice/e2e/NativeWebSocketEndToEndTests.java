@@ -507,9 +507,12 @@ class NativeWebSocketEndToEndTests {
         Map<String, Object> second = new LinkedHashMap<>(properties());
         second.put("server.port", "0");
         second.put("dashboard.realtime.connections.ping-interval", "1s");
-        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(RealtimeServiceApplication.class)
-                .properties(second)
-                .run()) {
+        // as arguments: default properties would lose to application.yml's server.port (8082, which may be taken)
+        String[] arguments = second.entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext replica =
+                new SpringApplicationBuilder(RealtimeServiceApplication.class).run(arguments)) {
             int otherPort = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
             String user = unique("two");
             try (WsTestClient one = WsTestClient.connect(port, token(user));
