@@ -200,6 +200,49 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
     }
 
     @Test
+    void answersEachOfAHundredSubscribesSentAtOnceAndStaysConnected() throws Exception {
+        List<String> projects = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            projects.add("burst-" + i);
+        }
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("burst-grace", "*"))) {
+            List<JsonNode> acks = subscribeAtOnce(socket, projects);
+
+            assertThat(acks).allSatisfy(ack -> assertThat(
+                            ack.path("response").path("ok").asBoolean())
+                    .as("%s", ack)
+                    .isTrue());
+            assertThat(acks)
+                    .extracting(ack -> ack.path("arg").asString())
+                    .containsExactlyInAnyOrderElementsOf(projects);
+            assertThat(socket.seenOfKind("disconnect")).isEmpty();
+        }
+    }
+
+    @Test
+    void answersEachOfAThousandSubscribesSentAtOnceAndRefusesThoseOverTheLimitOneByOne() throws Exception {
+        List<String> projects = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            projects.add("flood-" + i);
+        }
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("flood-henry", "*"))) {
+            List<JsonNode> acks = subscribeAtOnce(socket, projects).stream()
+                    .map(ack -> ack.path("response"))
+                    .toList();
+
+            // 128 subscriptions per connection, two of them the personal channels
+            assertThat(acks.stream().filter(ack -> ack.path("ok").asBoolean())).hasSize(126);
+            assertThat(acks.stream().filter(ack -> !ack.path("ok").asBoolean()))
+                    .allSatisfy(ack ->
+                            assertThat(ack.path("error").path("code").asInt()).isEqualTo(106));
+            socket.emit("unsubscribe_project", "flood-0", true);
+            assertThat(socket.next("ack", WAIT).path("response").path("ok").asBoolean())
+                    .isTrue();
+            assertThat(socket.seenOfKind("disconnect")).isEmpty();
+        }
+    }
+
+    @Test
     void refusesAForgedTokenWithConnectErrorAndNoRetry() throws Exception {
         String forged = DevTokens.builder("mallory")
                 .secret("not-the-server-secret-but-32-bytes-long!")
@@ -417,6 +460,17 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
 
         assertThat(frames).first().asString().startsWith("0{");
         assertThat(closeCode.get()).isEqualTo(3501);
+    }
+
+    /** Connected, it emits {@code subscribe_project} for every project in one go; answers each acknowledgement. */
+    private static List<JsonNode> subscribeAtOnce(SocketIoClientDriver socket, List<String> projects) throws Exception {
+        socket.next("connect", WAIT);
+        socket.emitAll("subscribe_project", projects, true);
+        List<JsonNode> acks = new ArrayList<>();
+        for (int i = 0; i < projects.size(); i++) {
+            acks.add(socket.next("ack", WAIT));
+        }
+        return acks;
     }
 
     private record Published(String type, JsonNode payload) {}
