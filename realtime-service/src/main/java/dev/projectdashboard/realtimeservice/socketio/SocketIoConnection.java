@@ -304,7 +304,13 @@ final class SocketIoConnection extends WebSocketConnection {
         }
         jwtDecoder
                 .decode(token.asString())
-                .flatMap(jwt -> admit(requested, Reader.of(DashboardPrincipal.from(jwt)), jwt.getExpiresAt()))
+                .flatMap(jwt -> {
+                    if (!Reader.isUserId(jwt.getSubject())) {
+                        refuseConnect(requested, UNAUTHORIZED, Reader.UNUSABLE_SUB);
+                        return Mono.empty();
+                    }
+                    return admit(requested, Reader.of(DashboardPrincipal.from(jwt)), jwt.getExpiresAt());
+                })
                 .subscribe(null, error -> onConnectFailed(requested, error));
     }
 
