@@ -45,7 +45,6 @@ public class NativeEndpoint implements WebHandler {
     private final ReactiveJwtDecoder jwtDecoder;
     private final ClientPublishProperties clientPublish;
     private final PublicAccess publicAccess;
-    private final JsonMapper json;
     private final NativeFrames frames;
 
     public NativeEndpoint(
@@ -66,7 +65,6 @@ public class NativeEndpoint implements WebHandler {
         this.jwtDecoder = jwtDecoder;
         this.clientPublish = clientPublish;
         this.publicAccess = publicAccess;
-        this.json = json;
         this.frames = new NativeFrames(json);
     }
 
@@ -129,10 +127,6 @@ public class NativeEndpoint implements WebHandler {
 
     ClientPublishProperties clientPublish() {
         return clientPublish;
-    }
-
-    JsonMapper json() {
-        return json;
     }
 
     NativeFrames frames() {

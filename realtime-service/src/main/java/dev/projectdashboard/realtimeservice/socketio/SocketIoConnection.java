@@ -369,11 +369,7 @@ final class SocketIoConnection extends WebSocketConnection {
         String subscribeNamespace = SUBSCRIBE_EVENTS.get(event);
         String unsubscribeNamespace = UNSUBSCRIBE_EVENTS.get(event);
         if (subscribeNamespace == null && unsubscribeNamespace == null) {
-            reply(
-                    event,
-                    ackId,
-                    null,
-                    new RealtimeException(RealtimeException.BAD_REQUEST, "unknown event '" + event + "'"));
+            reply(event, ackId, null, new RealtimeException(RealtimeException.BAD_REQUEST, "unknown event"));
             return;
         }
         ChannelName channel;
@@ -452,7 +448,10 @@ final class SocketIoConnection extends WebSocketConnection {
             failed.set("error", details);
             send(SocketIoPackets.ack(ns, ackId, failed));
         } else {
-            details.put("event", event);
+            String name = RealtimeException.requestName(event);
+            if (name != null) {
+                details.put("event", name);
+            }
             if (channel != null) {
                 details.put("channel", channel.toString());
             }
