@@ -10,7 +10,8 @@
 //   connect {id, nsp} | connect_error {message, data, active} | disconnect {reason}
 //   ack {event, arg, response | error} | event {data} (the `event` event) | other {name, args} (any other event)
 //   ping (the server's Engine.IO ping, answered by the client)
-// stdin: one JSON command per line: {"emit": "subscribe_project", "arg": "p", "ack": true} or {"close": true}.
+// stdin: one JSON command per line: {"emit": "subscribe_project", "arg": "p", "ack": true} (optionally
+// "ack_timeout_ms", default 5000) or {"close": true}.
 // End of stdin closes the client and exits, so the test owns the process lifetime.
 'use strict';
 const { io } = require('socket.io-client');
@@ -47,7 +48,7 @@ const run = (command) => {
   if (command.close) {
     socket.close();
   } else if (command.ack) {
-    socket.timeout(5000).emit(command.emit, command.arg, (err, response) => {
+    socket.timeout(command.ack_timeout_ms || 5000).emit(command.emit, command.arg, (err, response) => {
       if (err) print({ kind: 'ack', event: command.emit, arg: command.arg, error: String(err.message || err) });
       else print({ kind: 'ack', event: command.emit, arg: command.arg, response });
     });

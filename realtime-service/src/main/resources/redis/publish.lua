@@ -134,7 +134,9 @@ for i = 1, count do
       out[#out + 1] = state.offset
       out[#out + 1] = state.epoch
       out[#out + 1] = owner
-      local position = '[' .. cjson.encode(channel) .. ',' .. state.offset .. ',' .. cjson.encode(state.epoch)
+      -- offsets are formatted with %d: concatenated, Lua would print 1e+14 for large ones
+      local position = '[' .. cjson.encode(channel) .. ',' .. string.format('%d', state.offset) .. ','
+        .. cjson.encode(state.epoch)
       if owner ~= '' then
         position = position .. ',' .. cjson.encode(owner)
         owned = true
@@ -147,9 +149,9 @@ for i = 1, count do
         local state = states[c]
         -- entry id == offset, so recovery reads "everything after offset n" with one XRANGE
         if n > 1 or owned then
-          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication, 'pos', positions)
+          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], string.format('%d-0', state.offset), 'p', publication, 'pos', positions)
         else
-          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], state.offset .. '-0', 'p', publication)
+          redis.call('XADD', state.hist, 'MAXLEN', ARGV[1], string.format('%d-0', state.offset), 'p', publication)
         end
       end
     end

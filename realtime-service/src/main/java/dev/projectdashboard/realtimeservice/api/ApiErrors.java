@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.api;
 
 import dev.projectdashboard.eventbus.EventBusUnavailableException;
+import dev.projectdashboard.realtimeservice.cluster.RedisScript.ScriptException;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -49,9 +50,15 @@ final class ApiErrors {
         return invalid(List.of(new FieldViolation(field, message)));
     }
 
-    /** Redis down, unreachable or too slow, wherever in the cause chain the driver or the event bus says so. */
+    /**
+     * Redis down, unreachable or too slow, wherever in the cause chain the driver or the event bus says so. A script
+     * Redis ran and that failed is not: retrying would fail the same way.
+     */
     static boolean unavailable(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ScriptException script) {
+                return script.unavailable();
+            }
             if (cause instanceof RedisException
                     || cause instanceof EventBusUnavailableException
                     || cause instanceof TimeoutException) {

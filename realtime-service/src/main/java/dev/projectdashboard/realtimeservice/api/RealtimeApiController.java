@@ -143,7 +143,17 @@ class RealtimeApiController {
         }
         return history.read(name, since, limit == null ? properties.historyDefaultLimit() : limit)
                 .onErrorMap(ApiErrors::translate)
-                .map(RealtimeApiController::view);
+                .flatMap(page -> {
+                    if (since != null && since > page.offset()) {
+                        // an offset of another epoch (the history started over), or none the channel ever had: the
+                        // client learns where the channel stands and reloads from there
+                        return Mono.error(
+                                ApiErrors.invalid("since", "is beyond the channel's newest offset, " + page.offset())
+                                        .with("offset", page.offset())
+                                        .with("epoch", page.epoch()));
+                    }
+                    return Mono.just(view(page));
+                });
     }
 
     /** Closes every connection of the user on every replica (close code 3503: do not reconnect with that token). */

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param historyMaxLimit largest {@code limit} the history API accepts
  * @param statsDefaultLimit active user ids listed by the stats API when {@code limit} is not given
  * @param statsMaxLimit largest {@code limit} the stats API accepts
+ * @param bodyTimeout a request body that has not fully arrived this long after the request reached the API is refused
+ *     with 408, so a sender that stalls does not hold a connection and its buffers
  */
 @Validated
 @ConfigurationProperties("dashboard.realtime.api")
@@ -29,7 +31,8 @@ public record RealtimeApiProperties(
         @Min(1) @Max(10_000) @DefaultValue("100") int historyDefaultLimit,
         @Min(1) @Max(10_000) @DefaultValue("1000") int historyMaxLimit,
         @Min(1) @Max(100_000) @DefaultValue("1000") int statsDefaultLimit,
-        @Min(1) @Max(100_000) @DefaultValue("10000") int statsMaxLimit) {
+        @Min(1) @Max(100_000) @DefaultValue("10000") int statsMaxLimit,
+        @NotNull @DefaultValue("10s") Duration bodyTimeout) {
 
     public RealtimeApiProperties {
         if (idempotencyTtl != null && idempotencyTtl.toSeconds() < 1) {
@@ -37,6 +40,9 @@ public record RealtimeApiProperties(
         }
         if (idempotencyPendingTtl != null && idempotencyPendingTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("dashboard.realtime.api.idempotency-pending-ttl must be at least 1s");
+        }
+        if (bodyTimeout != null && bodyTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("dashboard.realtime.api.body-timeout must be at least 100ms");
         }
         if (historyDefaultLimit > historyMaxLimit) {
             throw new IllegalArgumentException(

@@ -1,7 +1,6 @@
 package dev.projectdashboard.realtimeservice.api;
 
 import dev.projectdashboard.eventbus.CloudEvent;
-import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.EventType;
 import dev.projectdashboard.eventbus.EventTypes;
@@ -54,17 +53,11 @@ class ServerPublishing {
     private static final int MAX_URL = 2048;
 
     private final EventPublisher publisher;
-    private final EventCodec codec;
     private final BroadcastIdempotency idempotency;
     private final RealtimeApiProperties properties;
 
-    ServerPublishing(
-            EventPublisher publisher,
-            EventCodec codec,
-            BroadcastIdempotency idempotency,
-            RealtimeApiProperties properties) {
+    ServerPublishing(EventPublisher publisher, BroadcastIdempotency idempotency, RealtimeApiProperties properties) {
         this.publisher = publisher;
-        this.codec = codec;
         this.idempotency = idempotency;
         this.properties = properties;
         sha256(new byte[0]); // loads the provider now, not on an event loop
@@ -90,6 +83,8 @@ class ServerPublishing {
         String actionUrl = blankToNull(request.actionUrl());
         if (actionUrl != null && actionUrl.length() > MAX_URL) {
             errors.add(new FieldViolation("action_url", "must be at most " + MAX_URL + " characters"));
+        } else if (actionUrl != null) {
+            refuseNul(errors, "action_url", actionUrl);
         }
         if (!errors.isEmpty()) {
             return Mono.error(ApiErrors.invalid(errors));
@@ -116,7 +111,7 @@ class ServerPublishing {
         List<FieldViolation> errors = new ArrayList<>();
         ChannelName channel = channel(errors, "channel", request.channel());
         EventType type = type(errors, request.type());
-        checkData(errors, type, request.data());
+        EventData.check(errors, type, request.data());
         if (!errors.isEmpty()) {
             return Mono.error(ApiErrors.invalid(errors));
         }
@@ -152,7 +147,7 @@ class ServerPublishing {
             }
         }
         EventType type = type(errors, request.type());
-        checkData(errors, type, request.data());
+        EventData.check(errors, type, request.data());
         String key = blankToNull(request.idempotencyKey()) != null ? request.idempotencyKey() : blankToNull(headerKey);
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
             errors.add(new FieldViolation("idempotency_key", "must be 1 to 200 characters of [A-Za-z0-9._:~+=/-]"));
@@ -227,46 +222,20 @@ class ServerPublishing {
         });
     }
 
-    /**
-     * The data must be an object that reads as the type's payload; {@code task.*} data must name its task and
-     * owner, because the fan-out routes it to {@code task:{task_id}} and {@code user:{user_id}}.
-     */
-    private void checkData(List<FieldViolation> errors, EventType type, JsonNode data) {
-        if (data == null || data.isNull() || data.isMissingNode()) {
-            errors.add(new FieldViolation("data", "is required"));
-            return;
-        }
-        if (!data.isObject()) {
-            errors.add(new FieldViolation("data", "must be a JSON object"));
-            return;
-        }
-        if (type == null) {
-            return;
-        }
-        if (type.type().startsWith("task.")) {
-            for (String field : List.of("task_id", "user_id")) {
-                JsonNode value = data.get(field);
-                if (value == null
-                        || !(value.isString() || value.isNumber())
-                        || value.asString().isBlank()) {
-                    errors.add(new FieldViolation("data." + field, "is required for " + type.type()));
-                }
-            }
-        }
-        try {
-            codec.data(
-                    new CloudEvent<>(CloudEvent.SPEC_VERSION, "check", SOURCE, type.type(), null, null, null, data),
-                    type.dataType());
-        } catch (RuntimeException e) {
-            errors.add(new FieldViolation("data", "does not match the fields of " + type.type()));
-        }
-    }
-
     private static void requireText(List<FieldViolation> errors, String field, String value, int max) {
         if (value == null || value.isBlank()) {
             errors.add(new FieldViolation(field, "is required"));
         } else if (value.length() > max) {
             errors.add(new FieldViolation(field, "must be at most " + max + " characters"));
+        } else {
+            refuseNul(errors, field, value);
+        }
+    }
+
+    /** Consumers keep notifications in PostgreSQL, whose texts cannot hold a NUL. */
+    private static void refuseNul(List<FieldViolation> errors, String field, String value) {
+        if (value.indexOf('\u0000') >= 0) {
+            errors.add(new FieldViolation(field, "must not contain NUL characters"));
         }
     }
 

@@ -44,6 +44,11 @@ public record ChannelName(String namespace, String id) {
         return new ChannelName(channel.substring(0, colon), channel.substring(colon + 1));
     }
 
+    /** Whether {@code id} can be the id of a channel: 1-128 of {@code [A-Za-z0-9._@~+=-]}. */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
     public static ChannelName of(String namespace, String id) {
         return parse(namespace + ":" + id);
     }

@@ -15,8 +15,20 @@ import java.util.Objects;
  */
 public record Reader(DashboardPrincipal principal, boolean publicOnly) {
 
+    /** The message refusals of a token whose {@code sub} is not a {@linkplain #isUserId user id} give. */
+    public static final String UNUSABLE_SUB = "the token's sub is not a user id here (1-128 of [A-Za-z0-9._@~+=-])";
+
     public Reader {
         Objects.requireNonNull(principal, "principal");
+    }
+
+    /**
+     * Whether a token's {@code sub} can be a user here: it names the user's own channel, {@code user:{sub}}, so it
+     * must be a channel id (no spaces, {@code :} or control characters, at most 128 characters). A token with any
+     * other {@code sub} is refused at the connect: nothing here builds a channel or a key from it.
+     */
+    public static boolean isUserId(String sub) {
+        return ChannelName.isId(sub);
     }
 
     /** The user of a verified token. */

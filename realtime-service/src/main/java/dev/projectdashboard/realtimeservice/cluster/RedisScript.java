@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.cluster;
 
 import dev.projectdashboard.eventbus.redis.RedisConnections;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import java.io.IOException;
@@ -98,8 +99,28 @@ public final class RedisScript {
 
     /** A script that failed or timed out; Redis errors keep their message. */
     public static final class ScriptException extends RuntimeException {
-        ScriptException(String message, Throwable cause) {
+
+        // what Redis answers while it cannot run anything for now: loading, busy, a replica not yet promoted
+        private static final List<String> TRANSIENT_ERRORS =
+                List.of("LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN", "OOM", "NOREPLICAS");
+
+        public ScriptException(String message, Throwable cause) {
             super(message, cause);
+        }
+
+        /**
+         * Whether Redis could not run the script now (unreachable, too slow, loading, busy): worth retrying. False
+         * when Redis ran it and it failed (a script error, e.g. arguments it cannot use): the same call fails again,
+         * so callers answer a bug, not "try again".
+         */
+        public boolean unavailable() {
+            for (Throwable cause = getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                if (cause instanceof RedisCommandExecutionException answered) {
+                    String message = String.valueOf(answered.getMessage());
+                    return TRANSIENT_ERRORS.stream().anyMatch(message::startsWith);
+                }
+            }
+            return true;
         }
     }
 }

@@ -40,8 +40,9 @@ public final class RedisHistory implements History {
      * @param publications the missed ones in order when {@code recovered}, else empty
      * @param recovered every publication after {@code since} is here (same epoch, nothing trimmed, within the
      *     recovery limit)
+     * @param owner who the channel belongs to as far as known at that position ({@code ""}: not known, or none)
      */
-    public record Recovery(String epoch, long top, List<Publication> publications, boolean recovered) {}
+    public record Recovery(String epoch, long top, List<Publication> publications, boolean recovered, String owner) {}
 
     /** Whether channels keep history at all. */
     public boolean recoverable() {
@@ -61,7 +62,8 @@ public final class RedisHistory implements History {
 
     /** The channel's position only (no entries). */
     public Mono<Recovery> position(ChannelName channel) {
-        return query(channel.toString(), -1, 0).map(raw -> new Recovery(raw.epoch, raw.top, List.of(), false));
+        return query(channel.toString(), -1, 0)
+                .map(raw -> new Recovery(raw.epoch, raw.top, List.of(), false, raw.owner));
     }
 
     /**
@@ -85,11 +87,11 @@ public final class RedisHistory implements History {
                             ? raw.top == since.offset()
                             : missed.get(0).offset() == since.offset() + 1
                                     && missed.get(missed.size() - 1).offset() == raw.top);
-            return new Recovery(raw.epoch, raw.top, recovered ? missed : List.of(), recovered);
+            return new Recovery(raw.epoch, raw.top, recovered ? missed : List.of(), recovered, raw.owner);
         });
     }
 
-    private record Raw(String epoch, long top, List<Publication> publications) {}
+    private record Raw(String epoch, long top, List<Publication> publications, String owner) {}
 
     /** An entry's fields: {@code p} the publication, {@code pos} the positions of an event of several channels. */
     private Publication publication(Position at, List<?> fields) {
@@ -118,14 +120,19 @@ public final class RedisHistory implements History {
         return codec.decode(codec.mapper().readTree(stored), named, positions);
     }
 
+    /**
+     * @param since the offset to read after, or -1 for the newest entries; any offset a long holds (the script only
+     *     compares it, and reads from the id written here, which an offset of {@link Long#MAX_VALUE} still has)
+     */
     private Mono<Raw> query(String channel, long since, int limit) {
         return script.multi(
-                        List.of(META_PREFIX + channel, HISTORY_PREFIX + channel),
+                        List.of(META_PREFIX + channel, HISTORY_PREFIX + channel, RedisChannelOwners.PREFIX + channel),
                         List.of(
                                 Long.toString(since),
                                 Integer.toString(Math.max(0, limit)),
                                 Epochs.next(),
-                                Long.toString(properties.historyMetaTtl().toSeconds())))
+                                Long.toString(properties.historyMetaTtl().toSeconds()),
+                                since < 0 ? "" : Long.toUnsignedString(since + 1) + "-0"))
                 .map(reply -> {
                     long top = (Long) reply.get(0);
                     String epoch = (String) reply.get(1);
@@ -137,7 +144,7 @@ public final class RedisHistory implements History {
                         publications.add(
                                 publication(new Position(channel, offset, epoch), (List<?>) idAndFields.get(1)));
                     }
-                    return new Raw(epoch, top, publications);
+                    return new Raw(epoch, top, publications, (String) reply.get(3));
                 });
     }
 }

@@ -6,6 +6,7 @@ import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
+import dev.projectdashboard.realtimeservice.cluster.RedisScript.ScriptException;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -178,6 +179,7 @@ public final class LocalHub implements Hub {
                             begun,
                             recovery.epoch(),
                             recovery.top(),
+                            recovery.owner(),
                             history.recoverable(),
                             since,
                             since != null && recovery.recovered(),
@@ -206,12 +208,16 @@ public final class LocalHub implements Hub {
                     if (subscriber.abort(begun)) {
                         unindex(subscription);
                     }
-                    return Mono.error(
-                            e instanceof RealtimeException
-                                    ? e
-                                    : new RealtimeException(
-                                            RealtimeException.NOT_AVAILABLE,
-                                            "channel history is not available, try again"));
+                    if (e instanceof RealtimeException) {
+                        return Mono.error(e);
+                    }
+                    if (e instanceof ScriptException script && !script.unavailable()) {
+                        // Redis ran the read and refused it: trying again gets the same, so no "try again"
+                        log.error("subscribe of {} to {} failed", subscriber.connection.id(), channel, e);
+                        return Mono.error(new RealtimeException(RealtimeException.INTERNAL, "internal error"));
+                    }
+                    return Mono.error(new RealtimeException(
+                            RealtimeException.NOT_AVAILABLE, "channel history is not available, try again"));
                 });
     }
 
@@ -307,7 +313,11 @@ public final class LocalHub implements Hub {
         }
         for (Subscription subscription : subscribers) {
             Connection connection = subscription.subscriber.connection;
-            if (!connection.id().equals(change.info().connectionId())) {
+            // who watches a channel is for those who may read it: a subscription made before its owner was known
+            // (a deployment whose project is not known yet) sees nobody come and go until it may
+            if (!connection.id().equals(change.info().connectionId())
+                    && policy.delivery(connection.reader(), subscription.presencePosition())
+                            == ChannelPolicy.Delivery.DELIVER) {
                 connection.presence(channel, change);
             }
         }

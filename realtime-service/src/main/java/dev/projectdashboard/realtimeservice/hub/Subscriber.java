@@ -104,6 +104,7 @@ final class Subscriber {
      * the replay, each publication once for the connection, then (when no other subscribe is reading history) the
      * held live publications.
      *
+     * @param owner who the channel belongs to, as far as known when its position was read ({@code ""}: nobody known)
      * @param replay the channel's publications after {@code since}, all of them, when {@code recovered}
      * @return the answer; {@code replayed} counts the replayed publications sent (those the connection had through
      *     another channel are not), the rest of a replay that stopped early comes live; {@code null} when the replay
@@ -114,6 +115,7 @@ final class Subscriber {
             Begun begun,
             String topEpoch,
             long top,
+            String owner,
             boolean recoverable,
             Since since,
             boolean recovered,
@@ -147,6 +149,7 @@ final class Subscriber {
                 } else if (!(begun.hadPosition() && subscription.epoch.equals(topEpoch))) {
                     subscription.startAt(topEpoch, top);
                 }
+                subscription.learnOwner(owner);
                 subscribed = new Subscribed(subscription.name, topEpoch, top, recoverable, recovered, frames.size());
                 beforeReplay.accept(subscribed);
                 for (Publication frame : frames) {

@@ -32,6 +32,9 @@ final class Subscription {
     long startOffset;
     boolean recovering;
     boolean closed;
+    // who the channel belongs to as far as this subscription has seen (a task's user, a deployment's project): what
+    // the policy decides presence changes by. Read without the lock by the presence fan-out.
+    private volatile String owner = "";
     // indexed by channel in the hub until the first unindex: unsubscribe, unregister and a failed subscribe may race
     private final AtomicBoolean indexed = new AtomicBoolean(true);
 
@@ -62,6 +65,19 @@ final class Subscription {
         }
         epoch = position.epoch();
         lastOffset = position.offset();
+        learnOwner(position.owner());
+    }
+
+    /** The channel's owner as a subscribe read it, or a publication carried it; the first one known stays. */
+    void learnOwner(String known) {
+        if (owner.isEmpty() && !known.isEmpty()) {
+            owner = known;
+        }
+    }
+
+    /** Where presence changes of the channel stand for the policy: the channel with its owner as known here. */
+    Position presencePosition() {
+        return new Position(name, 0, "", owner);
     }
 
     /** Where a subscribe without recovery starts: after the channel's newest publication, none of them delivered. */

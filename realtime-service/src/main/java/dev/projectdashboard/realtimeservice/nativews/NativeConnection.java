@@ -17,8 +17,6 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * One {@code /ws} client speaking the native protocol: {@code ping}, {@code subscribe}, {@code unsubscribe},
@@ -89,49 +87,27 @@ final class NativeConnection extends WebSocketConnection {
 
     @Override
     protected void onText(String text) {
-        JsonNode frame;
+        NativeFrames.Request request;
         try {
-            frame = endpoint.json().readTree(text);
-        } catch (JacksonException e) {
-            error(RealtimeException.BAD_REQUEST, "frame is not JSON", null, null);
+            request = NativeFrames.parse(text);
+        } catch (NativeFrames.BadFrameException bad) {
+            error(RealtimeException.BAD_REQUEST, bad.getMessage(), bad.request(), bad.channel());
             return;
         }
-        String event = frame.path("event").asString(null);
-        JsonNode data = frame.path("data");
-        if (event == null) {
-            error(RealtimeException.BAD_REQUEST, "frame has no event", null, null);
-            return;
-        }
-        switch (event) {
-            case "ping" -> send(endpoint.frames().pong());
-            case "subscribe" -> subscribe(data);
-            case "unsubscribe" -> unsubscribe(data);
-            case "refresh" -> refresh(data);
-            case "publish" -> publish(data);
-            default -> error(RealtimeException.BAD_REQUEST, "unknown event", event, null);
+        if (request instanceof NativeFrames.Request.Subscribe subscribe) {
+            subscribe(subscribe.channel(), subscribe.since());
+        } else if (request instanceof NativeFrames.Request.Unsubscribe unsubscribe) {
+            unsubscribe(unsubscribe.channel());
+        } else if (request instanceof NativeFrames.Request.Refresh refresh) {
+            refresh(refresh.token());
+        } else if (request instanceof NativeFrames.Request.Publish publish) {
+            publish(publish.channel(), publish.dataJson());
+        } else {
+            send(endpoint.frames().pong());
         }
     }
 
-    private void subscribe(JsonNode data) {
-        ChannelName channel = channelOf(data, "subscribe");
-        if (channel == null) {
-            return;
-        }
-        Since since = null;
-        JsonNode sinceNode = data.path("since");
-        if (sinceNode.isObject()) {
-            if (!sinceNode.path("offset").canConvertToLong()
-                    || !sinceNode.path("epoch").isString()) {
-                error(
-                        RealtimeException.BAD_REQUEST,
-                        "since needs a numeric offset and a string epoch",
-                        "subscribe",
-                        channel.toString());
-                return;
-            }
-            since = new Since(
-                    sinceNode.path("offset").asLong(), sinceNode.path("epoch").asString());
-        }
+    private void subscribe(ChannelName channel, Since since) {
         endpoint.hub()
                 .subscribe(
                         this,
@@ -141,20 +117,12 @@ final class NativeConnection extends WebSocketConnection {
                 .subscribe(null, failure -> refused(failure, "subscribe", channel));
     }
 
-    private void unsubscribe(JsonNode data) {
-        ChannelName channel = channelOf(data, "unsubscribe");
-        if (channel != null) {
-            endpoint.hub().unsubscribe(this, channel);
-            send(endpoint.frames().unsubscribed(channel.toString()));
-        }
+    private void unsubscribe(ChannelName channel) {
+        endpoint.hub().unsubscribe(this, channel);
+        send(endpoint.frames().unsubscribed(channel.toString()));
     }
 
-    private void refresh(JsonNode data) {
-        String token = data.path("token").asString(null);
-        if (token == null || token.isBlank()) {
-            error(RealtimeException.BAD_REQUEST, "refresh needs a token", "refresh", null);
-            return;
-        }
+    private void refresh(String token) {
         endpoint.jwtDecoder().decode(token).subscribe(this::refreshed, this::refreshFailed);
     }
 
@@ -183,17 +151,7 @@ final class NativeConnection extends WebSocketConnection {
         close(CloseReason.INVALID_TOKEN);
     }
 
-    private void publish(JsonNode data) {
-        ChannelName channel = channelOf(data, "publish");
-        if (channel == null) {
-            return;
-        }
-        JsonNode payload = data.path("data");
-        if (payload.isMissingNode()) {
-            error(RealtimeException.BAD_REQUEST, "publish needs data", "publish", channel.toString());
-            return;
-        }
-        String payloadJson = endpoint.json().writeValueAsString(payload);
+    private void publish(ChannelName channel, String payloadJson) {
         if (payloadJson.length() > endpoint.clientPublish().maxDataSize().toBytes()) {
             error(RealtimeException.BAD_REQUEST, "data is too large", "publish", channel.toString());
             return;
@@ -221,20 +179,6 @@ final class NativeConnection extends WebSocketConnection {
             }
         }
         return limiter;
-    }
-
-    /** {@code {"channel":"…"}} or source 000's {@code {"task_id":"…"}}; answers an error event and null if neither. */
-    private ChannelName channelOf(JsonNode data, String request) {
-        try {
-            JsonNode taskId = data.path("task_id");
-            if (taskId.isString() || taskId.isNumber()) {
-                return ChannelName.of(ChannelName.TASK, taskId.asString());
-            }
-            return ChannelName.parse(data.path("channel").asString(null));
-        } catch (IllegalArgumentException e) {
-            error(RealtimeException.BAD_REQUEST, e.getMessage(), request, null);
-            return null;
-        }
     }
 
     private void refused(Throwable failure, String request, ChannelName channel) {

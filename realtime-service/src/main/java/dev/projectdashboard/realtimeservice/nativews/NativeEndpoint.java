@@ -9,6 +9,7 @@ import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
 import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
+import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardAuthentication;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Instant;
@@ -44,7 +45,6 @@ public class NativeEndpoint implements WebHandler {
     private final ReactiveJwtDecoder jwtDecoder;
     private final ClientPublishProperties clientPublish;
     private final PublicAccess publicAccess;
-    private final JsonMapper json;
     private final NativeFrames frames;
 
     public NativeEndpoint(
@@ -65,7 +65,6 @@ public class NativeEndpoint implements WebHandler {
         this.jwtDecoder = jwtDecoder;
         this.clientPublish = clientPublish;
         this.publicAccess = publicAccess;
-        this.json = json;
         this.frames = new NativeFrames(json);
     }
 
@@ -75,9 +74,15 @@ public class NativeEndpoint implements WebHandler {
         return exchange.getPrincipal()
                 .filter(DashboardAuthentication.class::isInstance)
                 .cast(DashboardAuthentication.class)
-                .map(authentication -> new Caller(
-                        Reader.of(authentication.getPrincipal()),
-                        authentication.getToken().getExpiresAt()))
+                .map(authentication -> {
+                    if (!Reader.isUserId(authentication.getPrincipal().userId())) {
+                        // before the upgrade, as any other token the connection cannot be opened with
+                        throw new ProblemException(HttpStatus.UNAUTHORIZED, Reader.UNUSABLE_SUB);
+                    }
+                    return new Caller(
+                            Reader.of(authentication.getPrincipal()),
+                            authentication.getToken().getExpiresAt());
+                })
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     // without a token (a token that is there but bad never gets here: Spring Security refused it)
                     if (properties.allowAnonymous()) {
@@ -122,10 +127,6 @@ public class NativeEndpoint implements WebHandler {
 
     ClientPublishProperties clientPublish() {
         return clientPublish;
-    }
-
-    JsonMapper json() {
-        return json;
     }
 
     NativeFrames frames() {

@@ -1,27 +1,177 @@
 package dev.projectdashboard.realtimeservice.nativews;
 
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.realtimeservice.hub.Since;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
 import java.time.Instant;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.io.JsonStringEncoder;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The server frames of the native protocol (source 000, DESIGN §6): every frame is {@code {"event":…,"data":{…}}};
- * publications add {@code channel}, {@code offset} and the CloudEvent {@code type}, and carry the CloudEvent
- * {@code data} verbatim.
+ * The frames of the native protocol (source 000, DESIGN §6): every frame is {@code {"event":…,"data":{…}}}. The
+ * server's publications add {@code channel}, {@code offset} and the CloudEvent {@code type}, and carry the CloudEvent
+ * {@code data} verbatim; a client's frames are read into {@link Request}s ({@link #parse}).
  */
 final class NativeFrames {
 
     /** The key of this wire format in {@link Publication#frame}. */
     static final Object FORMAT = NativeFrames.class;
 
+    // client frames: a key given twice is refused (which one counts would depend on the parser), so is anything after
+    // the object; Jackson's limits (nesting depth, number and string lengths) stay as they are
+    private static final JsonMapper CLIENT_JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     private final JsonMapper json;
 
     NativeFrames(JsonMapper json) {
         this.json = json;
+    }
+
+    /** A client's request: what one frame asks for, checked. */
+    sealed interface Request {
+
+        /** Source 000's {@code ping}: answered with {@code pong}. */
+        record Ping() implements Request {}
+
+        /** @param since the position to recover from, or {@code null} */
+        record Subscribe(ChannelName channel, Since since) implements Request {}
+
+        record Unsubscribe(ChannelName channel) implements Request {}
+
+        /** @param token the new JWT, not verified yet */
+        record Refresh(String token) implements Request {}
+
+        /** @param dataJson what to publish, as JSON */
+        record Publish(ChannelName channel, String dataJson) implements Request {}
+    }
+
+    /**
+     * A frame the server cannot act on: answered with {@code error} 107, and the connection stays.
+     *
+     * @see #parse
+     */
+    static final class BadFrameException extends IllegalArgumentException {
+
+        private final String request;
+        private final String channel;
+
+        BadFrameException(String message, String request, String channel) {
+            super(message, null);
+            this.request = request;
+            this.channel = channel;
+        }
+
+        /** The event of the refused frame, when it names one worth repeating; else {@code null}. */
+        String request() {
+            return request;
+        }
+
+        /** The channel concerned, when known; else {@code null}. */
+        String channel() {
+            return channel;
+        }
+    }
+
+    /**
+     * Reads one client frame: {@code {"event":"ping"}}, {@code subscribe} and {@code unsubscribe} with {@code
+     * {"channel":C}} or source 000's {@code {"task_id":T}} ({@code task:T}), {@code subscribe} optionally with {@code
+     * "since":{"offset":N,"epoch":E}} (N a whole number from 0), {@code refresh} with {@code {"token":JWT}}, {@code
+     * publish} with {@code {"channel":C,"data":…}}.
+     *
+     * @throws BadFrameException for anything else: no JSON object, a key given twice, an unknown event, a malformed
+     *     channel or position. Never any other exception.
+     */
+    static Request parse(String text) {
+        JsonNode frame;
+        try {
+            frame = CLIENT_JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw new BadFrameException("frame is not a JSON object (or a key is given twice)", null, null);
+        }
+        JsonNode eventNode = frame == null ? null : frame.get("event");
+        if (eventNode == null || !eventNode.isString()) {
+            throw new BadFrameException("frame has no event", null, null);
+        }
+        String event = eventNode.asString();
+        JsonNode data = frame.path("data");
+        return switch (event) {
+            case "ping" -> new Request.Ping();
+            case "subscribe" -> {
+                ChannelName channel = channelOf(data, event);
+                yield new Request.Subscribe(channel, since(data.get("since"), channel));
+            }
+            case "unsubscribe" -> new Request.Unsubscribe(channelOf(data, event));
+            case "refresh" -> {
+                JsonNode token = data.get("token");
+                if (token == null || !token.isString() || token.asString().isBlank()) {
+                    throw new BadFrameException("refresh needs a token", event, null);
+                }
+                yield new Request.Refresh(token.asString());
+            }
+            case "publish" -> {
+                ChannelName channel = channelOf(data, event);
+                JsonNode payload = data.get("data");
+                if (payload == null) {
+                    throw new BadFrameException("publish needs data", event, channel.toString());
+                }
+                yield new Request.Publish(channel, CLIENT_JSON.writeValueAsString(payload));
+            }
+            default -> throw new BadFrameException("unknown event", RealtimeException.requestName(event), null);
+        };
+    }
+
+    /** {@code {"channel":"…"}} or source 000's {@code {"task_id":"…"}} (a string or a whole number). */
+    private static ChannelName channelOf(JsonNode data, String request) {
+        try {
+            JsonNode taskId = data.get("task_id");
+            if (taskId != null && (taskId.isString() || taskId.isIntegralNumber())) {
+                return ChannelName.of(ChannelName.TASK, taskId.asString());
+            }
+            if (taskId != null && !taskId.isNull()) {
+                throw new IllegalArgumentException("task_id must be a task id (a string)");
+            }
+            JsonNode channel = data.get("channel");
+            return ChannelName.parse(channel != null && channel.isString() ? channel.asString() : null);
+        } catch (IllegalArgumentException e) {
+            throw new BadFrameException(e.getMessage(), request, null);
+        }
+    }
+
+    /**
+     * A subscribe's {@code since}: absent or {@code null} for none; otherwise an offset the client can have seen (a
+     * whole number from 0; one beyond the channel's newest is answered {@code recovered: false} by the hub) and the
+     * epoch it belongs to.
+     */
+    private static Since since(JsonNode since, ChannelName channel) {
+        if (since == null || since.isNull()) {
+            return null;
+        }
+        JsonNode offset = since.get("offset");
+        JsonNode epoch = since.get("epoch");
+        if (!since.isObject()
+                || offset == null
+                || !offset.isIntegralNumber()
+                || !offset.canConvertToLong()
+                || offset.asLong() < 0
+                || epoch == null
+                || !epoch.isString()) {
+            throw new BadFrameException(
+                    "since needs an offset (a whole number from 0) and an epoch (a string)",
+                    "subscribe",
+                    channel.toString());
+        }
+        return new Since(offset.asLong(), epoch.asString());
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -18,7 +19,10 @@ import reactor.core.publisher.Mono;
  *   <li>{@code user:{id}}: only when {@code id} is the token's {@code sub} (never proxied);
  *   <li>{@code system:*}: every authenticated user;
  *   <li>{@code project:{name}}: {@code projects} lists the name or {@code *};
- *   <li>{@code deployment:{id}}: users with any {@code projects} entry (deployment ids do not say their project);
+ *   <li>{@code deployment:{id}}: the {@code projects} claim lists the deployment's project (the {@code project} its
+ *       events carry, {@link ChannelOwners}) or {@code *}; before the first event says it, any user with a {@code
+ *       projects} entry may subscribe, and such a subscription gets the deployment's events once they show one of its
+ *       projects, or ends when they show another ({@link #delivery});
  *   <li>{@code device:{id}}: {@code devices} lists the id or {@code *};
  *   <li>{@code task:{id}}: its owner only, the {@code user_id} of the task's events ({@link ChannelOwners}); before
  *       the first event nobody is known, so any authenticated user may subscribe (source 000 subscribes by task id),
@@ -84,11 +88,17 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
                     .filter(owner -> !owner.equals(principal.userId()))
                     .flatMap(owner -> denied(channel, "the task belongs to another user"));
         }
+        if (ChannelName.DEPLOYMENT.equals(namespace) && !principal.projects().isEmpty()) {
+            // which project is not said: the claim does not list it, which is all the user needs to know
+            return owners.ownerOf(channel)
+                    .filter(project -> !principal.mayWatchProject(project))
+                    .flatMap(project -> denied(channel, "its project is not in the token's projects claim"));
+        }
         boolean allowed =
                 switch (namespace) {
                     case ChannelName.SYSTEM -> true;
                     case ChannelName.PROJECT -> principal.mayWatchProject(channel.id());
-                    case ChannelName.DEPLOYMENT -> !principal.projects().isEmpty();
+                    case ChannelName.DEPLOYMENT -> false; // no projects claim entry (with one: above)
                     case ChannelName.DEVICE -> principal.mayActForDevice(channel.id());
                     default -> clientPublish.allows(namespace);
                 };
@@ -115,19 +125,30 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
 
     /**
      * A task's events go to its owner (and admins) only: a subscription made before the owner was known ends when
-     * an event of someone else's task reaches it. A proxied {@code task} namespace keeps the proxy's decision. A
-     * reader without a token gets a deployment's events once the deployment's project is known and public.
+     * an event of someone else's task reaches it. A deployment's events go to readers of its project, for users and
+     * readers without a token alike: none while the project is not known (unless the reader may read every project),
+     * then all of them, or the subscription ends when they show a project it may not read. A proxied namespace keeps
+     * the proxy's decision.
      */
     @Override
     public Delivery delivery(Reader reader, Position position) {
         if (reader.publicOnly()) {
             return publicDelivery(position);
         }
-        if (position.owner().isEmpty() || reader.principal().isAdmin()) {
+        DashboardPrincipal principal = reader.principal();
+        if (principal.isAdmin()) {
             return Delivery.DELIVER;
         }
         if (position.channel().startsWith(TASK_PREFIX) && !proxy.handles(ChannelName.TASK)) {
-            return position.owner().equals(reader.userId()) ? Delivery.DELIVER : Delivery.REVOKE;
+            return position.owner().isEmpty() || position.owner().equals(reader.userId())
+                    ? Delivery.DELIVER
+                    : Delivery.REVOKE;
+        }
+        if (position.channel().startsWith(DEPLOYMENT_PREFIX) && !proxy.handles(ChannelName.DEPLOYMENT)) {
+            return deploymentDelivery(
+                    position.owner(),
+                    principal.projects().contains(DashboardPrincipal.ANY),
+                    principal::mayWatchProject);
         }
         return Delivery.DELIVER;
     }
@@ -137,12 +158,23 @@ public class ClaimsChannelPolicy implements ChannelPolicy {
             return Delivery.DELIVER; // the project was public when the subscribe was allowed
         }
         if (position.channel().startsWith(DEPLOYMENT_PREFIX)) {
-            if (position.owner().isEmpty()) {
-                return Delivery.SKIP; // whose deployment it is is not known yet: nothing until it is
-            }
-            return publicAccess.allows(position.owner()) ? Delivery.DELIVER : Delivery.REVOKE;
+            return deploymentDelivery(position.owner(), publicAccess.allowsEvery(), publicAccess::allows);
         }
         return Delivery.REVOKE;
+    }
+
+    /**
+     * @param project the deployment's project as its position carries it, {@code ""} while not known
+     * @param everyProject the reader may read every project: nothing to wait for
+     */
+    private static Delivery deploymentDelivery(String project, boolean everyProject, Predicate<String> mayRead) {
+        if (everyProject) {
+            return Delivery.DELIVER;
+        }
+        if (project.isEmpty()) {
+            return Delivery.SKIP; // whose deployment it is is not known yet: nothing until it is
+        }
+        return mayRead.test(project) ? Delivery.DELIVER : Delivery.REVOKE;
     }
 
     @Override

@@ -46,6 +46,11 @@ public record PublicAccessProperties(
         return !projects.isEmpty();
     }
 
+    /** Whether every project is public ({@code *}). */
+    public boolean allowsEvery() {
+        return projects.contains(ANY);
+    }
+
     /** Whether a connection without a token may read this project. */
     public boolean allows(String project) {
         return projects.contains(ANY) || projects.contains(project);

@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.socketio;
 
 import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import java.util.Map;
@@ -26,8 +27,10 @@ public class SocketIoConfiguration {
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
             SocketIoProperties properties,
+            HubProperties hubProperties,
             PublicAccess publicAccess) {
-        return new SocketIoEndpoint(webSocketService, support, hub, jwtDecoder, properties, publicAccess);
+        return new SocketIoEndpoint(
+                webSocketService, support, hub, jwtDecoder, properties, hubProperties, publicAccess);
     }
 
     @Bean

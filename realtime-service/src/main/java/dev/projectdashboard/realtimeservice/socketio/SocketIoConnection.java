@@ -57,9 +57,6 @@ final class SocketIoConnection extends WebSocketConnection {
     /** Centrifugo's "unauthorized": the token is missing or invalid (109 when it expired). */
     static final int UNAUTHORIZED = 101;
 
-    // requests queued behind a slow one (e.g. a subscribe waiting for the subscribe proxy); more is a flood
-    private static final int MAX_PENDING_REQUESTS = 64;
-
     private static final Map<String, String> SUBSCRIBE_EVENTS = Map.of(
             "subscribe_project", ChannelName.PROJECT,
             "subscribe_deployment", ChannelName.DEPLOYMENT);
@@ -78,6 +75,9 @@ final class SocketIoConnection extends WebSocketConnection {
     private final Hub hub;
     private final ReactiveJwtDecoder jwtDecoder;
     private final SocketIoProperties properties;
+    // requests that may wait behind a slow one (e.g. a subscribe waiting for the subscribe proxy); each one more is
+    // refused on its own
+    private final int maxQueuedRequests;
     // who a CONNECT without a token becomes: null unless public projects are set
     private final @Nullable Reader publicReader;
 
@@ -94,15 +94,20 @@ final class SocketIoConnection extends WebSocketConnection {
     private @Nullable ArrayDeque<Supplier<Mono<Void>>> pendingRequests;
     private boolean requestRunning;
 
-    /** @param publicReader who a CONNECT without a token becomes; {@code null}: such a CONNECT is refused */
+    /**
+     * @param maxQueuedRequests client requests that may wait while one runs: as many as the connection may hold
+     *     subscriptions, so a client that subscribes to all it may at once is served
+     * @param publicReader who a CONNECT without a token becomes; {@code null}: such a CONNECT is refused
+     */
     SocketIoConnection(
             WebSocketSession session,
             ConnectionSupport support,
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
             SocketIoProperties properties,
+            int maxQueuedRequests,
             @Nullable Reader publicReader) {
-        this(session, support, hub, jwtDecoder, properties, publicReader, new ConnectedNamespace());
+        this(session, support, hub, jwtDecoder, properties, maxQueuedRequests, publicReader, new ConnectedNamespace());
     }
 
     // the renderer needs the namespace, which is known only after CONNECT, and cannot refer to this in super(…)
@@ -112,12 +117,14 @@ final class SocketIoConnection extends WebSocketConnection {
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
             SocketIoProperties properties,
+            int maxQueuedRequests,
             @Nullable Reader publicReader,
             ConnectedNamespace namespace) {
         super(session, null, support, publication -> DeploymentEvents.frame(publication, namespace.name));
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
+        this.maxQueuedRequests = maxQueuedRequests;
         this.publicReader = publicReader;
         this.namespace = namespace;
     }
@@ -297,7 +304,13 @@ final class SocketIoConnection extends WebSocketConnection {
         }
         jwtDecoder
                 .decode(token.asString())
-                .flatMap(jwt -> admit(requested, Reader.of(DashboardPrincipal.from(jwt)), jwt.getExpiresAt()))
+                .flatMap(jwt -> {
+                    if (!Reader.isUserId(jwt.getSubject())) {
+                        refuseConnect(requested, UNAUTHORIZED, Reader.UNUSABLE_SUB);
+                        return Mono.empty();
+                    }
+                    return admit(requested, Reader.of(DashboardPrincipal.from(jwt)), jwt.getExpiresAt());
+                })
                 .subscribe(null, error -> onConnectFailed(requested, error));
     }
 
@@ -356,11 +369,7 @@ final class SocketIoConnection extends WebSocketConnection {
         String subscribeNamespace = SUBSCRIBE_EVENTS.get(event);
         String unsubscribeNamespace = UNSUBSCRIBE_EVENTS.get(event);
         if (subscribeNamespace == null && unsubscribeNamespace == null) {
-            reply(
-                    event,
-                    ackId,
-                    null,
-                    new RealtimeException(RealtimeException.BAD_REQUEST, "unknown event '" + event + "'"));
+            reply(event, ackId, null, new RealtimeException(RealtimeException.BAD_REQUEST, "unknown event"));
             return;
         }
         ChannelName channel;
@@ -372,18 +381,25 @@ final class SocketIoConnection extends WebSocketConnection {
             reply(event, ackId, null, new RealtimeException(RealtimeException.BAD_REQUEST, e.getMessage()));
             return;
         }
-        if (subscribeNamespace != null) {
-            serially(() -> hub.subscribe(this, channel, null, subscribed -> reply(event, ackId, channel, null))
-                    .then()
-                    .onErrorResume(error -> {
-                        reply(event, ackId, channel, error);
-                        return Mono.empty();
-                    }));
-        } else {
-            serially(() -> Mono.fromRunnable(() -> {
-                hub.unsubscribe(this, channel);
-                reply(event, ackId, channel, null);
-            }));
+        Supplier<Mono<Void>> request = subscribeNamespace != null
+                ? () -> hub.subscribe(this, channel, null, subscribed -> reply(event, ackId, channel, null))
+                        .then()
+                        .onErrorResume(error -> {
+                            reply(event, ackId, channel, error);
+                            return Mono.empty();
+                        })
+                : () -> Mono.fromRunnable(() -> {
+                    hub.unsubscribe(this, channel);
+                    reply(event, ackId, channel, null);
+                });
+        if (!serially(request)) {
+            reply(
+                    event,
+                    ackId,
+                    channel,
+                    new RealtimeException(
+                            RealtimeException.LIMIT_EXCEEDED,
+                            "too many requests waiting: at most " + maxQueuedRequests + " behind the one running"));
         }
     }
 
@@ -432,7 +448,10 @@ final class SocketIoConnection extends WebSocketConnection {
             failed.set("error", details);
             send(SocketIoPackets.ack(ns, ackId, failed));
         } else {
-            details.put("event", event);
+            String name = RealtimeException.requestName(event);
+            if (name != null) {
+                details.put("event", name);
+            }
             if (channel != null) {
                 details.put("channel", channel.toString());
             }
@@ -455,30 +474,27 @@ final class SocketIoConnection extends WebSocketConnection {
         }
     }
 
-    /** Runs client requests one at a time, in arrival order; each may complete later (hub, subscribe proxy). */
-    private void serially(Supplier<Mono<Void>> request) {
-        boolean tooMany = false;
+    /**
+     * Runs client requests one at a time, in arrival order; each may complete later (hub, subscribe proxy).
+     *
+     * @return false when {@code maxQueuedRequests} wait already: the request is not run, the caller refuses it
+     */
+    private boolean serially(Supplier<Mono<Void>> request) {
         synchronized (this) {
             if (requestRunning) {
                 if (pendingRequests == null) {
                     pendingRequests = new ArrayDeque<>(4);
                 }
-                if (pendingRequests.size() < MAX_PENDING_REQUESTS) {
-                    pendingRequests.add(request);
-                    return;
+                if (pendingRequests.size() >= maxQueuedRequests) {
+                    return false;
                 }
-                tooMany = true;
-            } else {
-                requestRunning = true;
+                pendingRequests.add(request);
+                return true;
             }
-        }
-        if (tooMany) {
-            // closed outside the lock: on the event loop the close can run the whole cleanup inline (unregister,
-            // which takes subscription locks that a delivery holds while it waits for this connection's lock)
-            close(CloseReason.BAD_REQUEST);
-            return;
+            requestRunning = true;
         }
         run(request);
+        return true;
     }
 
     private void run(Supplier<Mono<Void>> request) {

@@ -2,6 +2,7 @@ package dev.projectdashboard.realtimeservice.socketio;
 
 import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.Hub;
+import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.socketio.EngineIoHandshake.Refusal;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
@@ -30,6 +31,7 @@ public class SocketIoEndpoint implements WebHandler {
     private final Hub hub;
     private final ReactiveJwtDecoder jwtDecoder;
     private final SocketIoProperties properties;
+    private final int maxQueuedRequests;
     private final PublicAccess publicAccess;
 
     public SocketIoEndpoint(
@@ -38,12 +40,15 @@ public class SocketIoEndpoint implements WebHandler {
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
             SocketIoProperties properties,
+            HubProperties hubProperties,
             PublicAccess publicAccess) {
         this.webSocketService = webSocketService;
         this.support = support;
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
+        // a client may ask for all the subscriptions it may hold at once (source 002's frontend subscribes on load)
+        this.maxQueuedRequests = hubProperties.maxSubscriptionsPerConnection();
         this.publicAccess = publicAccess;
     }
 
@@ -55,9 +60,9 @@ public class SocketIoEndpoint implements WebHandler {
         }
         // the client's address is known only here; the CONNECT packet decides later whether it is needed
         Reader publicReader = publicAccess.enabled() ? publicAccess.reader(exchange.getRequest()) : null;
-        return webSocketService.handleRequest(
-                exchange,
-                session -> new SocketIoConnection(session, support, hub, jwtDecoder, properties, publicReader).run());
+        return webSocketService.handleRequest(exchange, session -> new SocketIoConnection(
+                        session, support, hub, jwtDecoder, properties, maxQueuedRequests, publicReader)
+                .run());
     }
 
     private static Mono<Void> refuse(ServerHttpResponse response, Refusal refusal) {

@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.socketio;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,8 +35,10 @@ public final class SocketIoPackets {
     /** The Engine.IO ping frame, sent by the server every ping interval (v4: the server pings). */
     public static final String PING_FRAME = String.valueOf(PING);
 
+    // a key given twice is malformed: which one counts would depend on the parser (JSON.parse keeps the last)
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     // Socket.IO ids of acknowledgements: the JS client counts from 0 and the parser reads them as a JS number
@@ -92,7 +95,7 @@ public final class SocketIoPackets {
      *
      * @param frame the whole text frame, starting with {@code 4}
      * @throws MalformedPacketException when the frame is not a valid Socket.IO packet (unknown type, bad
-     *     namespace, JSON that is not valid for the packet type)
+     *     namespace, JSON that is not valid for the packet type, a key given twice); never any other exception
      */
     public static Packet decode(String frame) {
         if (frame.length() < 2 || frame.charAt(0) != MESSAGE) {

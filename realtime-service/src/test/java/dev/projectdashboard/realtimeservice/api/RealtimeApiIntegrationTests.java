@@ -125,6 +125,15 @@ class RealtimeApiIntegrationTests {
                 .exchange()
                 .expectStatus()
                 .isForbidden();
+        // history and presence say what happens in channels: not even for a user who may watch every project
+        for (String read : List.of("/history/deployment:d-1", "/presence/deployment:d-1", "/history/project:p")) {
+            client.get()
+                    .uri(API + read)
+                    .headers(h -> h.setBearerAuth(user))
+                    .exchange()
+                    .expectStatus()
+                    .isForbidden();
+        }
 
         withApiKey(client.get().uri(API + "/stats")).exchange().expectStatus().isOk();
         client.get()
@@ -315,7 +324,7 @@ class RealtimeApiIntegrationTests {
                 .exchange()
                 .expectStatus()
                 .isBadRequest());
-        assertThat(fields(wrongType)).containsExactly("data");
+        assertThat(fields(wrongType)).containsExactly("data.progress");
     }
 
     @Test
@@ -558,6 +567,13 @@ class RealtimeApiIntegrationTests {
                     .expectStatus()
                     .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
             assertThat(problem.path("status").asInt()).isEqualTo(503);
+            // useful to the caller, nothing about where Redis runs
+            String redisPort = ":"
+                    + java.net
+                            .URI
+                            .create(LocalStackExtension.localStack().redisUri())
+                            .getPort();
+            assertThat(problem.toString()).doesNotContain(redisPort).doesNotContainIgnoringCase("redis://");
             withApiKey(client.post().uri(API + "/notifications?title=a&message=b"))
                     .exchange()
                     .expectStatus()
@@ -577,10 +593,11 @@ class RealtimeApiIntegrationTests {
                     .expectStatus()
                     .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
             for (String path : List.of("/stats", "/history/task:down", "/presence/project:down")) {
-                withApiKey(client.get().uri(API + path))
+                JsonNode down = body(withApiKey(client.get().uri(API + path))
                         .exchange()
                         .expectStatus()
-                        .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                        .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE));
+                assertThat(down.toString()).as(path).doesNotContain(redisPort);
             }
         } finally {
             LocalStackExtension.localStack().startRedis();

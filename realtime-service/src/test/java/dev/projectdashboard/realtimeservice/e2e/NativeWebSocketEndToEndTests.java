@@ -33,6 +33,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
 
 /** The native protocol end to end: the app on a random port, local-stack Redis, real WebSocket clients. */
 @LocalStackTest
@@ -85,13 +86,7 @@ class NativeWebSocketEndToEndTests {
                 .expiresAt(Instant.now().minusSeconds(3600))
                 .sign();
         for (String query : List.of("", "?token=" + forged, "?token=" + expired, "?token=garbage")) {
-            http.get()
-                    .uri("/ws" + query)
-                    .header("Connection", "Upgrade")
-                    .header("Upgrade", "websocket")
-                    .header("Sec-WebSocket-Version", "13")
-                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                    .exchange()
+            WsTestClient.upgrade(http, "/ws" + query)
                     .expectStatus()
                     .isEqualTo(HttpStatus.UNAUTHORIZED)
                     .expectHeader()
@@ -346,6 +341,52 @@ class NativeWebSocketEndToEndTests {
     }
 
     @Test
+    void refusesTheDeploymentOfAProjectTheTokenDoesNotListAndItsReplay() throws InterruptedException {
+        String project = unique("proj");
+        String deployment = unique("d");
+        String channel = "deployment:" + deployment;
+        events.publish(
+                        Streams.DEPLOYMENTS,
+                        CloudEvent.of(
+                                "deployment.log",
+                                "/deploy-notifier",
+                                null,
+                                Map.of("project", project, "deployment_id", deployment, "message", "building")))
+                .block(Duration.ofSeconds(10));
+        JsonNode history = HistoryApi.awaitOffset(http, channel, 1, Duration.ofSeconds(10));
+        String since = "{\"offset\":0,\"epoch\":\"" + history.path("epoch").asString() + "\"}";
+
+        try (WsTestClient outsider = WsTestClient.connect(port, token(unique("out"), unique("other-project")));
+                WsTestClient member = WsTestClient.connect(port, token(unique("in"), project))) {
+            for (String request : List.of(
+                    "{\"channel\":\"" + channel + "\"}", "{\"channel\":\"" + channel + "\",\"since\":" + since + "}")) {
+                outsider.send("{\"event\":\"subscribe\",\"data\":" + request + "}");
+                Frame refused = outsider.await(
+                        frame -> frame.event().equals("error") || frame.event().equals("subscribed"));
+                assertThat(refused.event()).as(request).isEqualTo("error");
+                assertThat(refused.json().path("data").path("code").asInt()).isEqualTo(103);
+                assertThat(refused.json().path("data").path("channel").asString())
+                        .isEqualTo(channel);
+            }
+            outsider.send("{\"event\":\"ping\"}");
+            List<Frame> before = new ArrayList<>();
+            outsider.await(frame -> frame.event().equals("pong"), before);
+            assertThat(before).noneMatch(frame -> frame.event().startsWith("deployment:"));
+
+            member.send("{\"event\":\"subscribe\",\"data\":{\"channel\":\"" + channel + "\",\"since\":" + since + "}}");
+            Frame subscribed = member.awaitEvent("subscribed");
+            assertThat(subscribed.json().path("data").path("recovered").asBoolean())
+                    .isTrue();
+            assertThat(member.awaitEvent("deployment:log")
+                            .json()
+                            .path("data")
+                            .path("message")
+                            .asString())
+                    .isEqualTo("building");
+        }
+    }
+
+    @Test
     void refusesAnotherUsersChannelWithAnErrorEvent() throws InterruptedException {
         try (WsTestClient alice = WsTestClient.connect(port, token("alice-" + UUID.randomUUID()))) {
             alice.awaitEvent("connection:established");
@@ -466,9 +507,12 @@ class NativeWebSocketEndToEndTests {
         Map<String, Object> second = new LinkedHashMap<>(properties());
         second.put("server.port", "0");
         second.put("dashboard.realtime.connections.ping-interval", "1s");
-        try (ConfigurableApplicationContext replica = new SpringApplicationBuilder(RealtimeServiceApplication.class)
-                .properties(second)
-                .run()) {
+        // as arguments: default properties would lose to application.yml's server.port (8082, which may be taken)
+        String[] arguments = second.entrySet().stream()
+                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toArray(String[]::new);
+        try (ConfigurableApplicationContext replica =
+                new SpringApplicationBuilder(RealtimeServiceApplication.class).run(arguments)) {
             int otherPort = Integer.parseInt(replica.getEnvironment().getProperty("local.server.port"));
             String user = unique("two");
             try (WsTestClient one = WsTestClient.connect(port, token(user));
@@ -704,5 +748,9 @@ class NativeWebSocketEndToEndTests {
 
     private static String token(String user) {
         return DevTokens.userToken(user, List.of("user"));
+    }
+
+    private static String token(String user, String project) {
+        return DevTokens.userToken(user, List.of("user"), List.of(project), List.of());
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -66,6 +67,17 @@ public final class WsTestClient implements AutoCloseable {
                     return Mono.when(receive, out.sendString(outbound.asFlux()));
                 })
                 .subscribe(null, failure::tryEmitValue);
+    }
+
+    /** A WebSocket upgrade request as a browser sends it, answered by the server over plain HTTP (a refusal). */
+    public static WebTestClient.ResponseSpec upgrade(WebTestClient http, String uri) {
+        return http.get()
+                .uri(uri)
+                .header("Connection", "Upgrade")
+                .header("Upgrade", "websocket")
+                .header("Sec-WebSocket-Version", "13")
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .exchange();
     }
 
     public static WsTestClient connect(int port, String token) {

@@ -1,9 +1,13 @@
 package dev.projectdashboard.realtimeservice.fanout;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.fanout.DeliveryFixture.Replica;
+import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +40,14 @@ public abstract class TwoReplicaTests {
         fixture = new DeliveryFixture();
         a = fixture.replica("a", properties(), policy()).start();
         b = fixture.replica("b", properties(), policy()).start();
+    }
+
+    /** Waits until the sequencer has recorded {@code owner} as the owner of {@code channel} ({@code rt:owner:}). */
+    protected void awaitOwner(String channel, String owner) {
+        await().atMost(DeliveryFixture.WAIT)
+                .until(() -> owner.equals(new RedisChannelOwners(a.connections)
+                        .ownerOf(ChannelName.parse(channel))
+                        .block(DeliveryFixture.WAIT)));
     }
 
     @AfterEach

@@ -47,7 +47,7 @@ class SubscriberTests {
     }
 
     private void finishRecovered(Subscriber.Begun begun, long since, long top, Publication... replay) {
-        subscriber.finish(begun, EPOCH, top, true, new Since(since, EPOCH), true, List.of(replay), this::answered);
+        subscriber.finish(begun, EPOCH, top, "", true, new Since(since, EPOCH), true, List.of(replay), this::answered);
     }
 
     /** What a session does with the answer: writes it ahead of the replay. */
@@ -90,7 +90,7 @@ class SubscriberTests {
         Subscriber.Begun begun = begin(TASK);
         // sequenced before the task's history was read (so at or below its top), dispatched after the holding began
         subscriber.offer(event("a", task(5), user(1)));
-        subscriber.finish(begun, EPOCH, 5, true, null, false, List.of(), this::answered);
+        subscriber.finish(begun, EPOCH, 5, "", true, null, false, List.of(), this::answered);
 
         assertThat(connection.publications()).singleElement().satisfies(publication -> {
             assertThat(publication.position()).isEqualTo(user(1));
@@ -154,7 +154,15 @@ class SubscriberTests {
         Position someones = new Position(TASK, 1, EPOCH, "someone");
 
         Subscribed answer = owned.finish(
-                begun, EPOCH, 1, true, new Since(0, EPOCH), true, List.of(event("theirs", someones)), this::answered);
+                begun,
+                EPOCH,
+                1,
+                "",
+                true,
+                new Since(0, EPOCH),
+                true,
+                List.of(event("theirs", someones)),
+                this::answered);
 
         assertThat(answer).isNull();
         assertThat(answers).isEmpty();

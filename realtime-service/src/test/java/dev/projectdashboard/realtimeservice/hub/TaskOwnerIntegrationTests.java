@@ -50,17 +50,10 @@ class TaskOwnerIntegrationTests extends TwoReplicaTests {
         return fixture.publishTaskLog(owner, task, line);
     }
 
-    private void awaitOwnerRecorded() {
-        await().atMost(DeliveryFixture.WAIT)
-                .until(() -> owner.equals(new RedisChannelOwners(a.connections)
-                        .ownerOf(ChannelName.parse(channel))
-                        .block(DeliveryFixture.WAIT)));
-    }
-
     @Test
     void rejectsSubscriptionToAnotherUsersTaskOnceItsFirstEventNamedItsOwner() {
         log("first");
-        awaitOwnerRecorded();
+        awaitOwner(channel, owner);
 
         RecordingConnection intruder = b.connect(other);
         assertThatThrownBy(() -> b.subscribe(intruder, channel))
@@ -109,7 +102,7 @@ class TaskOwnerIntegrationTests extends TwoReplicaTests {
     @Test
     void theFirstEventsUserStaysTheOwnerAndEveryPositionCarriesIt() {
         log("first");
-        awaitOwnerRecorded();
+        awaitOwner(channel, owner);
         // a later event naming another user does not take the task over
         fixture.publishTaskLog(other, task, "x");
         await().atMost(DeliveryFixture.WAIT)

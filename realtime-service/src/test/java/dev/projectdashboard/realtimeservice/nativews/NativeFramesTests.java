@@ -1,9 +1,12 @@
 package dev.projectdashboard.realtimeservice.nativews;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import dev.projectdashboard.realtimeservice.hub.Since;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -84,5 +87,39 @@ class NativeFramesTests {
         assertThat(full.path("data").path("channel").asString()).isEqualTo("user:bob");
         assertThat(bare.path("data").has("request")).isFalse();
         assertThat(bare.path("data").has("channel")).isFalse();
+    }
+
+    @Test
+    void readsSource000sFramesAndThisServicesIntoRequests() {
+        assertThat(NativeFrames.parse("{\"event\":\"ping\"}")).isInstanceOf(NativeFrames.Request.Ping.class);
+        assertThat(NativeFrames.parse("{\"event\":\"subscribe\",\"data\":{\"task_id\":42}}"))
+                .isEqualTo(new NativeFrames.Request.Subscribe(ChannelName.parse("task:42"), null));
+        assertThat(NativeFrames.parse("{\"event\":\"subscribe\",\"data\":{\"channel\":\"project:demo\","
+                        + "\"since\":{\"offset\":100000000000000,\"epoch\":\"Xk3v9aQ2\"}}}"))
+                .isEqualTo(new NativeFrames.Request.Subscribe(
+                        ChannelName.parse("project:demo"), new Since(100_000_000_000_000L, "Xk3v9aQ2")));
+        assertThat(NativeFrames.parse("{\"event\":\"unsubscribe\",\"data\":{\"task_id\":\"t1\"}}"))
+                .isEqualTo(new NativeFrames.Request.Unsubscribe(ChannelName.parse("task:t1")));
+        assertThat(NativeFrames.parse(
+                        "{\"event\":\"publish\",\"data\":{\"channel\":\"chat:7\",\"data\":{\"typing\":true}}}"))
+                .isEqualTo(new NativeFrames.Request.Publish(ChannelName.parse("chat:7"), "{\"typing\":true}"));
+    }
+
+    @Test
+    void refusesWhatItCannotBelieveAndRepeatsOnlyShortEventNames() {
+        assertThat(refusal("{\"event\":\"subscribe\",\"event\":\"ping\"}").request())
+                .isNull();
+        NativeFrames.BadFrameException since = refusal(
+                "{\"event\":\"subscribe\",\"data\":{\"channel\":\"project:p\",\"since\":{\"offset\":-1,\"epoch\":\"e\"}}}");
+        assertThat(since.request()).isEqualTo("subscribe");
+        assertThat(since.channel()).isEqualTo("project:p");
+        assertThat(refusal("{\"event\":\"nope\"}").request()).isEqualTo("nope");
+        assertThat(refusal("{\"event\":\"" + "x".repeat(65) + "\"}").request()).isNull();
+        assertThat(refusal("{\"event\":\"refresh\",\"data\":{\"token\":5}}").request())
+                .isEqualTo("refresh");
+    }
+
+    private static NativeFrames.BadFrameException refusal(String frame) {
+        return catchThrowableOfType(NativeFrames.BadFrameException.class, () -> NativeFrames.parse(frame));
     }
 }

@@ -97,10 +97,37 @@ class ClaimsChannelPolicyTests {
     }
 
     @Test
-    void deploymentNeedsAnyProjectsClaimEntry() {
+    void aDeploymentIsReadableWhenTheProjectsClaimListsItsProject() {
+        DashboardPrincipal openWatcher = new DashboardPrincipal("dora", Set.of(), Set.of("open"), Set.of());
+        assertAllowed(openWatcher, "deployment:open-d");
+        assertDenied(openWatcher, "deployment:closed-d");
+        assertDenied(ALICE, "deployment:open-d");
+        assertAllowed(WATCHER, "deployment:closed-d");
+        assertAllowed(ADMIN, "deployment:closed-d");
+        // whose it is is not known yet: any user who may watch some project subscribes, and gets what is theirs
         assertAllowed(ALICE, "deployment:d-42");
         assertAllowed(WATCHER, "deployment:d-42");
         assertDenied(BOB, "deployment:d-42");
+    }
+
+    @Test
+    void aUsersDeploymentDeliveriesWaitForItsProjectAndFollowTheProjectsClaim() {
+        assertThat(policy.delivery(Reader.of(ALICE), new Position("deployment:d", 1, "e")))
+                .as("project not known yet")
+                .isEqualTo(ChannelPolicy.Delivery.SKIP);
+        assertThat(policy.delivery(Reader.of(ALICE), new Position("deployment:d", 2, "e", "demo")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(ALICE), new Position("deployment:d", 3, "e", "closed")))
+                .isEqualTo(ChannelPolicy.Delivery.REVOKE);
+        // who may watch every project, and admins, need not wait
+        assertThat(policy.delivery(Reader.of(WATCHER), new Position("deployment:d", 1, "e")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(WATCHER), new Position("deployment:d", 3, "e", "closed")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(ADMIN), new Position("deployment:d", 1, "e")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
+        assertThat(policy.delivery(Reader.of(ALICE), new Position("project:demo", 4, "e")))
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
     }
 
     @Test
@@ -189,6 +216,9 @@ class ClaimsChannelPolicyTests {
                         .authorizeSubscribe(ANONYMOUS, ChannelName.parse("project:closed"))
                         .blockOptional())
                 .isEmpty();
+        assertThat(everything.delivery(ANONYMOUS, new Position("deployment:d", 1, "e")))
+                .as("every project is public: no need to wait for the deployment's")
+                .isEqualTo(ChannelPolicy.Delivery.DELIVER);
         ClaimsChannelPolicy none = policy(List.of(), new PublicAccessProperties(List.of(), ""));
         assertRefused(() -> none.authorizeSubscribe(ANONYMOUS, ChannelName.parse("project:open"))
                 .block());

@@ -9,7 +9,6 @@ import dev.projectdashboard.realtimeservice.e2e.WsTestClient;
 import dev.projectdashboard.realtimeservice.e2e.WsTestClient.Frame;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -265,24 +264,5 @@ class PublicProjectsEndToEndTests extends SocketIoServiceTests {
 
     private static int errorCode(JsonNode ack) {
         return ack.path("response").path("error").path("code").asInt();
-    }
-
-    private void awaitSequenced(String channel) {
-        await().atMost(WAIT).until(() -> {
-            byte[] body = client.get()
-                    .uri("/api/v1/realtime/history/" + channel)
-                    .header("X-Api-Key", DevDefaults.API_KEY)
-                    .exchange()
-                    .expectStatus()
-                    .isOk()
-                    .expectBody()
-                    .returnResult()
-                    .getResponseBody();
-            return SocketIoClientDriver.JSON
-                            .readTree(new String(body, StandardCharsets.UTF_8))
-                            .path("offset")
-                            .asLong()
-                    >= 1;
-        });
     }
 }

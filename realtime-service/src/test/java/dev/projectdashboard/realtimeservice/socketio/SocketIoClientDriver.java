@@ -116,6 +116,24 @@ final class SocketIoClientDriver implements AutoCloseable {
         stdin.flush();
     }
 
+    /**
+     * Emits one event per argument, all at once: one write, which the driver turns into back-to-back emits in the
+     * same tick, as an app that subscribes to everything on start-up does.
+     */
+    void emitAll(String event, List<String> arguments, boolean ack) throws IOException {
+        StringBuilder commands = new StringBuilder();
+        for (String argument : arguments) {
+            commands.append(JSON.createObjectNode()
+                            .put("emit", event)
+                            .put("arg", argument)
+                            .put("ack", ack)
+                            .put("ack_timeout_ms", 30_000))
+                    .append('\n');
+        }
+        stdin.write(commands.toString().getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
     /** The next line of this kind (earlier lines of other kinds are kept in {@link #seen}). */
     JsonNode next(String kind, Duration timeout) throws InterruptedException {
         return next(line -> kind.equals(line.path("kind").asString()), timeout, "a '" + kind + "' line");

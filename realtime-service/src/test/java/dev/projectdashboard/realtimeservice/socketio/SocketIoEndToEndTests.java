@@ -60,6 +60,8 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
     @Test
     void deliversDeploymentEventsAsSource002EventsToTheStockClient() throws Exception {
         String project = PROJECT + "-" + System.nanoTime();
+        // a deployment belongs to the project of its first event: one of this project only
+        String deployment = DEPLOYMENT + System.nanoTime();
         try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("alice", project))) {
             JsonNode connected = socket.next("connect", WAIT);
             assertThat(connected.path("nsp").asString()).isEqualTo(SEED_NAMESPACE);
@@ -68,25 +70,25 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
             JsonNode ack = socket.next("ack", WAIT);
             assertThat(ack.path("response")).isEqualTo(json("{\"ok\":true,\"channel\":\"project:" + project + "\"}"));
             // the same deployment on its own channel too: the client still gets each event once
-            socket.emit("subscribe_deployment", DEPLOYMENT, true);
+            socket.emit("subscribe_deployment", deployment, true);
             assertThat(socket.next("ack", WAIT).path("response"))
-                    .isEqualTo(json("{\"ok\":true,\"channel\":\"deployment:" + DEPLOYMENT + "\"}"));
+                    .isEqualTo(json("{\"ok\":true,\"channel\":\"deployment:" + deployment + "\"}"));
 
             List<Published> published = new ArrayList<>();
             published.add(publish(
-                    EventTypes.DEPLOYMENT_STEP_STARTED, "step_started", stepData(project, DEPLOYMENT, "started")));
+                    EventTypes.DEPLOYMENT_STEP_STARTED, "step_started", stepData(project, deployment, "started")));
             // another project: not subscribed, must not arrive
             publish(EventTypes.DEPLOYMENT_STEP_STARTED, "step_started", stepData(project + "-other", "987", "started"));
             published.add(publish(
                     EventTypes.DEPLOYMENT_STEP_COMPLETED,
                     "step_completed",
-                    stepData(project, DEPLOYMENT, "completed")));
+                    stepData(project, deployment, "completed")));
             published.add(publish(
-                    EventTypes.DEPLOYMENT_STEP_FAILED, "step_completed", stepData(project, DEPLOYMENT, "failed")));
-            published.add(publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project, DEPLOYMENT)));
-            published.add(publish(EventTypes.DEPLOYMENT_METRICS, "metrics_update", metricsData(project, DEPLOYMENT)));
+                    EventTypes.DEPLOYMENT_STEP_FAILED, "step_completed", stepData(project, deployment, "failed")));
+            published.add(publish(EventTypes.DEPLOYMENT_LOG, "log_entry", logData(project, deployment)));
+            published.add(publish(EventTypes.DEPLOYMENT_METRICS, "metrics_update", metricsData(project, deployment)));
             published.add(publish(
-                    EventTypes.DEPLOYMENT_COMPLETED, "deployment_completed", completedData(project, DEPLOYMENT)));
+                    EventTypes.DEPLOYMENT_COMPLETED, "deployment_completed", completedData(project, deployment)));
 
             // exactly these, in order, each once (the last one proves nothing else came in between): named after the
             // project, the deployment's position beside it
@@ -96,7 +98,7 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
                 assertThat(event.path("payload")).isEqualTo(expected.payload());
                 assertThat(event.path("channel").asString()).isEqualTo("project:" + project);
                 assertThat(event.path("offset").asLong()).isPositive();
-                assertThat(event.path("also").get(0).path("channel").asString()).isEqualTo("deployment:" + DEPLOYMENT);
+                assertThat(event.path("also").get(0).path("channel").asString()).isEqualTo("deployment:" + deployment);
             }
             assertThat(socket.seenOfKind("other")).isEmpty();
         }
@@ -156,6 +158,87 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
                             .path("code")
                             .asInt())
                     .isEqualTo(107);
+        }
+    }
+
+    @Test
+    void refusesTheDeploymentsOfAProjectTheTokenDoesNotList() throws Exception {
+        String project = PROJECT + "-" + System.nanoTime();
+        String theirs = project + "-theirs";
+        String theirDeployment = "run-" + System.nanoTime();
+        publishDeployment(EventTypes.DEPLOYMENT_STEP_STARTED, stepData(theirs, theirDeployment, "started"));
+        awaitSequenced("deployment:" + theirDeployment);
+        String later = theirDeployment + "-later";
+        String mine = theirDeployment + "-mine";
+
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("frank", project))) {
+            socket.next("connect", WAIT);
+            socket.emit("subscribe_deployment", theirDeployment, true);
+            JsonNode refused = socket.next("ack", WAIT).path("response");
+            assertThat(refused.path("ok").asBoolean()).isFalse();
+            assertThat(refused.path("error").path("code").asInt()).isEqualTo(103);
+            // one nobody has heard of: allowed, and ended once it turns out to be someone else's
+            socket.emit("subscribe_deployment", later, true);
+            assertThat(socket.next("ack", WAIT).path("response").path("ok").asBoolean())
+                    .isTrue();
+            socket.emit("subscribe_deployment", mine, true);
+            assertThat(socket.next("ack", WAIT).path("response").path("ok").asBoolean())
+                    .isTrue();
+
+            publishDeployment(EventTypes.DEPLOYMENT_LOG, logData(theirs, later));
+            JsonNode ended = socket.next("other", WAIT);
+            assertThat(ended.path("name").asString()).isEqualTo("error");
+            assertThat(ended.path("args").get(0).path("code").asInt()).isEqualTo(103);
+            assertThat(ended.path("args").get(0).path("channel").asString()).isEqualTo("deployment:" + later);
+            publishDeployment(EventTypes.DEPLOYMENT_STEP_STARTED, stepData(theirs, theirDeployment, "second"));
+            publishDeployment(EventTypes.DEPLOYMENT_LOG, logData(project, mine));
+
+            JsonNode event = socket.next("event", WAIT).path("data");
+            assertThat(event.path("payload").path("deployment_id").asString()).isEqualTo(mine);
+            assertThat(socket.seenOfKind("event")).hasSize(1);
+        }
+    }
+
+    @Test
+    void answersEachOfAHundredSubscribesSentAtOnceAndStaysConnected() throws Exception {
+        List<String> projects = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            projects.add("burst-" + i);
+        }
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("burst-grace", "*"))) {
+            List<JsonNode> acks = subscribeAtOnce(socket, projects);
+
+            assertThat(acks).allSatisfy(ack -> assertThat(
+                            ack.path("response").path("ok").asBoolean())
+                    .as("%s", ack)
+                    .isTrue());
+            assertThat(acks)
+                    .extracting(ack -> ack.path("arg").asString())
+                    .containsExactlyInAnyOrderElementsOf(projects);
+            assertThat(socket.seenOfKind("disconnect")).isEmpty();
+        }
+    }
+
+    @Test
+    void answersEachOfAThousandSubscribesSentAtOnceAndRefusesThoseOverTheLimitOneByOne() throws Exception {
+        List<String> projects = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            projects.add("flood-" + i);
+        }
+        try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", token("flood-henry", "*"))) {
+            List<JsonNode> acks = subscribeAtOnce(socket, projects).stream()
+                    .map(ack -> ack.path("response"))
+                    .toList();
+
+            // 128 subscriptions per connection, two of them the personal channels
+            assertThat(acks.stream().filter(ack -> ack.path("ok").asBoolean())).hasSize(126);
+            assertThat(acks.stream().filter(ack -> !ack.path("ok").asBoolean()))
+                    .allSatisfy(ack ->
+                            assertThat(ack.path("error").path("code").asInt()).isEqualTo(106));
+            socket.emit("unsubscribe_project", "flood-0", true);
+            assertThat(socket.next("ack", WAIT).path("response").path("ok").asBoolean())
+                    .isTrue();
+            assertThat(socket.seenOfKind("disconnect")).isEmpty();
         }
     }
 
@@ -377,6 +460,17 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
 
         assertThat(frames).first().asString().startsWith("0{");
         assertThat(closeCode.get()).isEqualTo(3501);
+    }
+
+    /** Connected, it emits {@code subscribe_project} for every project in one go; answers each acknowledgement. */
+    private static List<JsonNode> subscribeAtOnce(SocketIoClientDriver socket, List<String> projects) throws Exception {
+        socket.next("connect", WAIT);
+        socket.emitAll("subscribe_project", projects, true);
+        List<JsonNode> acks = new ArrayList<>();
+        for (int i = 0; i < projects.size(); i++) {
+            acks.add(socket.next("ack", WAIT));
+        }
+        return acks;
     }
 
     private record Published(String type, JsonNode payload) {}

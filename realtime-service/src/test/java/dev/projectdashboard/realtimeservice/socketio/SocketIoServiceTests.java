@@ -5,6 +5,7 @@ import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.realtimeservice.e2e.HistoryApi;
 import dev.projectdashboard.starter.DevDefaults;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,6 +61,11 @@ abstract class SocketIoServiceTests {
                 .publish(Streams.DEPLOYMENTS, CloudEvent.of(cloudEventType, "/deploy-notifier", null, data))
                 .block(WAIT);
         return data;
+    }
+
+    /** Waits until the sequencer has put an event in {@code channel} (its history has an offset). */
+    void awaitSequenced(String channel) {
+        HistoryApi.awaitOffset(client, channel, 1, WAIT);
     }
 
     static JsonNode json(String text) {
