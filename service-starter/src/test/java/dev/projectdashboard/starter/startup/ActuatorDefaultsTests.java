@@ -2,7 +2,12 @@ package dev.projectdashboard.starter.startup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.StarterWebTests;
+import dev.projectdashboard.starter.security.ApiKeyVerifier;
+import dev.projectdashboard.starter.security.DevTokens;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -42,6 +47,60 @@ class ActuatorDefaultsTests extends StarterWebTests {
     }
 
     @Test
+    void anonymousCallersSeeComponentStatusesButNoDetails() {
+        byte[] readiness = client.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.components.upstream.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.upstream.details")
+                .doesNotExist()
+                .returnResult()
+                .getResponseBodyContent();
+        assertThat(new String(readiness, StandardCharsets.UTF_8)).doesNotContain("10.0.0.5");
+        client.get()
+                .uri("/actuator/health")
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.upstream.details")
+                .doesNotExist();
+    }
+
+    @Test
+    void onlyAdminsSeeHealthDetails() {
+        client.get()
+                .uri("/actuator/health/readiness")
+                .headers(h -> h.setBearerAuth(DevTokens.adminToken("root")))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.components.upstream.details.address")
+                .isEqualTo("10.0.0.5:6379");
+        client.get()
+                .uri("/actuator/health/readiness")
+                .headers(h -> h.setBearerAuth(DevTokens.userToken("alice", List.of("viewer"))))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.components.upstream.status")
+                .isEqualTo("UP")
+                .jsonPath("$.components.upstream.details")
+                .doesNotExist();
+        client.get()
+                .uri("/actuator/health/readiness")
+                .header(ApiKeyVerifier.HEADER, DevDefaults.API_KEY)
+                .exchange()
+                .expectBody()
+                .jsonPath("$.components.upstream.details")
+                .doesNotExist();
+    }
+
+    @Test
     void prometheusIsPublicAndTagsTheApplication() {
         client.get().uri("/actuator/health").exchange().expectStatus().isOk();
         String scrape = client.get()
@@ -61,7 +120,7 @@ class ActuatorDefaultsTests extends StarterWebTests {
     void otherActuatorEndpointsAreNotExposed() {
         client.get()
                 .uri("/actuator/env")
-                .headers(h -> h.setBearerAuth(dev.projectdashboard.starter.security.DevTokens.adminToken("root")))
+                .headers(h -> h.setBearerAuth(DevTokens.adminToken("root")))
                 .exchange()
                 .expectStatus()
                 .isNotFound();

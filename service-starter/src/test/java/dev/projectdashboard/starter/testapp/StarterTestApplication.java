@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -40,6 +42,13 @@ public class StarterTestApplication {
                 .access(DashboardAuthorization.admin())
                 .pathMatchers("/api/publish")
                 .access(DashboardAuthorization.serviceOrAdmin());
+    }
+
+    /** A dependency whose health details name internal topology, as Redis's and PostgreSQL's indicators do. */
+    @Bean
+    ReactiveHealthIndicator upstream() {
+        return () ->
+                Mono.just(Health.up().withDetail("address", "10.0.0.5:6379").build());
     }
 
     @Bean
