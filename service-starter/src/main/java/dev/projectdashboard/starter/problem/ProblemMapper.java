@@ -1,5 +1,6 @@
 package dev.projectdashboard.starter.problem;
 
+import dev.projectdashboard.starter.json.JsonReadError;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -156,12 +157,10 @@ public class ProblemMapper {
                             ? "must be a valid " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT)
                             : "has the wrong type"));
         } else if (findCause(input, JacksonException.class) instanceof JacksonException json) {
-            String path = jsonPath(json);
-            if (path.isEmpty()) {
-                detail = "The request body is not valid JSON.";
-            } else {
-                detail = "The request body has an invalid value at '" + path + "'.";
-                errors.add(new FieldViolation(path, "has an invalid value"));
+            JsonReadError read = JsonReadError.of(json);
+            detail = read.detail();
+            if (read.field() != null) {
+                errors.add(new FieldViolation(read.field(), read.message()));
             }
         } else {
             // Spring's own reasons describe the input ("Required request body is missing"), never internals
@@ -287,21 +286,6 @@ public class ProblemMapper {
             }
         }
         return fallback != null ? fallback : "";
-    }
-
-    private static String jsonPath(JacksonException exception) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference reference : exception.getPath()) {
-            if (reference.getPropertyName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(reference.getPropertyName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

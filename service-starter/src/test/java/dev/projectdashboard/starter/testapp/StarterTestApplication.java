@@ -11,6 +11,8 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,6 +32,7 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /** A minimal service on the starter, with one endpoint per behaviour the tests prove. */
 @SpringBootApplication
@@ -42,13 +45,6 @@ public class StarterTestApplication {
                 .access(DashboardAuthorization.admin())
                 .pathMatchers("/api/publish")
                 .access(DashboardAuthorization.serviceOrAdmin());
-    }
-
-    /** A dependency whose health details name internal topology, as Redis's and PostgreSQL's indicators do. */
-    @Bean
-    ReactiveHealthIndicator upstream() {
-        return () ->
-                Mono.just(Health.up().withDetail("address", "10.0.0.5:6379").build());
     }
 
     @Bean
@@ -67,8 +63,18 @@ public class StarterTestApplication {
                 .build();
     }
 
+    /** A dependency whose health details name internal topology, as Redis's and PostgreSQL's indicators do. */
+    @Bean
+    ReactiveHealthIndicator upstream() {
+        return () ->
+                Mono.just(Health.up().withDetail("address", "10.0.0.5:6379").build());
+    }
+
     /** What a request body looks like in a service. */
     public record Item(@NotBlank String name, @Min(1) @Max(10) int quantity) {}
+
+    /** A body with the kinds of values services take: text, an instant, a whole number and a list of names. */
+    public record Reading(@NotBlank String name, Instant at, Long count, List<String> tags) {}
 
     @RestController
     static class TestController {
@@ -108,6 +114,17 @@ public class StarterTestApplication {
         @PostMapping("/api/items")
         Item create(@Valid @RequestBody Item item) {
             return item;
+        }
+
+        @PostMapping("/api/readings")
+        Reading reading(@Valid @RequestBody Reading reading) {
+            return reading;
+        }
+
+        /** Takes any JSON document, as services that read webhooks into a tree do. */
+        @PostMapping("/api/documents")
+        JsonNode document(@RequestBody JsonNode document) {
+            return document;
         }
 
         @GetMapping("/api/items")
