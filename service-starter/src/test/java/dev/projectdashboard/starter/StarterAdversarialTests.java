@@ -10,6 +10,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.testapp.StarterTestApplication;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,23 +25,47 @@ import java.util.Date;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /**
  * Inputs an adversarial probe sends a service, and the classes around them: each gets a 4xx problem that says what is
- * wrong in the suite's words (never Jackson's or Java's).
+ * wrong in the suite's words (never Jackson's or Java's), and a connection that stalls is let go. Runs with short
+ * server timeouts so the stalls end quickly.
  */
-@SpringBootTest(classes = StarterTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        classes = StarterTestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dashboard.server.read-timeout=" + StarterAdversarialTests.TIMEOUT, "server.netty.idle-timeout=2s"
+        })
 @AutoConfigureWebTestClient
+@ExtendWith(OutputCaptureExtension.class)
 class StarterAdversarialTests {
+
+    static final String TIMEOUT = "2s";
+
+    /** How long a test waits for the server to drop a stalled connection: far beyond the configured 2 s. */
+    private static final Duration STALL_BOUND = Duration.ofSeconds(20);
 
     // words of the libraries underneath: a problem detail must never carry them
     private static final List<String> INTERNALS = List.of(
@@ -43,6 +75,9 @@ class StarterAdversarialTests {
 
     @Autowired
     WebTestClient client;
+
+    @LocalServerPort
+    int port;
 
     /** {@code path, body, status, field (or empty), detail fragment}: one line per kind of bad JSON. */
     static Stream<Arguments> badJson() {
@@ -232,6 +267,99 @@ class StarterAdversarialTests {
         expectUnauthorized(DevTokens.builder("alice").withoutExpiry().sign(), "exp");
     }
 
+    /** Content-Length promised, a few bytes sent, then nothing: the server answers 408 and closes, quietly. */
+    @Test
+    void dropsARequestWhoseBodyStalls(CapturedOutput output) throws IOException {
+        try (Socket socket = connect()) {
+            send(
+                    socket,
+                    "POST /api/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n0123456789");
+
+            assertThat(readUntilClosed(socket))
+                    .startsWith("HTTP/1.1 408")
+                    .contains("application/problem+json")
+                    .contains("\"status\":408");
+        }
+        // a client's stall is no server error: no stack trace, nothing at ERROR
+        assertThat(output.getAll()).doesNotContain("\tat ").doesNotContain(" ERROR ");
+    }
+
+    @Test
+    void dropsARequestWhoseBodyStallsAfterItWasAnsweredWithoutReadingIt() throws IOException {
+        try (Socket socket = connect()) {
+            send(
+                    socket,
+                    "POST /api/uploads HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n0123456789");
+
+            assertThat(readUntilClosed(socket)).startsWith("HTTP/1.1 401");
+        }
+    }
+
+    @Test
+    void dropsAConnectionWhoseHeadersStall() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "GET /api/me HTTP/1.1\r\nHost: localhost\r\n");
+
+            assertThat(readUntilClosed(socket)).doesNotContain("200 OK");
+        }
+    }
+
+    @Test
+    void closesAnIdleKeepAliveConnection() throws IOException {
+        try (Socket socket = connect()) {
+            send(socket, "GET /fn/hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+
+            assertThat(readUntilClosed(socket)).startsWith("HTTP/1.1 200").contains("world");
+        }
+    }
+
+    /** The read timeout is between reads, not for the whole body: a slow upload that keeps sending completes. */
+    @Test
+    void keepsASlowButSteadyUpload() {
+        int chunks = 16;
+        Flux<DataBuffer> body = Flux.interval(Duration.ofMillis(250))
+                .take(chunks)
+                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[1024]));
+        client.mutate()
+                .responseTimeout(Duration.ofSeconds(30))
+                .build()
+                .post()
+                .uri("/api/uploads")
+                .headers(h -> h.setBearerAuth(TOKEN))
+                .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                .body(BodyInserters.fromDataBuffers(body))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.size")
+                .isEqualTo(chunks * 1024);
+    }
+
+    /** A WebSocket is quiet for longer than both timeouts and still answers: they apply to HTTP requests only. */
+    @Test
+    void keepsAQuietWebSocketOpen() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setBearerAuth(TOKEN);
+        Mono<String> echo = Mono.defer(() -> {
+            StringBuilder received = new StringBuilder();
+            return new ReactorNettyWebSocketClient()
+                    .execute(URI.create("ws://127.0.0.1:" + port + "/ws/echo"), headers, session -> Mono.delay(
+                                    Duration.ofSeconds(5))
+                            .then(session.send(Mono.just(session.textMessage("still here"))))
+                            .then(session.receive()
+                                    .map(WebSocketMessage::getPayloadAsText)
+                                    .next()
+                                    .doOnNext(received::append)
+                                    .then()))
+                    .then(Mono.fromSupplier(received::toString));
+        });
+
+        StepVerifier.create(echo).expectNext("still here").expectComplete().verify(Duration.ofSeconds(30));
+    }
+
     private WebTestClient.ResponseSpec post(String path, MediaType contentType, byte[] body) {
         return client.post()
                 .uri(path)
@@ -259,5 +387,36 @@ class StarterAdversarialTests {
     private static void assertNoInternals(WebTestClient.BodyContentSpec problem) {
         String body = new String(problem.returnResult().getResponseBodyContent(), StandardCharsets.UTF_8);
         INTERNALS.forEach(word -> assertThat(body).as("problem body").doesNotContainIgnoringCase(word));
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout((int) STALL_BOUND.toMillis());
+        return socket;
+    }
+
+    private static void send(Socket socket, String request) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** Everything the server sends until it closes the connection; fails when it keeps it open past the bound. */
+    private static String readUntilClosed(Socket socket) throws IOException {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int read; (read = in.read(buffer)) != -1; ) {
+                received.write(buffer, 0, read);
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            throw new AssertionError("the server kept the connection open for " + STALL_BOUND + "; it sent: "
+                    + received.toString(StandardCharsets.ISO_8859_1));
+        } catch (java.net.SocketException reset) {
+            // a reset is the server dropping the connection too
+        }
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 }

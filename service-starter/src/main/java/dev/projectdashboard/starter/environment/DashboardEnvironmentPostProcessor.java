@@ -78,6 +78,9 @@ public class DashboardEnvironmentPostProcessor implements EnvironmentPostProcess
         defaults.put("spring.web.error.include-message", "never");
         defaults.put("spring.web.error.include-exception", "false");
 
+        // a keep-alive connection that sends no next request is closed; dashboard.server.read-timeout covers a body
+        // that stalls (ServerTimeoutsAutoConfiguration). Neither applies to an upgraded WebSocket.
+        defaults.put("server.netty.idle-timeout", "60s");
         defaults.put("server.shutdown", "graceful");
         defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
         return defaults;

@@ -1,6 +1,7 @@
 package dev.projectdashboard.starter.problem;
 
 import dev.projectdashboard.starter.json.JsonReadError;
+import io.netty.handler.timeout.ReadTimeoutException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -122,6 +123,10 @@ public class ProblemMapper {
         }
         if (hasCause(error, DataBufferLimitException.class)) {
             return plain(HttpStatus.CONTENT_TOO_LARGE, "The request content is too large.");
+        }
+        if (hasCause(error, ReadTimeoutException.class)) {
+            // the client stopped sending a body it promised (dashboard.server.read-timeout): its fault, not ours
+            return plain(HttpStatus.REQUEST_TIMEOUT, "The request body stopped arriving before it was complete.");
         }
         if (error instanceof ErrorResponse errorResponse) {
             ProblemDetail body = copy(errorResponse.getBody(), errorResponse.getStatusCode());

@@ -6,7 +6,9 @@ import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.StarterWebTests;
 import dev.projectdashboard.starter.security.ApiKeyVerifier;
 import dev.projectdashboard.starter.security.DevTokens;
+import dev.projectdashboard.starter.server.DashboardServerProperties;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,6 +22,9 @@ class ActuatorDefaultsTests extends StarterWebTests {
 
     @Autowired
     Environment environment;
+
+    @Autowired
+    DashboardServerProperties serverProperties;
 
     @LocalServerPort
     int port;
@@ -131,6 +136,9 @@ class ActuatorDefaultsTests extends StarterWebTests {
         assertThat(environment.getProperty("spring.webflux.problemdetails.enabled"))
                 .isEqualTo("true");
         assertThat(environment.getProperty("server.shutdown")).isEqualTo("graceful");
+        // keep-alive connections without a next request and stalled request bodies are let go after a minute
+        assertThat(environment.getProperty("server.netty.idle-timeout")).isEqualTo("60s");
+        assertThat(serverProperties.readTimeout()).isEqualTo(Duration.ofSeconds(60));
         // application.yml of the test service wins over the starter's empty default
         assertThat(environment.getProperty("dashboard.security.query-token-paths"))
                 .isEqualTo("/ws");

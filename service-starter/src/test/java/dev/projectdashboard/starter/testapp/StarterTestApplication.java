@@ -20,6 +20,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,9 +31,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -68,6 +75,14 @@ public class StarterTestApplication {
     ReactiveHealthIndicator upstream() {
         return () ->
                 Mono.just(Health.up().withDetail("address", "10.0.0.5:6379").build());
+    }
+
+    /** {@code /ws/echo}: a WebSocket that answers every text frame with the same text, for connection timeouts. */
+    @Bean
+    HandlerMapping echoWebSocket() {
+        WebSocketHandler echo = session ->
+                session.send(session.receive().map(message -> session.textMessage(message.getPayloadAsText())));
+        return new SimpleUrlHandlerMapping(Map.of("/ws/echo", echo), Ordered.HIGHEST_PRECEDENCE);
     }
 
     /** What a request body looks like in a service. */
@@ -125,6 +140,18 @@ public class StarterTestApplication {
         @PostMapping("/api/documents")
         JsonNode document(@RequestBody JsonNode document) {
             return document;
+        }
+
+        /** Streams the body and counts it, as an upload endpoint does. */
+        @PostMapping("/api/uploads")
+        Mono<Map<String, Long>> upload(@RequestBody Flux<DataBuffer> body) {
+            return body.map(buffer -> {
+                        long size = buffer.readableByteCount();
+                        DataBufferUtils.release(buffer);
+                        return size;
+                    })
+                    .reduce(0L, Long::sum)
+                    .map(size -> Map.of("size", size));
         }
 
         @GetMapping("/api/items")
