@@ -9,6 +9,7 @@ import jakarta.validation.Path;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -64,6 +66,8 @@ public class ProblemMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
 
+    private static final Set<Integer> UPSTREAM_FAILURES = Set.of(502, 503, 504);
+
     /**
      * The problem response for an exception raised while handling an exchange.
      *
@@ -88,12 +92,23 @@ public class ProblemMapper {
             String correlationId = correlationId(exchange);
             body.setDetail(SERVER_ERROR_DETAIL);
             body.setProperty(CORRELATION_ID_PROPERTY, correlationId);
-            log.error(
-                    "Request failed [correlation_id={}] {} {}",
-                    correlationId,
-                    exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath().value(),
-                    error);
+            if (isUpstreamFailure(error)) {
+                // a 502/503/504 the framework declared (the gateway's backend down or too slow): expected, and its
+                // stack trace says nothing its message does not; a client stalling a request body can cause it
+                log.warn(
+                        "Request failed [correlation_id={}] {} {}: {}",
+                        correlationId,
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath().value(),
+                        error.toString());
+            } else {
+                log.error(
+                        "Request failed [correlation_id={}] {} {}",
+                        correlationId,
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath().value(),
+                        error);
+            }
         } else if (body.getStatus() >= 500) {
             String correlationId = correlationId(exchange);
             body.setProperty(CORRELATION_ID_PROPERTY, correlationId);
@@ -109,6 +124,10 @@ public class ProblemMapper {
     }
 
     private ProblemResponse map(Throwable error) {
+        if (DisconnectedClientHelper.isClientDisconnectedException(error)) {
+            // nobody reads this answer; it keeps a client that hung up mid-request out of the error log
+            return plain(HttpStatus.BAD_REQUEST, "The client closed the connection before the request was complete.");
+        }
         if (error instanceof WebExchangeBindException bind) {
             return invalid("The request content is invalid.", bindingErrors(bind.getFieldErrors()), bind);
         }
@@ -291,6 +310,11 @@ public class ProblemMapper {
             }
         }
         return fallback != null ? fallback : "";
+    }
+
+    private static boolean isUpstreamFailure(Throwable error) {
+        return error instanceof ErrorResponse response
+                && UPSTREAM_FAILURES.contains(response.getStatusCode().value());
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
