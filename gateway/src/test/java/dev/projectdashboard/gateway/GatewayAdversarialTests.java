@@ -3,7 +3,6 @@ package dev.projectdashboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import java.net.URI;
@@ -11,23 +10,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -37,31 +28,10 @@ import reactor.test.StepVerifier;
  * HTTP 401 problem before any upgrade, the backend never asked), an upgrade the backend refuses (one log line, no
  * stack trace), oversized headers and tokens in query strings where they do not belong.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient(timeout = "PT20S")
 @ExtendWith(OutputCaptureExtension.class)
-class GatewayAdversarialTests {
-
-    private static final StubBackends BACKENDS = new StubBackends();
+class GatewayAdversarialTests extends StubbedGatewayTests {
 
     private static final String NATIVE_WS = "/project-dashboard/ws";
-
-    @DynamicPropertySource
-    static void backends(DynamicPropertyRegistry registry) {
-        BACKENDS.register(registry);
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        BACKENDS.close();
-    }
-
-    @Autowired
-    WebTestClient client;
-
-    @LocalServerPort
-    int port;
 
     static Stream<Arguments> refusedTokens() {
         Instant past = Instant.now().minus(Duration.ofHours(2));
@@ -206,16 +176,6 @@ class GatewayAdversarialTests {
                 .expectHeader()
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(BACKENDS.named("file-service").receivedPaths()).hasSize(before);
-    }
-
-    private WebTestClient.ResponseSpec upgrade(String path) {
-        return client.get()
-                .uri(path)
-                .header(HttpHeaders.CONNECTION, "Upgrade")
-                .header(HttpHeaders.UPGRADE, "websocket")
-                .header("Sec-WebSocket-Version", "13")
-                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .exchange();
     }
 
     private String echo(String path) {

@@ -6,6 +6,7 @@ import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.test.ServiceContractTests;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.HeaderAssertions;
 
 /**
  * The gateway against stub backends: the platform contract (readiness without backends, behind the public
@@ -125,29 +127,13 @@ class GatewayIntegrationTests extends ServiceContractTests {
 
     @Test
     void passesSignedWebhooksWithoutUserToken() {
-        client.post()
-                .uri("/project-dashboard/api/webhooks/deployment")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"type\":\"step_started\"}")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectHeader()
-                .valueEquals("X-Stub-Path", "/api/webhooks/deployment");
+        postDeploymentWebhook(headers -> {}).valueEquals("X-Stub-Path", "/api/webhooks/deployment");
     }
 
     /** deploy-notifier's webhooks take a webhook token as a bearer (DEPLOY_WEBHOOK_TOKENS): it is no user JWT. */
     @Test
     void passesAWebhookBearerTokenToDeployNotifier() {
-        client.post()
-                .uri("/project-dashboard/api/webhooks/deployment")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer a-webhook-token-not-a-jwt")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"type\":\"step_started\"}")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectHeader()
+        postDeploymentWebhook(headers -> headers.setBearerAuth("a-webhook-token-not-a-jwt"))
                 .valueEquals("X-Stub-Authorization", "Bearer a-webhook-token-not-a-jwt");
     }
 
@@ -228,5 +214,17 @@ class GatewayIntegrationTests extends ServiceContractTests {
 
     private static StubBackend backend(String name) {
         return BACKENDS.named(name);
+    }
+
+    private HeaderAssertions postDeploymentWebhook(Consumer<HttpHeaders> headers) {
+        return client.post()
+                .uri("/project-dashboard/api/webhooks/deployment")
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"type\":\"step_started\"}")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader();
     }
 }

@@ -2,49 +2,18 @@ package dev.projectdashboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * With public projects set (DASHBOARD_REALTIME_PUBLIC_PROJECTS), realtime-service admits a native WebSocket without a
  * token, and so does the gateway; a token that is sent must still be valid.
  */
-@SpringBootTest(
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "dashboard.realtime.public.projects=demo")
-@AutoConfigureWebTestClient(timeout = "PT20S")
-class GatewayTokenlessWebSocketTests {
-
-    private static final StubBackends BACKENDS = new StubBackends();
-
-    @DynamicPropertySource
-    static void backends(DynamicPropertyRegistry registry) {
-        BACKENDS.register(registry);
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-    }
-
-    @AfterAll
-    static void stopBackends() {
-        BACKENDS.close();
-    }
-
-    @Autowired
-    WebTestClient client;
-
-    @LocalServerPort
-    int port;
+@TestPropertySource(properties = "dashboard.realtime.public.projects=demo")
+class GatewayTokenlessWebSocketTests extends StubbedGatewayTests {
 
     @Test
     void upgradesANativeWebSocketWithoutAToken() {
@@ -61,13 +30,7 @@ class GatewayTokenlessWebSocketTests {
                     .expiresAt(past.plusSeconds(60))
                     .sign()
         }) {
-            client.get()
-                    .uri("/project-dashboard/ws?token=" + token)
-                    .header(HttpHeaders.CONNECTION, "Upgrade")
-                    .header(HttpHeaders.UPGRADE, "websocket")
-                    .header("Sec-WebSocket-Version", "13")
-                    .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                    .exchange()
+            upgrade("/project-dashboard/ws?token=" + token)
                     .expectStatus()
                     .isUnauthorized()
                     .expectHeader()

@@ -10,10 +10,13 @@ import dev.projectdashboard.starter.server.DashboardServerProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.env.Environment;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 class ActuatorDefaultsTests extends StarterWebTests {
 
@@ -53,12 +56,7 @@ class ActuatorDefaultsTests extends StarterWebTests {
 
     @Test
     void anonymousCallersSeeComponentStatusesButNoDetails() {
-        byte[] readiness = client.get()
-                .uri("/actuator/health/readiness")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
+        byte[] readiness = readinessAs(headers -> {})
                 .jsonPath("$.components.upstream.status")
                 .isEqualTo("UP")
                 .jsonPath("$.components.upstream.details")
@@ -76,31 +74,15 @@ class ActuatorDefaultsTests extends StarterWebTests {
 
     @Test
     void onlyAdminsSeeHealthDetails() {
-        client.get()
-                .uri("/actuator/health/readiness")
-                .headers(h -> h.setBearerAuth(DevTokens.adminToken("root")))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
+        readinessAs(headers -> headers.setBearerAuth(DevTokens.adminToken("root")))
                 .jsonPath("$.components.upstream.details.address")
                 .isEqualTo("10.0.0.5:6379");
-        client.get()
-                .uri("/actuator/health/readiness")
-                .headers(h -> h.setBearerAuth(DevTokens.userToken("alice", List.of("viewer"))))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody()
+        readinessAs(headers -> headers.setBearerAuth(DevTokens.userToken("alice", List.of("viewer"))))
                 .jsonPath("$.components.upstream.status")
                 .isEqualTo("UP")
                 .jsonPath("$.components.upstream.details")
                 .doesNotExist();
-        client.get()
-                .uri("/actuator/health/readiness")
-                .header(ApiKeyVerifier.HEADER, DevDefaults.API_KEY)
-                .exchange()
-                .expectBody()
+        readinessAs(headers -> headers.set(ApiKeyVerifier.HEADER, DevDefaults.API_KEY))
                 .jsonPath("$.components.upstream.details")
                 .doesNotExist();
     }
@@ -149,5 +131,15 @@ class ActuatorDefaultsTests extends StarterWebTests {
         assertThat(readyLogger.readyLine())
                 .isEqualTo("starter-test ready on port " + port
                         + "; upstreams: {file-service=http://localhost:8081, push-service=http://localhost:8084}");
+    }
+
+    private WebTestClient.BodyContentSpec readinessAs(Consumer<HttpHeaders> credentials) {
+        return client.get()
+                .uri("/actuator/health/readiness")
+                .headers(credentials)
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody();
     }
 }
