@@ -1,6 +1,7 @@
 package dev.projectdashboard.starter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.testapp.StarterTestApplication;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,6 +77,9 @@ class StarterAdversarialTests {
 
     @Autowired
     WebTestClient client;
+
+    @Autowired
+    MeterRegistry meters;
 
     @LocalServerPort
     int port;
@@ -283,6 +288,25 @@ class StarterAdversarialTests {
         }
         // a client's stall is no server error: no stack trace, nothing at ERROR
         assertThat(output.getAll()).doesNotContain("\tat ").doesNotContain(" ERROR ");
+    }
+
+    /** A client that sends part of a body and hangs up is no failure of the service: a 400 nobody reads, no log. */
+    @Test
+    void takesAClientThatHangsUpMidBodyQuietly(CapturedOutput output) throws IOException {
+        try (Socket socket = connect()) {
+            send(
+                    socket,
+                    "POST /api/uploads HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
+                            + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n01234");
+        }
+
+        // the only 400 on this endpoint in this class: the request was handled once it is counted
+        await().atMost(STALL_BOUND).untilAsserted(() -> assertThat(meters.find("http.server.requests")
+                        .tag("uri", "/api/uploads")
+                        .tag("status", "400")
+                        .timer())
+                .isNotNull());
+        assertThat(output.getAll()).doesNotContain(" ERROR ").doesNotContain("\tat ");
     }
 
     @Test

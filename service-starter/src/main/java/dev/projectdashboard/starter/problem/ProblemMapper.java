@@ -21,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.util.StringUtils;
@@ -38,6 +39,7 @@ import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.util.DisconnectedClientHelper;
+import reactor.netty.Connection;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -76,7 +78,10 @@ public class ProblemMapper {
      * @return body and headers to send
      */
     public ProblemResponse resolve(Throwable error, ServerWebExchange exchange) {
-        ProblemResponse response = map(error);
+        // nobody reads the answer to a client that hung up mid-request, and its leaving is no failure of ours
+        ProblemResponse response = clientHungUp(error, exchange)
+                ? plain(HttpStatus.BAD_REQUEST, "The client closed the connection before the request was complete.")
+                : map(error);
         ProblemDetail body = response.body();
         if (body.getType() == null) {
             body.setType(ABOUT_BLANK);
@@ -124,10 +129,6 @@ public class ProblemMapper {
     }
 
     private ProblemResponse map(Throwable error) {
-        if (DisconnectedClientHelper.isClientDisconnectedException(error)) {
-            // nobody reads this answer; it keeps a client that hung up mid-request out of the error log
-            return plain(HttpStatus.BAD_REQUEST, "The client closed the connection before the request was complete.");
-        }
         if (error instanceof WebExchangeBindException bind) {
             return invalid("The request content is invalid.", bindingErrors(bind.getFieldErrors()), bind);
         }
@@ -310,6 +311,16 @@ public class ProblemMapper {
             }
         }
         return fallback != null ? fallback : "";
+    }
+
+    /**
+     * An error of the kind a vanished client causes, while this request's own connection is closed: the same errors
+     * (a reset connection) also come from a gateway's upstream, with the client still waiting for its answer.
+     */
+    private static boolean clientHungUp(Throwable error, ServerWebExchange exchange) {
+        return DisconnectedClientHelper.isClientDisconnectedException(error)
+                && ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof Connection connection
+                && !connection.channel().isActive();
     }
 
     private static boolean isUpstreamFailure(Throwable error) {
