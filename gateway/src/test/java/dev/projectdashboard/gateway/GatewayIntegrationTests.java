@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.test.ServiceContractTests;
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,11 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.test.StepVerifier;
+import org.springframework.test.web.reactive.server.HeaderAssertions;
 
 /**
  * The gateway against stub backends: the platform contract (readiness without backends, behind the public
@@ -31,21 +25,16 @@ import reactor.test.StepVerifier;
  */
 class GatewayIntegrationTests extends ServiceContractTests {
 
-    private static final Map<String, StubBackend> BACKENDS = Map.of(
-            "FILE_SERVICE_URL", new StubBackend("file-service"),
-            "REALTIME_SERVICE_URL", new StubBackend("realtime-service"),
-            "DEVICE_BRIDGE_URL", new StubBackend("device-bridge"),
-            "PUSH_SERVICE_URL", new StubBackend("push-service"),
-            "DEPLOY_NOTIFIER_URL", new StubBackend("deploy-notifier"));
+    private static final StubBackends BACKENDS = new StubBackends();
 
     @DynamicPropertySource
     static void backends(DynamicPropertyRegistry registry) {
-        BACKENDS.forEach((variable, backend) -> registry.add(variable, backend::url));
+        BACKENDS.register(registry);
     }
 
     @AfterAll
     static void stopBackends() {
-        BACKENDS.values().forEach(StubBackend::close);
+        BACKENDS.close();
     }
 
     @LocalServerPort
@@ -138,15 +127,14 @@ class GatewayIntegrationTests extends ServiceContractTests {
 
     @Test
     void passesSignedWebhooksWithoutUserToken() {
-        client.post()
-                .uri("/project-dashboard/api/webhooks/deployment")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"type\":\"step_started\"}")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectHeader()
-                .valueEquals("X-Stub-Path", "/api/webhooks/deployment");
+        postDeploymentWebhook(headers -> {}).valueEquals("X-Stub-Path", "/api/webhooks/deployment");
+    }
+
+    /** deploy-notifier's webhooks take a webhook token as a bearer (DEPLOY_WEBHOOK_TOKENS): it is no user JWT. */
+    @Test
+    void passesAWebhookBearerTokenToDeployNotifier() {
+        postDeploymentWebhook(headers -> headers.setBearerAuth("a-webhook-token-not-a-jwt"))
+                .valueEquals("X-Stub-Authorization", "Bearer a-webhook-token-not-a-jwt");
     }
 
     @Test
@@ -170,19 +158,19 @@ class GatewayIntegrationTests extends ServiceContractTests {
                 .exchange()
                 .expectStatus()
                 .isNotFound();
-        BACKENDS.values()
+        BACKENDS.all()
                 .forEach(backend -> assertThat(backend.receivedPaths()).noneMatch(path -> path.contains("internal")));
     }
 
     @Test
     void proxiesNativeWebSocketToRealtimeWs() {
-        assertThat(echoThroughGateway("/project-dashboard/ws?token=" + token))
+        assertThat(WebSocketEcho.through(port, "/project-dashboard/ws?token=" + token))
                 .isEqualTo("realtime-service /ws?token=" + token + " hello");
     }
 
     @Test
     void proxiesSocketIoWebSocketOnTheLegacyPath() {
-        assertThat(echoThroughGateway("/project-dashboard/ws/?EIO=4&transport=websocket"))
+        assertThat(WebSocketEcho.through(port, "/project-dashboard/ws/?EIO=4&transport=websocket"))
                 .isEqualTo("realtime-service /socket.io/?EIO=4&transport=websocket hello");
     }
 
@@ -224,25 +212,19 @@ class GatewayIntegrationTests extends ServiceContractTests {
                 .isEqualTo("UP");
     }
 
-    private String echoThroughGateway(String path) {
-        Sinks.One<String> echo = Sinks.one();
-        Mono<Void> session = new ReactorNettyWebSocketClient()
-                .execute(URI.create("ws://127.0.0.1:" + port + path), webSocket -> webSocket
-                        .send(Mono.just(webSocket.textMessage("hello")))
-                        .then(webSocket
-                                .receive()
-                                .map(WebSocketMessage::getPayloadAsText)
-                                .next()
-                                .doOnNext(echo::tryEmitValue)
-                                .then()));
-        StepVerifier.create(session).expectComplete().verify(Duration.ofSeconds(10));
-        return echo.asMono().block(Duration.ofSeconds(1));
+    private static StubBackend backend(String name) {
+        return BACKENDS.named(name);
     }
 
-    private static StubBackend backend(String name) {
-        return BACKENDS.values().stream()
-                .filter(backend -> backend.name().equals(name))
-                .findFirst()
-                .orElseThrow();
+    private HeaderAssertions postDeploymentWebhook(Consumer<HttpHeaders> headers) {
+        return client.post()
+                .uri("/project-dashboard/api/webhooks/deployment")
+                .headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"type\":\"step_started\"}")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectHeader();
     }
 }

@@ -11,9 +11,13 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Stands in for one backend service: answers every HTTP request with headers saying which service saw which path,
- * query and X-Forwarded-Prefix, and echoes WebSocket text frames prefixed the same way.
+ * query and X-Forwarded-Prefix, and echoes WebSocket text frames prefixed the same way (or refuses the upgrade when
+ * asked to by {@link #REFUSE_UPGRADE}).
  */
 final class StubBackend implements AutoCloseable {
+
+    /** A query parameter that makes the stub refuse a WebSocket upgrade with a 401. */
+    static final String REFUSE_UPGRADE = "stub-refuse-upgrade";
 
     private final String name;
     private final Queue<String> receivedPaths = new ConcurrentLinkedQueue<>();
@@ -29,6 +33,12 @@ final class StubBackend implements AutoCloseable {
                     receivedPaths.add(uri);
                     if (request.requestHeaders()
                             .containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                        if (uri.contains(REFUSE_UPGRADE)) {
+                            // as realtime-service refuses a handshake it will not serve, before upgrading
+                            return response.status(401)
+                                    .header("Content-Type", "application/problem+json")
+                                    .sendString(Mono.just("{\"status\":401}"));
+                        }
                         return response.sendWebsocket((in, out) ->
                                 out.sendString(in.receive().asString().map(text -> name + " " + uri + " " + text)));
                     }

@@ -21,6 +21,9 @@ public class DashboardEnvironmentPostProcessor implements EnvironmentPostProcess
     /** Name of the property source holding the defaults. */
     public static final String PROPERTY_SOURCE_NAME = "dashboardStarterDefaults";
 
+    /** Role that sees health details; Boot prefixes it with {@code ROLE_}. */
+    static final String ADMIN_ROLE = "ADMIN";
+
     /** The profile that must not run with development defaults. */
     public static final String PROD_PROFILE = "prod";
 
@@ -55,9 +58,14 @@ public class DashboardEnvironmentPostProcessor implements EnvironmentPostProcess
 
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus");
         defaults.put("management.endpoint.health.probes.enabled", "true");
-        // readiness tells an operator which dependency is down; liveness stays a bare status
+        // anyone sees which dependency is down (readiness components); only admins see the details, which name
+        // hosts, ports, versions and paths of the internal topology
+        defaults.put("management.endpoint.health.show-details", "when-authorized");
+        // Boot checks the authority ROLE_ADMIN, which a JWT with the admin role carries (DashboardAuthorization)
+        defaults.put("management.endpoint.health.roles", ADMIN_ROLE);
         defaults.put("management.endpoint.health.group.readiness.show-components", "always");
-        defaults.put("management.endpoint.health.group.readiness.show-details", "always");
+        defaults.put("management.endpoint.health.group.readiness.show-details", "when-authorized");
+        defaults.put("management.endpoint.health.group.readiness.roles", ADMIN_ROLE);
         defaults.put("management.metrics.tags.application", "${spring.application.name:application}");
         // Spring Security observes every filter of its chain plus each authentication and authorization: 3.5 % of
         // deploy-notifier's CPU samples under webhook load, for timers no dashboard reads (http.server.requests
@@ -70,6 +78,9 @@ public class DashboardEnvironmentPostProcessor implements EnvironmentPostProcess
         defaults.put("spring.web.error.include-message", "never");
         defaults.put("spring.web.error.include-exception", "false");
 
+        // a keep-alive connection that sends no next request is closed; dashboard.server.read-timeout covers a body
+        // that stalls (ServerTimeoutsAutoConfiguration). Neither applies to an upgraded WebSocket.
+        defaults.put("server.netty.idle-timeout", "60s");
         defaults.put("server.shutdown", "graceful");
         defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
         return defaults;

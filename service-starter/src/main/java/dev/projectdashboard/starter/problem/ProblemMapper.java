@@ -1,5 +1,7 @@
 package dev.projectdashboard.starter.problem;
 
+import dev.projectdashboard.starter.json.JsonReadError;
+import io.netty.handler.timeout.ReadTimeoutException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -7,6 +9,7 @@ import jakarta.validation.Path;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +21,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.util.StringUtils;
@@ -34,6 +38,8 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.server.MissingRequestValueException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.util.DisconnectedClientHelper;
+import reactor.netty.Connection;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -62,6 +68,8 @@ public class ProblemMapper {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
 
+    private static final Set<Integer> UPSTREAM_FAILURES = Set.of(502, 503, 504);
+
     /**
      * The problem response for an exception raised while handling an exchange.
      *
@@ -70,7 +78,10 @@ public class ProblemMapper {
      * @return body and headers to send
      */
     public ProblemResponse resolve(Throwable error, ServerWebExchange exchange) {
-        ProblemResponse response = map(error);
+        // nobody reads the answer to a client that hung up mid-request, and its leaving is no failure of ours
+        ProblemResponse response = clientHungUp(error, exchange)
+                ? plain(HttpStatus.BAD_REQUEST, "The client closed the connection before the request was complete.")
+                : map(error);
         ProblemDetail body = response.body();
         if (body.getType() == null) {
             body.setType(ABOUT_BLANK);
@@ -86,12 +97,23 @@ public class ProblemMapper {
             String correlationId = correlationId(exchange);
             body.setDetail(SERVER_ERROR_DETAIL);
             body.setProperty(CORRELATION_ID_PROPERTY, correlationId);
-            log.error(
-                    "Request failed [correlation_id={}] {} {}",
-                    correlationId,
-                    exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath().value(),
-                    error);
+            if (isUpstreamFailure(error)) {
+                // a 502/503/504 the framework declared (the gateway's backend down or too slow): expected, and its
+                // stack trace says nothing its message does not; a client stalling a request body can cause it
+                log.warn(
+                        "Request failed [correlation_id={}] {} {}: {}",
+                        correlationId,
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath().value(),
+                        error.toString());
+            } else {
+                log.error(
+                        "Request failed [correlation_id={}] {} {}",
+                        correlationId,
+                        exchange.getRequest().getMethod(),
+                        exchange.getRequest().getPath().value(),
+                        error);
+            }
         } else if (body.getStatus() >= 500) {
             String correlationId = correlationId(exchange);
             body.setProperty(CORRELATION_ID_PROPERTY, correlationId);
@@ -121,6 +143,10 @@ public class ProblemMapper {
         }
         if (hasCause(error, DataBufferLimitException.class)) {
             return plain(HttpStatus.CONTENT_TOO_LARGE, "The request content is too large.");
+        }
+        if (hasCause(error, ReadTimeoutException.class)) {
+            // the client stopped sending a body it promised (dashboard.server.read-timeout): its fault, not ours
+            return plain(HttpStatus.REQUEST_TIMEOUT, "The request body stopped arriving before it was complete.");
         }
         if (error instanceof ErrorResponse errorResponse) {
             ProblemDetail body = copy(errorResponse.getBody(), errorResponse.getStatusCode());
@@ -156,12 +182,10 @@ public class ProblemMapper {
                             ? "must be a valid " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT)
                             : "has the wrong type"));
         } else if (findCause(input, JacksonException.class) instanceof JacksonException json) {
-            String path = jsonPath(json);
-            if (path.isEmpty()) {
-                detail = "The request body is not valid JSON.";
-            } else {
-                detail = "The request body has an invalid value at '" + path + "'.";
-                errors.add(new FieldViolation(path, "has an invalid value"));
+            JsonReadError read = JsonReadError.of(json);
+            detail = read.detail();
+            if (read.field() != null) {
+                errors.add(new FieldViolation(read.field(), read.message()));
             }
         } else {
             // Spring's own reasons describe the input ("Required request body is missing"), never internals
@@ -289,19 +313,19 @@ public class ProblemMapper {
         return fallback != null ? fallback : "";
     }
 
-    private static String jsonPath(JacksonException exception) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference reference : exception.getPath()) {
-            if (reference.getPropertyName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(reference.getPropertyName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
+    /**
+     * An error of the kind a vanished client causes, while this request's own connection is closed: the same errors
+     * (a reset connection) also come from a gateway's upstream, with the client still waiting for its answer.
+     */
+    private static boolean clientHungUp(Throwable error, ServerWebExchange exchange) {
+        return DisconnectedClientHelper.isClientDisconnectedException(error)
+                && ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest()) instanceof Connection connection
+                && !connection.channel().isActive();
+    }
+
+    private static boolean isUpstreamFailure(Throwable error) {
+        return error instanceof ErrorResponse response
+                && UPSTREAM_FAILURES.contains(response.getStatusCode().value());
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

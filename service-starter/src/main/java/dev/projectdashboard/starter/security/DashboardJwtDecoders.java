@@ -3,18 +3,20 @@ package dev.projectdashboard.starter.security;
 import dev.projectdashboard.starter.environment.StartupRefusedException;
 import io.netty.channel.ChannelOption;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Objects;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -57,15 +59,34 @@ public final class DashboardJwtDecoders {
                     .macAlgorithm(MacAlgorithm.HS256)
                     .build();
         }
+        decoder.setClaimSetConverter(withoutInventedIssuedAt());
         decoder.setJwtValidator(validator());
         return decoder;
     }
 
-    /** Signature aside: {@code exp} must exist and lie ahead (default validators), {@code sub} must exist. */
+    /**
+     * Spring's claim conversion, except that a token without {@code iat} keeps none: Spring would set it to {@code exp}
+     * minus one second, which reads as issued in the future.
+     */
+    static Converter<Map<String, Object>, Map<String, Object>> withoutInventedIssuedAt() {
+        MappedJwtClaimSetConverter defaults = MappedJwtClaimSetConverter.withDefaults(Map.of());
+        return claims -> {
+            Map<String, Object> converted = defaults.convert(claims);
+            if (claims.containsKey(JwtClaimNames.IAT) || converted == null) {
+                return converted;
+            }
+            Map<String, Object> withoutIssuedAt = new LinkedHashMap<>(converted);
+            withoutIssuedAt.remove(JwtClaimNames.IAT);
+            return withoutIssuedAt;
+        };
+    }
+
+    /**
+     * Signature aside: {@code exp} must exist and lie ahead, {@code nbf} must have passed (default validators), {@code
+     * sub} must be a user id and {@code iat} must not lie in the future ({@link DashboardClaimsValidator}).
+     */
     static OAuth2TokenValidator<Jwt> validator() {
-        return JwtValidators.createDefaultWithValidators(
-                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
-                new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+        return JwtValidators.createDefaultWithValidators(new DashboardClaimsValidator(Clock.systemUTC()));
     }
 
     private static WebClient jwksClient() {

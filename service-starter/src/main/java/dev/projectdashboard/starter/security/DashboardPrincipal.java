@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
@@ -24,6 +25,15 @@ public record DashboardPrincipal(String userId, Set<String> roles, Set<String> p
 
     /** Wildcard in the {@code projects} and {@code devices} claims. */
     public static final String ANY = "*";
+
+    /**
+     * What a user id ({@code sub}) may be, in words for error messages. Every such id makes a valid {@code user:{id}}
+     * realtime channel and a safe path segment, log field and metric tag.
+     */
+    public static final String USER_ID_RULE =
+            "1-128 characters of ASCII letters, digits and _ - . @ + (no spaces, colons, slashes or control characters)";
+
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@+-]{1,128}");
 
     public DashboardPrincipal {
         Objects.requireNonNull(userId, "userId");
@@ -46,6 +56,11 @@ public record DashboardPrincipal(String userId, Set<String> roles, Set<String> p
                 roles,
                 new LinkedHashSet<>(claimValues(jwt, "projects")),
                 new LinkedHashSet<>(claimValues(jwt, "devices")));
+    }
+
+    /** Whether the text may be a user id: {@value #USER_ID_RULE}. */
+    public static boolean isValidUserId(String userId) {
+        return userId != null && USER_ID.matcher(userId).matches();
     }
 
     /** Whether the user has the {@code admin} role. */

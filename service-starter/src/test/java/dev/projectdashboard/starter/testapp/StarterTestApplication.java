@@ -11,11 +11,18 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,10 +31,15 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /** A minimal service on the starter, with one endpoint per behaviour the tests prove. */
 @SpringBootApplication
@@ -58,8 +70,26 @@ public class StarterTestApplication {
                 .build();
     }
 
+    /** A dependency whose health details name internal topology, as Redis's and PostgreSQL's indicators do. */
+    @Bean
+    ReactiveHealthIndicator upstream() {
+        return () ->
+                Mono.just(Health.up().withDetail("address", "10.0.0.5:6379").build());
+    }
+
+    /** {@code /ws/echo}: a WebSocket that answers every text frame with the same text, for connection timeouts. */
+    @Bean
+    HandlerMapping echoWebSocket() {
+        WebSocketHandler echo = session ->
+                session.send(session.receive().map(message -> session.textMessage(message.getPayloadAsText())));
+        return new SimpleUrlHandlerMapping(Map.of("/ws/echo", echo), Ordered.HIGHEST_PRECEDENCE);
+    }
+
     /** What a request body looks like in a service. */
     public record Item(@NotBlank String name, @Min(1) @Max(10) int quantity) {}
+
+    /** A body with the kinds of values services take: text, an instant, a whole number and a list of names. */
+    public record Reading(@NotBlank String name, Instant at, Long count, List<String> tags) {}
 
     @RestController
     static class TestController {
@@ -99,6 +129,29 @@ public class StarterTestApplication {
         @PostMapping("/api/items")
         Item create(@Valid @RequestBody Item item) {
             return item;
+        }
+
+        @PostMapping("/api/readings")
+        Reading reading(@Valid @RequestBody Reading reading) {
+            return reading;
+        }
+
+        /** Takes any JSON document, as services that read webhooks into a tree do. */
+        @PostMapping("/api/documents")
+        JsonNode document(@RequestBody JsonNode document) {
+            return document;
+        }
+
+        /** Streams the body and counts it, as an upload endpoint does. */
+        @PostMapping("/api/uploads")
+        Mono<Map<String, Long>> upload(@RequestBody Flux<DataBuffer> body) {
+            return body.map(buffer -> {
+                        long size = buffer.readableByteCount();
+                        DataBufferUtils.release(buffer);
+                        return size;
+                    })
+                    .reduce(0L, Long::sum)
+                    .map(size -> Map.of("size", size));
         }
 
         @GetMapping("/api/items")

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * Turns {@code ./dashboard} arguments into a {@link Command}. Hand-written rather than picocli: six small
@@ -18,6 +19,10 @@ public final class CommandLineParser {
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(180);
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofHours(8);
     public static final String START_TIMEOUT_ENV = "DASHBOARD_START_TIMEOUT";
+
+    // the services' rule for a token's sub (service-starter's DashboardPrincipal), which the launcher does not depend
+    // on
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9_.@+-]{1,128}");
 
     public static final String USAGE =
             """
@@ -155,8 +160,9 @@ public final class CommandLineParser {
                 url = true;
             } else if (isOption(arg, "--user")) {
                 user = value(rest, "--user");
-                if (user.isBlank()) {
-                    throw new UsageException("--user needs a non-empty user id.");
+                if (!USER_ID.matcher(user).matches()) {
+                    throw new UsageException("--user needs a user id of 1-128 ASCII letters, digits and _ - . @ +"
+                            + " (the services refuse a token with any other sub), not '" + user + "'.");
                 }
             } else if (isOption(arg, "--projects")) {
                 projects = list(value(rest, "--projects"));

@@ -11,6 +11,7 @@ import dev.projectdashboard.launcher.readiness.ReadinessProbe;
 import dev.projectdashboard.launcher.state.StateStore;
 import dev.projectdashboard.launcher.state.SuiteState;
 import dev.projectdashboard.launcher.state.Workspace;
+import dev.projectdashboard.launcher.suite.BindAddress;
 import dev.projectdashboard.launcher.suite.Component;
 import dev.projectdashboard.launcher.suite.EnvFile;
 import dev.projectdashboard.launcher.suite.EnvironmentMerger;
@@ -166,7 +167,13 @@ public final class SuiteRunner {
                 state.components());
         store.write(state);
 
-        console.line("Starting " + suite.services().size() + " services…");
+        console.line("Starting " + suite.services().size() + " services ("
+                + (suite.bindAddress().isOpen()
+                        ? "all of them on every interface, " + BindAddress.ENV + "="
+                                + suite.bindAddress().address()
+                        : "the gateway on every interface, the others on "
+                                + suite.bindAddress().address() + " only")
+                + ")…");
         List<Started> services = new ArrayList<>();
         for (Component service : suite.services()) {
             Optional<Started> launched = launch(service, serviceEnvironment(service));

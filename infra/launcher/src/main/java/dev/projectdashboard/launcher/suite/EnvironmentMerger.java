@@ -15,13 +15,17 @@ import java.util.TreeSet;
  *       {@code REDIS_URL=redis://elsewhere:6379 ./dashboard up}) wins, so one can point the suite at a real
  *       server;
  *   <li>what only the launcher can know: each service's {@code SERVER_PORT} and local-stack's
- *       {@code LOCAL_STACK_DIR} (one value for all six services, or a foreign directory, would break the run).
+ *       {@code LOCAL_STACK_DIR} (one value for all six services, or a foreign directory, would break the run), and
+ *       where the services listen: {@code SERVER_ADDRESS} is the suite's {@link BindAddress} for the backend services
+ *       (loopback unless {@code DASHBOARD_BIND_ADDRESS} opens them) and unset for the gateway, which listens on every
+ *       interface.
  * </ol>
  */
 public final class EnvironmentMerger {
 
     public static final String LOCAL_STACK_DIR = "LOCAL_STACK_DIR";
     public static final String SERVER_PORT = "SERVER_PORT";
+    public static final String SERVER_ADDRESS = "SERVER_ADDRESS";
 
     private EnvironmentMerger() {}
 
@@ -37,6 +41,12 @@ public final class EnvironmentMerger {
         suite.upstreamUrls().forEach(env::putIfAbsent);
         env.putAll(user);
         env.put(SERVER_PORT, Integer.toString(service.port()));
+        if (service.equals(suite.gateway())) {
+            // the suite's one public entry point
+            env.remove(SERVER_ADDRESS);
+        } else {
+            env.put(SERVER_ADDRESS, suite.bindAddress().address());
+        }
         return env;
     }
 

@@ -8,8 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** What {@code ./dashboard up} runs: local-stack plus the six services, in start order. */
-public record SuiteDefinition(Component localStack, List<Component> services, StackPorts stackPorts) {
+/**
+ * What {@code ./dashboard up} runs: local-stack plus the six services, in start order, and where the backend services
+ * listen.
+ */
+public record SuiteDefinition(
+        Component localStack, List<Component> services, StackPorts stackPorts, BindAddress bindAddress) {
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
     public static final List<String> SERVICE_JVM_OPTIONS =
@@ -30,6 +34,11 @@ public record SuiteDefinition(Component localStack, List<Component> services, St
 
     public SuiteDefinition {
         services = List.copyOf(services);
+    }
+
+    /** A suite whose backend services listen on loopback only. */
+    public SuiteDefinition(Component localStack, List<Component> services, StackPorts stackPorts) {
+        this(localStack, services, stackPorts, BindAddress.LOOPBACK);
     }
 
     public static SuiteDefinition standard(Path root, Map<String, String> env) {
@@ -62,7 +71,8 @@ public record SuiteDefinition(Component localStack, List<Component> services, St
                     sources,
                     SERVICE_JVM_OPTIONS));
         }
-        return new SuiteDefinition(localStack, services, StackPorts.fromEnvironment(env));
+        return new SuiteDefinition(
+                localStack, services, StackPorts.fromEnvironment(env), BindAddress.fromEnvironment(env));
     }
 
     /** The URLs services use to call each other, pointing at the ports this suite runs them on. */

@@ -90,6 +90,18 @@ class CommandLineParserTests {
         assertThatThrownBy(() -> parser.parse("token", "--user", "")).hasMessageContaining("--user");
     }
 
+    /** A token whose sub the services refuse would only fail later, with a 401. */
+    @Test
+    void tokenUserFollowsTheServicesRuleForUserIds() {
+        for (String user : new String[] {"alice smith", "user:alice", "a/b", "x".repeat(129)}) {
+            assertThatThrownBy(() -> parser.parse("token", "--user", user))
+                    .isInstanceOf(UsageException.class)
+                    .hasMessageContaining("--user");
+        }
+        assertThat(((Command.Token) parser.parse("token", "--user", "ci-bot+1@example.org")).user())
+                .isEqualTo("ci-bot+1@example.org");
+    }
+
     @Test
     void noArgumentsShowsHelp() {
         assertThat(parser.parse()).isInstanceOf(Command.Help.class);

@@ -53,6 +53,51 @@ class EnvironmentMergerTests {
     }
 
     @Test
+    void backendServicesListenOnLoopbackAndTheGatewayOnEveryInterface() {
+        Map<String, String> user = Map.of("SERVER_ADDRESS", "0.0.0.0");
+
+        assertThat(EnvironmentMerger.forService(user, stack, suite, fileService))
+                .containsEntry("SERVER_ADDRESS", "127.0.0.1");
+        assertThat(EnvironmentMerger.forService(user, stack, suite, suite.gateway()))
+                .doesNotContainKey("SERVER_ADDRESS");
+    }
+
+    @Test
+    void bindAddressSettingOpensTheBackendServices() {
+        SuiteDefinition open = SuiteDefinition.standard(Path.of("/repo"), Map.of("DASHBOARD_BIND_ADDRESS", "0.0.0.0"));
+
+        assertThat(open.bindAddress().isOpen()).isTrue();
+        assertThat(EnvironmentMerger.forService(
+                        Map.of(),
+                        stack,
+                        open,
+                        open.component("realtime-service").orElseThrow()))
+                .containsEntry("SERVER_ADDRESS", "0.0.0.0");
+        assertThat(EnvironmentMerger.forService(Map.of(), stack, open, open.gateway()))
+                .doesNotContainKey("SERVER_ADDRESS");
+        assertThat(SuiteDefinition.standard(Path.of("/repo"), Map.of("DASHBOARD_BIND_ADDRESS", "::"))
+                        .bindAddress()
+                        .isOpen())
+                .isTrue();
+        assertThat(suite.bindAddress().isOpen()).isFalse();
+    }
+
+    @Test
+    void bindAddressIsLoopbackOrEveryInterface() {
+        for (String address : new String[] {"192.168.1.10", "localhost", "example.org", "0.0.0.0:8080", "all"}) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(
+                            () -> SuiteDefinition.standard(Path.of("/repo"), Map.of("DASHBOARD_BIND_ADDRESS", address)))
+                    .withMessageContaining("DASHBOARD_BIND_ADDRESS='" + address + "'");
+        }
+        assertThat(BindAddress.fromEnvironment(Map.of("DASHBOARD_BIND_ADDRESS", " ")))
+                .isEqualTo(BindAddress.LOOPBACK);
+        assertThat(BindAddress.fromEnvironment(Map.of("DASHBOARD_BIND_ADDRESS", "::1"))
+                        .isOpen())
+                .isFalse();
+    }
+
+    @Test
     void localStackGetsTheUsersEnvironmentAndOurDirectory() {
         Map<String, String> env = EnvironmentMerger.forLocalStack(
                 Map.of("LOCAL_STACK_REDIS_PORT", "6380", "LOCAL_STACK_DIR", "/elsewhere"),

@@ -1,0 +1,43 @@
+package dev.projectdashboard.gateway;
+
+import dev.projectdashboard.starter.DevDefaults;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** The gateway on a random port in front of stub backends, with the development JWT secret. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient(timeout = "PT20S")
+abstract class StubbedGatewayTests {
+
+    /** Shared by the subclasses and left to the JVM's exit, like the contexts Spring caches that point at them. */
+    static final StubBackends BACKENDS = new StubBackends();
+
+    @DynamicPropertySource
+    static void backends(DynamicPropertyRegistry registry) {
+        BACKENDS.register(registry);
+        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
+    }
+
+    @Autowired
+    protected WebTestClient client;
+
+    @LocalServerPort
+    protected int port;
+
+    /** A WebSocket handshake request as a browser sends it, answered like any HTTP request until it is upgraded. */
+    protected WebTestClient.ResponseSpec upgrade(String path) {
+        return client.get()
+                .uri(path)
+                .header(HttpHeaders.CONNECTION, "Upgrade")
+                .header(HttpHeaders.UPGRADE, "websocket")
+                .header("Sec-WebSocket-Version", "13")
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .exchange();
+    }
+}
