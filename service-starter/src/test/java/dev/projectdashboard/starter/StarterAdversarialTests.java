@@ -145,6 +145,28 @@ class StarterAdversarialTests {
         assertNoInternals(problem);
     }
 
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/api/items/a%00b",
+                "/api/items/a%2Fb",
+                "/api/items/..%2F..%2Fetc",
+                "/api//items",
+                "/api/items/%2e%2e/x"
+            })
+    void refusesPathsTheFirewallRejectsWithProblemJson(String path) {
+        assertNoInternals(client.get()
+                .uri(URI.create("http://localhost:" + port + path))
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status")
+                .isEqualTo(400));
+    }
+
     @Test
     void refusesInvalidUtf8AsMalformedJson() {
         byte[] body = {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};

@@ -18,6 +18,7 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
@@ -74,6 +75,13 @@ public class DashboardSecurityAutoConfiguration {
     @ConditionalOnMissingBean
     public ProblemAccessDeniedHandler dashboardAccessDeniedHandler(ProblemResponseWriter writer) {
         return new ProblemAccessDeniedHandler(writer);
+    }
+
+    /** Picked up by Spring Security's filter chain proxy for what its firewall refuses. */
+    @Bean
+    @ConditionalOnMissingBean(ServerExchangeRejectedHandler.class)
+    public ProblemExchangeRejectedHandler dashboardExchangeRejectedHandler(ProblemResponseWriter writer) {
+        return new ProblemExchangeRejectedHandler(writer);
     }
 
     @Bean
