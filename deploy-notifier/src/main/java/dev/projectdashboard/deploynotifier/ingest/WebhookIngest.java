@@ -2,6 +2,7 @@ package dev.projectdashboard.deploynotifier.ingest;
 
 import dev.projectdashboard.deploynotifier.api.DeploymentViews;
 import dev.projectdashboard.deploynotifier.store.DeploymentStore;
+import dev.projectdashboard.starter.json.JsonReadError;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,9 +24,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonPointer;
 import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -246,28 +245,14 @@ public final class WebhookIngest {
         try {
             return json.readTree(body);
         } catch (JacksonException e) {
-            String detail = what + " is not valid JSON: " + e.getOriginalMessage() + "; nothing was stored";
-            String field = e instanceof StreamReadException read && read.processor() != null
-                    ? path(read.processor().streamReadContext().pathAsPointer())
-                    : "";
-            if (field.isEmpty()) {
+            // described in the suite's words: Jackson's own messages name its internals (StreamReadConstraints…)
+            JsonReadError error = JsonReadError.of(e);
+            String detail = what + " is not valid JSON: " + error.detail() + " Nothing was stored.";
+            if (error.field() == null || error.field().isEmpty()) {
                 throw new ProblemException(HttpStatus.BAD_REQUEST, detail);
             }
-            throw ProblemException.invalid(detail, List.of(new FieldViolation(field, e.getOriginalMessage())));
+            throw ProblemException.invalid(detail, List.of(new FieldViolation(error.field(), error.message())));
         }
-    }
-
-    /** {@code /logs/0/message} as the field names of a refusal read: {@code logs[0].message}. */
-    private static String path(JsonPointer pointer) {
-        StringBuilder path = new StringBuilder();
-        for (JsonPointer at = pointer; !at.matches(); at = at.tail()) {
-            if (at.getMatchingIndex() >= 0) {
-                path.append('[').append(at.getMatchingIndex()).append(']');
-            } else {
-                path.append(path.isEmpty() ? "" : ".").append(at.getMatchingProperty());
-            }
-        }
-        return path.toString();
     }
 
     private JsonNode readOrNull(byte[] body) {

@@ -176,7 +176,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
                 MediaType.APPLICATION_JSON,
                 with(source002("metrics_update"), "/metrics/extra", "[".repeat(2_000) + "]".repeat(2_000)),
                 HttpStatus.BAD_REQUEST,
-                "nesting depth"));
+                "nests deeper than allowed"));
         cases.add(deployment("object as duration", source002("deployment_completed"), "/duration", "{\"$gt\":0}"));
         cases.add(deployment("nested logs", source002("step_started"), "/logs", "[[[\"x\"]]]"));
         cases.add(deployment("scalar metrics", source002("metrics_update"), "/metrics", "\"fast\""));
@@ -373,6 +373,9 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
         assertThat(named(problem, hostile.field()))
                 .as("%s names %s: %s", hostile, hostile.field(), problem)
                 .isTrue();
+        assertThat(problem.toString())
+                .as("%s leaks internals", hostile)
+                .doesNotContain("StreamReadConstraints", "tools.jackson", "Exception", "at dev.");
         assertThat(storedRows(project, deployment))
                 .as("rows stored for %s", hostile)
                 .isZero();
