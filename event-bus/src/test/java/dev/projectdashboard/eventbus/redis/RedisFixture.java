@@ -7,12 +7,15 @@ import dev.projectdashboard.eventbus.payload.TaskLog;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 
 /**
  * Event bus parts wired against the local-stack Redis, plus a plain synchronous connection for the test's own
@@ -57,10 +60,17 @@ final class RedisFixture implements AutoCloseable {
         return Integer.parseInt(message.substring("message ".length()));
     }
 
-    /** Synchronous commands for assertions; reconnects after a Redis restart. */
+    /**
+     * Synchronous commands for assertions; reconnects after a Redis restart. Connecting is retried for a while: on a
+     * starved CI machine one connect failed once ("Unable to connect") with Redis up before and after it, and the
+     * test's own check connection is not what the tests are about.
+     */
     RedisCommands<String, String> redis() {
         if (check == null || !check.isOpen()) {
-            check = checkClient.connect();
+            check = Awaitility.await("the test's check connection to Redis")
+                    .atMost(Duration.ofSeconds(30))
+                    .ignoreException(RedisConnectionException.class)
+                    .until(checkClient::connect, Objects::nonNull);
         }
         return check.sync();
     }

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
@@ -18,6 +20,9 @@ import redis.embedded.core.ExecutableProvider;
  * it back with every key, stream, consumer group and pending entry it had.
  */
 final class RedisNode {
+
+    /** Redis's own log lines, at DEBUG; a crash report or a refused write of its data at WARN. */
+    private static final Logger redisLog = LoggerFactory.getLogger("dev.projectdashboard.localstack.redis-server");
 
     private final Path dir;
     private final int port;
@@ -63,9 +68,22 @@ final class RedisNode {
                 StandardCharsets.UTF_8);
         List<String> args = List.of(executable.getAbsolutePath(), config.toString());
         // forceStop false: stop() must end the process with SIGTERM (a graceful shutdown), not SIGKILL
-        RedisServer candidate = new RedisServer(port, args, false);
+        RedisServer candidate = new RedisServer(port, args, false, RedisNode::logLine, RedisNode::logLine);
         candidate.start();
         server = candidate;
+    }
+
+    /** Redis marks startup notices as warnings too ({@code #}), so only the lines that mean trouble are raised. */
+    private static void logLine(String line) {
+        if (line.contains("BUG REPORT")
+                || line.contains("crashed by signal")
+                || line.contains("ASSERTION FAILED")
+                || line.contains("Error writing to the AOF")
+                || line.contains("Can't open the append")) {
+            redisLog.warn("{}", line);
+        } else {
+            redisLog.debug("{}", line);
+        }
     }
 
     synchronized void stop() throws IOException {
