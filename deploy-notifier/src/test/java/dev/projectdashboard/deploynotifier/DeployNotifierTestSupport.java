@@ -22,8 +22,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,11 +57,6 @@ public abstract class DeployNotifierTestSupport {
 
     @LocalServerPort
     protected int port;
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
-    }
 
     @BeforeAll
     static void clients() {

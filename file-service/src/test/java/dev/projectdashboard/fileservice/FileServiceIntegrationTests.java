@@ -9,17 +9,10 @@ import dev.projectdashboard.starter.test.DatabaseServiceContractTests;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** file-service against the real local stack: the platform contract, readiness with r2dbc, eventBus and s3, own schema, S3 outage. */
 @LocalStackTest
 class FileServiceIntegrationTests extends DatabaseServiceContractTests {
-
-    @DynamicPropertySource
-    static void localStack(DynamicPropertyRegistry registry) {
-        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
-    }
 
     @Override
     protected String applicationName() {

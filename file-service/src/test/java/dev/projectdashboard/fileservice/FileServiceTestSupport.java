@@ -57,7 +57,6 @@ public abstract class FileServiceTestSupport {
 
     @DynamicPropertySource
     static void stack(DynamicPropertyRegistry registry) {
-        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
         registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
         registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
     }

@@ -64,7 +64,6 @@ class RealtimeApiIntegrationTests {
 
     @DynamicPropertySource
     static void stack(DynamicPropertyRegistry registry) {
-        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
         registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
         registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
     }

@@ -3,7 +3,6 @@ package dev.projectdashboard.realtimeservice.socketio;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.Streams;
-import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.e2e.HistoryApi;
 import dev.projectdashboard.starter.DevDefaults;
@@ -39,7 +38,6 @@ abstract class SocketIoServiceTests {
 
     @DynamicPropertySource
     static void stack(DynamicPropertyRegistry registry) {
-        LocalStackExtension.localStack().environment().forEach((name, value) -> registry.add(name, () -> value));
         registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
         registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
     }

@@ -1,0 +1,12 @@
+package dev.projectdashboard.devicebridge;
+
+import dev.projectdashboard.starter.test.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTests {
+
+    @Test
+    void packagesFollowTheRules() {
+        ArchitectureRules.of("dev.projectdashboard.devicebridge").check();
+    }
+}

@@ -1,0 +1,12 @@
+package dev.projectdashboard.pushservice;
+
+import dev.projectdashboard.starter.test.ArchitectureRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTests {
+
+    @Test
+    void packagesFollowTheRules() {
+        ArchitectureRules.of("dev.projectdashboard.pushservice").check();
+    }
+}
