@@ -4,7 +4,7 @@ import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
-import dev.projectdashboard.starter.DevDefaults;
+import dev.projectdashboard.starter.test.DevelopmentSecrets;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -25,8 +25,6 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -38,6 +36,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @LocalStackTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT60S")
+@DevelopmentSecrets
 public abstract class FileServiceTestSupport {
 
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -54,12 +53,6 @@ public abstract class FileServiceTestSupport {
 
     @LocalServerPort
     protected int port;
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
-    }
 
     @BeforeAll
     static void clients() {

@@ -8,6 +8,7 @@ import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
+import dev.projectdashboard.starter.test.DevelopmentSecrets;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
@@ -28,8 +29,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
@@ -48,6 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
         properties = "dashboard.realtime.hub.heartbeat-interval=1s")
 @AutoConfigureWebTestClient(timeout = "PT30S")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DevelopmentSecrets
 class RealtimeApiIntegrationTests {
 
     private static final String API = "/api/v1/realtime";
@@ -61,12 +61,6 @@ class RealtimeApiIntegrationTests {
 
     @LocalServerPort
     private int port;
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
-    }
 
     @BeforeAll
     static void redisClient() {

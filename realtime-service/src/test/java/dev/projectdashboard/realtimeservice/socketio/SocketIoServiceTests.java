@@ -5,13 +5,11 @@ import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.realtimeservice.e2e.HistoryApi;
-import dev.projectdashboard.starter.DevDefaults;
+import dev.projectdashboard.starter.test.DevelopmentSecrets;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 
@@ -21,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * deployment notifications published as deploy-notifier does.
  */
 @LocalStackTest
+@DevelopmentSecrets
 abstract class SocketIoServiceTests {
 
     static final Duration WAIT = Duration.ofSeconds(15);
@@ -35,12 +34,6 @@ abstract class SocketIoServiceTests {
 
     @LocalServerPort
     int port;
-
-    @DynamicPropertySource
-    static void stack(DynamicPropertyRegistry registry) {
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
-    }
 
     @BeforeAll
     static void installSocketIoClient() throws Exception {

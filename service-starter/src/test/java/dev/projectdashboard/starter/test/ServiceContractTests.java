@@ -3,7 +3,6 @@ package dev.projectdashboard.starter.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -35,6 +32,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // the 5 s default is too tight for the first requests to a freshly started service on a busy CI runner
 @AutoConfigureWebTestClient(timeout = "PT20S")
+@DevelopmentSecrets
 public abstract class ServiceContractTests {
 
     /** Generous because a service only turns ready once every dependency answered its first health check. */
@@ -45,12 +43,6 @@ public abstract class ServiceContractTests {
 
     @Autowired
     protected WebTestClient client;
-
-    @DynamicPropertySource
-    static void developmentSecrets(DynamicPropertyRegistry registry) {
-        registry.add("dashboard.security.jwt-secret", () -> DevDefaults.JWT_SECRET);
-        registry.add("dashboard.security.api-key", () -> DevDefaults.API_KEY);
-    }
 
     /** {@code spring.application.name}, expected as the {@code application} tag on every metric. */
     protected abstract String applicationName();
