@@ -8,8 +8,8 @@ import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.autoconfigure.EventBusProperties;
 import dev.projectdashboard.eventbus.redis.EventBusMetrics;
-import dev.projectdashboard.eventbus.redis.PublisherOptions;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.eventbus.redis.RedisEventPublisher;
 import io.lettuce.core.RedisClient;
@@ -74,7 +74,7 @@ final class RealtimeServiceTarget implements Target {
                 connections,
                 new EventCodec(),
                 new EventBusMetrics(new SimpleMeterRegistry()),
-                PublisherOptions.defaults());
+                EventBusProperties.bind().publisherOptions());
         RealtimeServiceTarget target =
                 new RealtimeServiceTarget(process, port, resources, redis, connections, publisher);
         try {

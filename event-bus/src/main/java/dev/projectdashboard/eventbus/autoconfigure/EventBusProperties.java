@@ -7,9 +7,12 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -36,6 +39,24 @@ public record EventBusProperties(
 
     public EventBusProperties {
         maxlen = maxlen == null ? Map.of() : Map.copyOf(maxlen);
+    }
+
+    /**
+     * Binds {@code settings} (names relative to {@code dashboard.event-bus}, e.g. {@code consumer.batch-size=5}) over
+     * the defaults declared above, exactly as the application binds its configuration: for code that builds the bus
+     * without a Spring context (tests, the benchmark harness), so the defaults exist once.
+     */
+    public static EventBusProperties bind(String... settings) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String setting : settings) {
+            int equals = setting.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("expected name=value, got " + setting);
+            }
+            properties.put("dashboard.event-bus." + setting.substring(0, equals), setting.substring(equals + 1));
+        }
+        return new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("dashboard.event-bus", EventBusProperties.class);
     }
 
     public PublisherOptions publisherOptions() {

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a group consumer reads and retries.
+ * How a group consumer reads and retries. The defaults, and the names an application sets them by, are
+ * {@link dev.projectdashboard.eventbus.autoconfigure.EventBusProperties.Consumer}'s: options come from binding those
+ * ({@link dev.projectdashboard.eventbus.autoconfigure.EventBusProperties#bind}), never from a second set of values here.
  *
  * @param batchSize COUNT of one XREADGROUP / XAUTOCLAIM
  * @param blockTimeout BLOCK of one XREADGROUP / XREAD
@@ -46,90 +48,5 @@ public record ConsumerOptions(
                             + "), or a slow handler's entry is claimed by another replica while it runs");
         }
         groupStartId = groupStartId == null ? "$" : groupStartId;
-    }
-
-    public static ConsumerOptions defaults() {
-        return new ConsumerOptions(
-                32,
-                Duration.ofSeconds(2),
-                16,
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(5),
-                5,
-                Duration.ofSeconds(30),
-                "$",
-                null,
-                Duration.ofSeconds(10));
-    }
-
-    public ConsumerOptions withConsumerName(String name) {
-        return new ConsumerOptions(
-                batchSize,
-                blockTimeout,
-                inFlight,
-                claimIdle,
-                claimInterval,
-                maxDeliveries,
-                handlerTimeout,
-                groupStartId,
-                name,
-                gaugeInterval);
-    }
-
-    public ConsumerOptions withGroupStartId(String startId) {
-        return new ConsumerOptions(
-                batchSize,
-                blockTimeout,
-                inFlight,
-                claimIdle,
-                claimInterval,
-                maxDeliveries,
-                handlerTimeout,
-                startId,
-                consumerName,
-                gaugeInterval);
-    }
-
-    public ConsumerOptions withBatching(int newBatchSize, int newInFlight) {
-        return new ConsumerOptions(
-                newBatchSize,
-                blockTimeout,
-                newInFlight,
-                claimIdle,
-                claimInterval,
-                maxDeliveries,
-                handlerTimeout,
-                groupStartId,
-                consumerName,
-                gaugeInterval);
-    }
-
-    public ConsumerOptions withRetries(
-            Duration newClaimIdle, Duration newClaimInterval, Duration newHandlerTimeout, int newMaxDeliveries) {
-        return new ConsumerOptions(
-                batchSize,
-                blockTimeout,
-                inFlight,
-                newClaimIdle,
-                newClaimInterval,
-                newMaxDeliveries,
-                newHandlerTimeout,
-                groupStartId,
-                consumerName,
-                gaugeInterval);
-    }
-
-    public ConsumerOptions withTimings(Duration newBlockTimeout, Duration newGaugeInterval) {
-        return new ConsumerOptions(
-                batchSize,
-                newBlockTimeout,
-                inFlight,
-                claimIdle,
-                claimInterval,
-                maxDeliveries,
-                handlerTimeout,
-                groupStartId,
-                consumerName,
-                newGaugeInterval);
     }
 }

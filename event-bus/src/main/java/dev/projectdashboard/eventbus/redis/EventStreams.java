@@ -39,7 +39,7 @@ public final class EventStreams implements AutoCloseable {
         this.tailer = new StreamTailer(connections, codec, metrics, defaults.batchSize(), defaults.blockTimeout());
     }
 
-    /** The configured consumer defaults, to derive options from with the {@code with…} methods. */
+    /** The configured consumer defaults. */
     public ConsumerOptions defaults() {
         return defaults;
     }

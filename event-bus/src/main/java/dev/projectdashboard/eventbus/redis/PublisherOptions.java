@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * How the publisher writes.
+ * How the publisher writes; the defaults are {@link dev.projectdashboard.eventbus.autoconfigure.EventBusProperties}'s.
  *
  * @param timeout how long an XADD may take before the publish errors
  * @param defaultMaxlen approximate MAXLEN of a stream without its own entry in {@code maxlen}
@@ -12,14 +12,8 @@ import java.util.Map;
  */
 public record PublisherOptions(Duration timeout, long defaultMaxlen, Map<String, Long> maxlen) {
 
-    public static final long DEFAULT_MAXLEN = 100_000;
-
     public PublisherOptions {
         maxlen = maxlen == null ? Map.of() : Map.copyOf(maxlen);
-    }
-
-    public static PublisherOptions defaults() {
-        return new PublisherOptions(Duration.ofSeconds(5), DEFAULT_MAXLEN, Map.of());
     }
 
     public long maxlen(String stream) {

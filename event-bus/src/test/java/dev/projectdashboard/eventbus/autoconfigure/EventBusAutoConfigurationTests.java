@@ -12,13 +12,13 @@ import dev.projectdashboard.eventbus.redis.EventBusMetrics;
 import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
@@ -28,7 +28,7 @@ import org.springframework.core.env.MapPropertySource;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-@ExtendWith(LocalStackExtension.class)
+@LocalStackTest
 class EventBusAutoConfigurationTests {
 
     private final ApplicationContextRunner runner =

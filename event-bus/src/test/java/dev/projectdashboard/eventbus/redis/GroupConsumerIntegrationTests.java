@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.projectdashboard.eventbus.EventHandler;
 import dev.projectdashboard.eventbus.StreamEntry;
 import dev.projectdashboard.eventbus.Streams;
-import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +20,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
-@ExtendWith(LocalStackExtension.class)
+@LocalStackTest
 class GroupConsumerIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -42,9 +41,11 @@ class GroupConsumerIntegrationTests {
         fixture.close();
     }
 
-    private ConsumerOptions options(String name) {
+    private ConsumerOptions options(String name, String... settings) {
         // "0": the test may publish before the asynchronously created group exists
-        return RedisFixture.fastOptions().withConsumerName(name).withGroupStartId("0");
+        List<String> all = new ArrayList<>(List.of("consumer-name=" + name, "group-start-id=0"));
+        all.addAll(List.of(settings));
+        return RedisFixture.fastOptions(all.toArray(String[]::new));
     }
 
     private GroupConsumer start(String name, ConsumerOptions options, EventHandler handler) {
@@ -60,8 +61,8 @@ class GroupConsumerIntegrationTests {
         Map<String, List<String>> handledBy = new ConcurrentHashMap<>();
         EventHandler a = entry -> record(handledBy, entry, "a");
         EventHandler b = entry -> record(handledBy, entry, "b");
-        start("a", options("a").withBatching(5, 4), a);
-        start("b", options("b").withBatching(5, 4), b);
+        start("a", options("a", "batch-size=5", "in-flight=4"), a);
+        start("b", options("b", "batch-size=5", "in-flight=4"), b);
 
         List<String> ids =
                 IntStream.range(0, 60).mapToObj(n -> fixture.publish(stream, n)).toList();
@@ -79,7 +80,7 @@ class GroupConsumerIntegrationTests {
         List<Integer> handled = new CopyOnWriteArrayList<>();
         start(
                 "a",
-                options("a").withBatching(10, 1),
+                options("a", "batch-size=10", "in-flight=1"),
                 entry -> Mono.fromRunnable(() -> handled.add(RedisFixture.number(entry))));
 
         IntStream.range(0, 30).forEach(n -> fixture.publish(stream, n));
@@ -92,7 +93,7 @@ class GroupConsumerIntegrationTests {
     @Test
     void entriesOfAKilledConsumerAreClaimedAndHandledByAnother() {
         List<String> receivedByVictim = new CopyOnWriteArrayList<>();
-        GroupConsumer victim = start("victim", options("victim").withBatching(20, 20), entry -> {
+        GroupConsumer victim = start("victim", options("victim", "batch-size=20", "in-flight=20"), entry -> {
             receivedByVictim.add(entry.id());
             return Mono.never(); // dies mid-batch: nothing is ever acknowledged
         });
@@ -214,11 +215,13 @@ class GroupConsumerIntegrationTests {
 
     @Test
     void reportsPendingAndLagGauges() {
-        ConsumerOptions slow = ConsumerOptions.defaults()
-                .withConsumerName("a")
-                .withGroupStartId("0")
-                .withBatching(2, 2)
-                .withTimings(Duration.ofMillis(200), Duration.ofMillis(100));
+        ConsumerOptions slow = RedisFixture.defaultOptions(
+                "consumer-name=a",
+                "group-start-id=0",
+                "batch-size=2",
+                "in-flight=2",
+                "block-timeout=200ms",
+                "gauge-interval=100ms");
         GroupConsumer consumer = start("a", slow, entry -> Mono.never());
 
         IntStream.range(0, 20).forEach(n -> fixture.publish(stream, n));

@@ -6,7 +6,7 @@ import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
-import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import java.time.Duration;
@@ -16,11 +16,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-@ExtendWith(LocalStackExtension.class)
+@LocalStackTest
 class RedisEventPublisherIntegrationTests {
 
     private RedisFixture fixture;

@@ -3,6 +3,7 @@ package dev.projectdashboard.eventbus.redis;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventTypes;
+import dev.projectdashboard.eventbus.autoconfigure.EventBusProperties;
 import dev.projectdashboard.eventbus.payload.TaskLog;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
@@ -13,8 +14,11 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -30,7 +34,7 @@ final class RedisFixture implements AutoCloseable {
     final ClientResources resources = RedisConnections.clientResources();
     final RedisClient client = RedisConnections.createClient(resources, stack.redisUri(), Duration.ofSeconds(5));
     final RedisConnections connections = new RedisConnections(client, stack.redisUri(), Duration.ofSeconds(5));
-    final PublisherOptions publisherOptions = PublisherOptions.defaults();
+    final PublisherOptions publisherOptions = EventBusProperties.bind().publisherOptions();
     final RedisEventPublisher publisher = new RedisEventPublisher(connections, codec, metrics, publisherOptions);
     final EventStreams streams;
     private final RedisClient checkClient = RedisClient.create(stack.redisUri());
@@ -41,10 +45,32 @@ final class RedisFixture implements AutoCloseable {
     }
 
     /** Fast timings so claims, retries and dead-lettering happen within a test. */
-    static ConsumerOptions fastOptions() {
-        return ConsumerOptions.defaults()
-                .withTimings(Duration.ofMillis(200), Duration.ofMillis(200))
-                .withRetries(Duration.ofMillis(600), Duration.ofMillis(150), Duration.ofMillis(500), 3);
+    private static final List<String> FAST = List.of(
+            "block-timeout=200ms",
+            "gauge-interval=200ms",
+            "claim-idle=600ms",
+            "claim-interval=150ms",
+            "handler-timeout=500ms",
+            "max-deliveries=3");
+
+    /**
+     * Consumer options bound from {@code dashboard.event-bus.consumer.*} names, as the application binds them: the
+     * fast timings above, then {@code settings} (e.g. {@code "batch-size=5"}) over them.
+     */
+    static ConsumerOptions fastOptions(String... settings) {
+        return bound(Stream.concat(FAST.stream(), Arrays.stream(settings)))
+                .consumer()
+                .toOptions();
+    }
+
+    /** The application's defaults with {@code settings} over them, without the fast timings. */
+    static ConsumerOptions defaultOptions(String... settings) {
+        return bound(Arrays.stream(settings)).consumer().toOptions();
+    }
+
+    private static EventBusProperties bound(Stream<String> consumerSettings) {
+        return EventBusProperties.bind(
+                consumerSettings.map(setting -> "consumer." + setting).toArray(String[]::new));
     }
 
     static String uniqueStream() {

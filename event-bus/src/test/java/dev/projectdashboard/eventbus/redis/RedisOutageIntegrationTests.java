@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.eventbus.EventBusUnavailableException;
 import dev.projectdashboard.eventbus.StreamEntry;
-import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.XAddArgs;
@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -38,7 +37,7 @@ import reactor.util.retry.Retry;
  * instead of dropping the event, and (deleting the stream before the restart) that a Redis which comes back without
  * a stream is noticed.
  */
-@ExtendWith(LocalStackExtension.class)
+@LocalStackTest
 class RedisOutageIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -51,7 +50,7 @@ class RedisOutageIntegrationTests {
 
     @BeforeEach
     void setUp() {
-        fixture = new RedisFixture(RedisFixture.fastOptions().withBatching(READ_BATCH, 1));
+        fixture = new RedisFixture(RedisFixture.fastOptions("batch-size=" + READ_BATCH, "in-flight=1"));
         stream = RedisFixture.uniqueStream();
     }
 
@@ -170,10 +169,8 @@ class RedisOutageIntegrationTests {
                             receivedByVictim.add(entry.id());
                             return Mono.never(); // never acknowledges
                         },
-                        RedisFixture.fastOptions()
-                                .withConsumerName("victim")
-                                .withGroupStartId("0")
-                                .withBatching(20, 20))
+                        RedisFixture.fastOptions(
+                                "consumer-name=victim", "group-start-id=0", "batch-size=20", "in-flight=20"))
                 .start();
         List<String> ids = publishAll(0, 5);
         await().atMost(WAIT).until(() -> receivedByVictim.size() == 5);
@@ -186,7 +183,7 @@ class RedisOutageIntegrationTests {
                         "group",
                         entry -> Mono.fromRunnable(
                                 () -> handledBySurvivor.merge(entry.id(), entry.deliveryCount(), Math::max)),
-                        RedisFixture.fastOptions().withConsumerName("survivor").withGroupStartId("0"))
+                        RedisFixture.fastOptions("consumer-name=survivor", "group-start-id=0"))
                 .start();
         String afterRestart = publishRetrying(5);
 
@@ -238,7 +235,7 @@ class RedisOutageIntegrationTests {
                         stream,
                         "group",
                         entry -> Mono.fromRunnable(() -> handled.add(RedisFixture.number(entry))),
-                        RedisFixture.fastOptions().withConsumerName("a").withGroupStartId("0"))
+                        RedisFixture.fastOptions("consumer-name=a", "group-start-id=0"))
                 .start();
         fixture.publish(stream, 0);
         await().atMost(WAIT).until(() -> handled.contains(0));
@@ -254,11 +251,15 @@ class RedisOutageIntegrationTests {
 
     /** Nothing times out or is claimed while a handler waits at the gate. */
     private static ConsumerOptions patientOptions(String name) {
-        return RedisFixture.fastOptions()
-                .withConsumerName(name)
-                .withGroupStartId("0")
-                .withBatching(READ_BATCH, 1)
-                .withRetries(Duration.ofSeconds(60), Duration.ofMillis(150), Duration.ofSeconds(30), 3);
+        return RedisFixture.fastOptions(
+                "consumer-name=" + name,
+                "group-start-id=0",
+                "batch-size=" + READ_BATCH,
+                "in-flight=1",
+                "claim-idle=60s",
+                "claim-interval=150ms",
+                "handler-timeout=30s",
+                "max-deliveries=3");
     }
 
     private List<PendingMessage> pending() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.eventbus.StreamEntry;
-import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
 import io.lettuce.core.KillArgs;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,12 +16,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 import reactor.util.retry.Retry;
 
-@ExtendWith(LocalStackExtension.class)
+@LocalStackTest
 class StreamTailerIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -84,7 +83,7 @@ class StreamTailerIntegrationTests {
     @Test
     void handsABacklogOnInBatchesOfAtMostTheBatchSizeInStreamOrder() {
         fixture.close();
-        fixture = new RedisFixture(RedisFixture.fastOptions().withBatching(8, 16));
+        fixture = new RedisFixture(RedisFixture.fastOptions("batch-size=8", "in-flight=16"));
         IntStream.range(0, 20).forEach(n -> fixture.publish(stream, n));
 
         StepVerifier.create(fixture.streams.tailBatches(Map.of(stream, "0")))

@@ -4,11 +4,10 @@ import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.autoconfigure.EventBusProperties;
 import dev.projectdashboard.eventbus.payload.TaskLog;
-import dev.projectdashboard.eventbus.redis.ConsumerOptions;
 import dev.projectdashboard.eventbus.redis.EventBusMetrics;
 import dev.projectdashboard.eventbus.redis.EventStreams;
-import dev.projectdashboard.eventbus.redis.PublisherOptions;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.eventbus.redis.RedisEventPublisher;
 import dev.projectdashboard.localstack.LocalStack;
@@ -67,6 +66,9 @@ public final class DeliveryFixture implements AutoCloseable {
 
     public static final Duration WAIT = Duration.ofSeconds(10);
 
+    /** The application's event-bus defaults, with a shorter blocking read so a closing replica stops soon. */
+    private static final EventBusProperties EVENT_BUS = EventBusProperties.bind("consumer.block-timeout=300ms");
+
     final LocalStack stack = LocalStackExtension.localStack();
     public final String stream = "test:events:" + UUID.randomUUID();
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -77,7 +79,7 @@ public final class DeliveryFixture implements AutoCloseable {
             new RedisConnections(client, stack.redisUri(), Duration.ofSeconds(5));
     private final EventCodec codec = new EventCodec();
     private final RedisEventPublisher publisher = new RedisEventPublisher(
-            publisherConnections, codec, new EventBusMetrics(new SimpleMeterRegistry()), PublisherOptions.defaults());
+            publisherConnections, codec, new EventBusMetrics(new SimpleMeterRegistry()), EVENT_BUS.publisherOptions());
 
     /** A unique id for channel and user names, so tests sharing the Redis never meet. */
     /**
@@ -239,8 +241,8 @@ public final class DeliveryFixture implements AutoCloseable {
                     connections,
                     codec,
                     new EventBusMetrics(registry),
-                    ConsumerOptions.defaults().withTimings(Duration.ofMillis(300), Duration.ofSeconds(10)),
-                    PublisherOptions.defaults());
+                    EVENT_BUS.consumer().toOptions(),
+                    EVENT_BUS.publisherOptions());
             cluster = new RedisCluster(connections, properties, publications);
             history = new RedisHistory(connections, publications, properties);
             hub = new LocalHub(properties, policy, cluster, history, registry);
