@@ -13,7 +13,7 @@ public interface EventPublisher {
      */
     Mono<String> publish(String stream, CloudEvent<?> event);
 
-    /** Appends the event to the stream its type belongs to (DESIGN §5); errors for a type outside the catalogue. */
+    /** Appends the event to the stream its type belongs to (docs/contracts.md, "Events"); errors for a type outside the catalogue. */
     default Mono<String> publish(CloudEvent<?> event) {
         return Mono.defer(() -> EventType.of(event.type())
                 .map(type -> publish(type.stream(), event))

@@ -26,7 +26,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The catalogue of DESIGN §5: every event type with the stream it travels on and the record of its data. */
+/** The catalogue of docs/contracts.md, "Events": every event type with the stream it travels on and the record of its data. */
 public enum EventType {
     DEPLOYMENT_STEP_STARTED(EventTypes.DEPLOYMENT_STEP_STARTED, Streams.DEPLOYMENTS, DeploymentStep.class),
     DEPLOYMENT_STEP_COMPLETED(EventTypes.DEPLOYMENT_STEP_COMPLETED, Streams.DEPLOYMENTS, DeploymentStep.class),

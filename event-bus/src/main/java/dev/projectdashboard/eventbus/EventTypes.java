@@ -1,6 +1,6 @@
 package dev.projectdashboard.eventbus;
 
-/** CloudEvents {@code type} values of DESIGN §5, as constants usable in {@code switch} statements. */
+/** CloudEvents {@code type} values of docs/contracts.md, "Events", as constants usable in {@code switch} statements. */
 public final class EventTypes {
 
     public static final String DEPLOYMENT_STEP_STARTED = "deployment.step_started";

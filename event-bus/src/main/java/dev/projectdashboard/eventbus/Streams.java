@@ -2,7 +2,7 @@ package dev.projectdashboard.eventbus;
 
 import java.util.List;
 
-/** Redis stream names of DESIGN §5; fixed, because producers outside this build write to them. */
+/** Redis stream names of docs/contracts.md, "Events"; fixed, because producers outside this build write to them. */
 public final class Streams {
 
     public static final String DEPLOYMENTS = "events:deployments";
