@@ -1,6 +1,7 @@
 package dev.projectdashboard.eventbus;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -41,16 +42,29 @@ public record CloudEvent<T>(
     }
 
     /**
-     * A new event with a random id, the current time (RFC 3339, millisecond precision), specversion 1.0 and
-     * {@code application/json} content.
+     * A new event with a random id, the current time of the system clock (RFC 3339, millisecond precision),
+     * specversion 1.0 and {@code application/json} content. A service with a {@link Clock} bean uses
+     * {@link #of(String, String, String, Object, Clock)}, so its events and its records tell the same time.
      *
      * @param type one of {@link EventTypes}
      * @param source the producing service, e.g. {@code /deploy-notifier}
      * @param subject the realtime channel the event belongs to, e.g. {@code task:42}; may be null
      */
     public static <T> CloudEvent<T> of(String type, String source, String subject, T data) {
+        return of(type, source, subject, data, Clock.systemUTC());
+    }
+
+    /** As {@link #of(String, String, String, Object)}, with the time read from {@code clock}. */
+    public static <T> CloudEvent<T> of(String type, String source, String subject, T data, Clock clock) {
         return new CloudEvent<>(
-                SPEC_VERSION, newId(), source, type, Instant.now().truncatedTo(ChronoUnit.MILLIS), subject, JSON, data);
+                SPEC_VERSION,
+                newId(),
+                source,
+                type,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                subject,
+                JSON,
+                data);
     }
 
     /**

@@ -10,7 +10,9 @@ import dev.projectdashboard.eventbus.payload.DeviceUploadProgress;
 import dev.projectdashboard.eventbus.payload.TaskCompleted;
 import dev.projectdashboard.eventbus.payload.TaskProgress;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
@@ -54,7 +56,17 @@ class EventJsonTests {
     }
 
     @Test
-    void writesTheCloudEventsAttributesOfDesignSection5() {
+    void takesTheEventTimeFromTheGivenClockToTheMillisecond() {
+        Clock clock = Clock.fixed(Instant.parse("2026-03-04T05:06:07.123456Z"), ZoneOffset.UTC);
+
+        CloudEvent<TaskProgress> event = CloudEvent.of(
+                EventTypes.TASK_PROGRESS, "/tests", "task:t1", new TaskProgress("u1", "t1", 1, 1, 2, null), clock);
+
+        assertThat(json.readTree(codec.encode(event)).get("time").asString()).isEqualTo("2026-03-04T05:06:07.123Z");
+    }
+
+    @Test
+    void writesTheCloudEventsAttributesOfTheContract() {
         CloudEvent<TaskProgress> event = CloudEvent.of(
                 EventTypes.TASK_PROGRESS,
                 "/realtime-service",
