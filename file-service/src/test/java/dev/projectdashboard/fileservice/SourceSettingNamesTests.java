@@ -2,7 +2,7 @@ package dev.projectdashboard.fileservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.projectdashboard.fileservice.files.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileProperties;
 import dev.projectdashboard.fileservice.storage.S3Properties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

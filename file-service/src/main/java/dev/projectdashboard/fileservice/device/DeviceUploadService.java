@@ -1,11 +1,12 @@
 package dev.projectdashboard.fileservice.device;
 
-import dev.projectdashboard.fileservice.files.FileKind;
-import dev.projectdashboard.fileservice.files.FileNames;
-import dev.projectdashboard.fileservice.files.FileProperties;
-import dev.projectdashboard.fileservice.files.FileRecord;
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileNames;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
 import dev.projectdashboard.fileservice.files.FileRecorder;
-import dev.projectdashboard.fileservice.files.FileRepository;
+import dev.projectdashboard.fileservice.persistence.DeviceMultipartUploads;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
 import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -52,7 +53,7 @@ public class DeviceUploadService {
     private final FileRecorder recorder;
     private final FileProperties properties;
     private final DeviceMultipartUploads multipartUploads;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     DeviceUploadService(
             ObjectStore store,
@@ -60,13 +61,15 @@ public class DeviceUploadService {
             FileRepository files,
             FileRecorder recorder,
             FileProperties properties,
-            DeviceMultipartUploads multipartUploads) {
+            DeviceMultipartUploads multipartUploads,
+            Clock clock) {
         this.store = store;
         this.signer = signer;
         this.files = files;
         this.recorder = recorder;
         this.properties = properties;
         this.multipartUploads = multipartUploads;
+        this.clock = clock;
     }
 
     public Mono<DeviceUploads.Presigned> presign(DeviceUploads.PresignRequest request) {

@@ -1,5 +1,11 @@
 package dev.projectdashboard.fileservice.files;
 
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileNames;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.PendingUpload;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
 import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
@@ -60,7 +66,8 @@ public class FileService {
             FileEvents events,
             FileRecorder recorder,
             PendingUploads pending,
-            FileProperties properties) {
+            FileProperties properties,
+            Clock clock) {
         this.store = store;
         this.slabs = slabs;
         this.signer = signer;
@@ -69,7 +76,7 @@ public class FileService {
         this.recorder = recorder;
         this.pending = pending;
         this.properties = properties;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         sha256(); // loads the provider at start-up, not on an event-loop thread
     }
 

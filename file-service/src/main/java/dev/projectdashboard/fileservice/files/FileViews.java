@@ -1,5 +1,6 @@
 package dev.projectdashboard.fileservice.files;
 
+import dev.projectdashboard.fileservice.domain.FileRecord;
 import java.time.Instant;
 import java.util.Map;
 

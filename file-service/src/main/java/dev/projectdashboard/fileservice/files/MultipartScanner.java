@@ -21,7 +21,7 @@ import org.springframework.http.HttpStatus;
  * <p>Not supported, on purpose: nested {@code multipart/mixed} parts (obsolete since RFC 7578) and header line
  * folding; a part's headers are at most {@value #MAX_HEADER_BYTES} bytes.
  */
-final class MultipartScanner {
+public final class MultipartScanner {
 
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -92,7 +92,7 @@ final class MultipartScanner {
      *
      * @throws ProblemException 400 when it is missing or malformed
      */
-    static String boundary(String boundaryParameter) {
+    public static String boundary(String boundaryParameter) {
         String boundary = boundaryParameter;
         if (boundary != null && boundary.length() >= 2 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
             boundary = boundary.substring(1, boundary.length() - 1);

@@ -1,5 +1,11 @@
 package dev.projectdashboard.fileservice.files;
 
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.PendingUpload;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
+import dev.projectdashboard.fileservice.persistence.PendingUploadRepository;
 import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
@@ -84,7 +90,7 @@ public class PendingUploads implements SmartLifecycle {
     private final FileProperties properties;
     private final FileProperties.Pending settings;
     private final MeterRegistry meters;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     private volatile Disposable sweeping;
 
@@ -95,7 +101,8 @@ public class PendingUploads implements SmartLifecycle {
             ObjectStore store,
             TransactionalOperator transactions,
             FileProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Clock clock) {
         this.pending = pending;
         this.files = files;
         this.recorder = recorder;
@@ -104,6 +111,7 @@ public class PendingUploads implements SmartLifecycle {
         this.properties = properties;
         this.settings = properties.pending();
         this.meters = meters;
+        this.clock = clock;
     }
 
     /** Records an issued upload URL; the sweep first looks for its object {@code record-after} later. */

@@ -1,5 +1,9 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.web;
 
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.files.FileService;
+import dev.projectdashboard.fileservice.files.FileViews;
+import dev.projectdashboard.fileservice.files.MultipartScanner;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -25,7 +29,7 @@ class FileController {
     }
 
     /**
-     * Multipart upload of one part named {@code file}, read from the raw body by {@link StreamedUpload} so the
+     * Multipart upload of one part named {@code file}, read from the raw body by {@code StreamedUpload} so the
      * file streams to S3 without touching the local disk or holding more than a few parts in memory. Other form
      * fields are ignored.
      */

@@ -1,4 +1,4 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.domain;
 
 import java.time.Instant;
 
@@ -29,16 +29,16 @@ public record PendingUpload(
         Instant recordedAt,
         Instant publishedAt) {
 
-    boolean recorded() {
+    public boolean recorded() {
         return recordedAt != null;
     }
 
-    boolean published() {
+    public boolean published() {
         return publishedAt != null;
     }
 
     /** The URL writes the file's own key: nothing to copy, and the staging object is the file. */
-    boolean inPlace() {
+    public boolean inPlace() {
         return stagingKey.equals(objectKey);
     }
 }

@@ -1,4 +1,4 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.domain;
 
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
