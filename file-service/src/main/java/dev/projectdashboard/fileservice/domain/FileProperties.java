@@ -1,5 +1,6 @@
 package dev.projectdashboard.fileservice.domain;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -49,8 +50,8 @@ public record FileProperties(
                 })
                 List<String> allowedContentTypes,
         @NotNull @DefaultValue("1h") Duration defaultExpiry,
-        @NotNull @DefaultValue Device device,
-        @NotNull @DefaultValue Pending pending) {
+        @NotNull @Valid @DefaultValue Device device,
+        @NotNull @Valid @DefaultValue Pending pending) {
 
     public FileProperties {
         if (pending != null
