@@ -84,7 +84,6 @@ public class FileService {
 
     /** Checks that must pass before a byte of the body is read. */
     public Mono<Void> checkUpload(DashboardPrincipal user, String taskId, Long contentLength) {
-        FileNames.id("task_id", taskId);
         if (contentLength != null && contentLength > properties.maxSize().toBytes() + 64 * 1024) {
             return Mono.error(tooLarge());
         }
@@ -182,16 +181,11 @@ public class FileService {
             String kind,
             Long expireTime,
             Long size) {
-        FileNames.id("task_id", taskId);
-        FileNames.fileName("filename", fileName);
         FileKind fileKind = FileKind.ofParameter(kind);
         String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
         if (!properties.allows(type)) {
             throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + type)
                     .with("allowed_content_types", properties.allowedContentTypes());
-        }
-        if (size != null && size < 0) {
-            throw FileNames.invalid("size", "must not be negative");
         }
         if (size != null && size > properties.maxSize().toBytes()) {
             throw tooLarge();
@@ -329,7 +323,6 @@ public class FileService {
     }
 
     public Mono<FileViews.TaskFiles> list(DashboardPrincipal user, String taskId) {
-        FileNames.id("task_id", taskId);
         return requireTaskAccess(user, taskId, false)
                 .then(settle(user, pending.awaitingTask(taskId), false))
                 .then(files.listLive(taskId).map(FileViews.Listed::of).collectList())

@@ -5,6 +5,8 @@ import dev.projectdashboard.fileservice.files.FileService;
 import dev.projectdashboard.fileservice.files.FileViews;
 import dev.projectdashboard.fileservice.files.MultipartScanner;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -17,10 +19,20 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** The public file API (source 000), reached through the gateway at {@code /project-dashboard/api/v1/files}. */
+/**
+ * The public file API (source 000), reached through the gateway at {@code /project-dashboard/api/v1/files}. Query
+ * parameters are checked by their constraints before a handler runs, so every 400 for them is the starter's problem
+ * JSON with {@code errors: [{field, message}]}; keys and names in the path are checked by the service (a captured
+ * {@code {*objectKey}} still carries its leading slash here).
+ */
 @RestController
 @RequestMapping("/api/v1/files")
 class FileController {
+
+    /** {@code kind}: absent or empty for a scene file. */
+    private static final String KINDS = "(scene|result)?";
+
+    private static final String KIND_RULE = "must be 'scene' or 'result'";
 
     private final FileService service;
 
@@ -36,8 +48,8 @@ class FileController {
     @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<FileViews.Uploaded> upload(
             @AuthenticationPrincipal DashboardPrincipal user,
-            @RequestParam("task_id") String taskId,
-            @RequestParam(name = "kind", required = false) String kind,
+            @RequestParam("task_id") @ResourceId String taskId,
+            @RequestParam(name = "kind", required = false) @Pattern(regexp = KINDS, message = KIND_RULE) String kind,
             ServerHttpRequest request) {
         FileKind fileKind = FileKind.ofParameter(kind);
         MediaType type = request.getHeaders().getContentType();
@@ -53,20 +65,21 @@ class FileController {
             @AuthenticationPrincipal DashboardPrincipal user,
             @PathVariable String taskId,
             @PathVariable String filename,
-            @RequestParam(name = "kind", required = false) String kind,
-            @RequestParam(name = "expire_time", required = false) Long expireTime) {
+            @RequestParam(name = "kind", required = false) @Pattern(regexp = KINDS, message = KIND_RULE) String kind,
+            @RequestParam(name = "expire_time", required = false) @ExpirySeconds Long expireTime) {
         return service.downloadUrl(user, taskId, filename, kind, expireTime);
     }
 
     @PostMapping("/upload-url")
     Mono<FileViews.UploadUrl> uploadUrl(
             @AuthenticationPrincipal DashboardPrincipal user,
-            @RequestParam("task_id") String taskId,
-            @RequestParam("filename") String filename,
+            @RequestParam("task_id") @ResourceId String taskId,
+            @RequestParam("filename") @FileName String filename,
             @RequestParam(name = "content_type", required = false) String contentType,
-            @RequestParam(name = "kind", required = false) String kind,
-            @RequestParam(name = "expire_time", required = false) Long expireTime,
-            @RequestParam(name = "size", required = false) Long size) {
+            @RequestParam(name = "kind", required = false) @Pattern(regexp = KINDS, message = KIND_RULE) String kind,
+            @RequestParam(name = "expire_time", required = false) @ExpirySeconds Long expireTime,
+            @RequestParam(name = "size", required = false) @PositiveOrZero(message = "must not be negative")
+                    Long size) {
         return service.uploadUrl(user, taskId, filename, contentType, kind, expireTime, size);
     }
 
@@ -94,7 +107,7 @@ class FileController {
 
     @GetMapping
     Mono<FileViews.TaskFiles> list(
-            @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("task_id") String taskId) {
+            @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("task_id") @ResourceId String taskId) {
         return service.list(user, taskId);
     }
 
