@@ -12,9 +12,9 @@ import org.springframework.http.HttpStatus;
  * Incremental {@code multipart/form-data} (RFC 7578 / RFC 2046) parser over the raw request body, for uploads that
  * stream to S3.
  *
- * <p>Own code rather than Spring's {@code PartEventHttpMessageReader}: on that path uploads here ran at about a
- * quarter of a direct PUT's throughput and, under load, about one large upload in seven lost a whole 8 KiB network
- * chunk (issue 3). This parser copies each chunk once into a heap window, finds the delimiter with a Horspool
+ * <p>Hand-written, not Spring's {@code PartEventHttpMessageReader}: on that reader about one large upload in seven
+ * came back exactly 8 KiB short, at a quarter of a direct PUT's throughput (measured in {@code bench/REPORT.md},
+ * "file-upload: notes"). This parser copies each chunk once into a heap window, finds the delimiter with a Horspool
  * search (it skips about the delimiter's length per comparison on file data) and hands body bytes to a
  * {@link Listener} straight from that window. It is single-threaded: one request, fed in order.
  *
