@@ -22,7 +22,7 @@ class SourceSettingNamesTests {
 
     @Test
     void source000OssNamesConfigureTheStore() {
-        // the .env of source 000, as written there
+        // the OSS_* settings of docs/contracts.md (Files), as a source-000 .env writes them
         runner.withPropertyValues(
                         "OSS_ACCESS_KEY_ID=your_access_key_id",
                         "OSS_ACCESS_KEY_SECRET=your_access_key_secret",

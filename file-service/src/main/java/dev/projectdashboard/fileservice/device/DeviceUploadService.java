@@ -31,10 +31,10 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Part;
 
 /**
- * Presigned uploads for cameras (source 001): the device PUTs straight to the store, file-service only signs and
- * afterwards verifies and records. Files above {@code dashboard.files.device.multipart-threshold} get a multipart
- * upload with one presigned URL per part, so after a network drop a camera lists the parts the store already has
- * and re-sends only the missing ones.
+ * Presigned uploads for cameras (docs/contracts.md, Cameras over MQTT): the device PUTs straight to the store,
+ * file-service only signs and afterwards verifies and records. Files above
+ * {@code dashboard.files.device.multipart-threshold} get a multipart upload with one presigned URL per part, so after
+ * a network drop a camera lists the parts the store already has and re-sends only the missing ones.
  */
 @Service
 public class DeviceUploadService {

@@ -59,8 +59,8 @@ public class FileRecorder {
     }
 
     /**
-     * The object's public URL ({@code S3_PUBLIC_BASE_URL} / source 000's {@code OSS_BASE_URL}, or AWS's own), or
-     * {@code null} when the store has no public address the service knows of.
+     * The object's public URL ({@code S3_PUBLIC_BASE_URL} or {@code OSS_BASE_URL}, see docs/contracts.md, Files; or
+     * AWS's own), or {@code null} when the store has no public address the service knows of.
      */
     public String url(String key) {
         return publicBaseUrl == null ? null : publicBaseUrl + "/" + key;

@@ -169,9 +169,9 @@ public class FileService {
 
     /**
      * A presigned PUT for {@code {folder}/{yyyyMMdd}/{task_id}/{filename}}, recorded as a pending upload: the file
-     * the client PUTs is recorded by the first read that finds it (or by {@code confirm}, or the sweep), so source
-     * 000's client needs no other call. With {@code size}, the URL signs {@code Content-Length}: the store refuses
-     * any other length.
+     * the client PUTs is recorded by the first read that finds it (or by {@code confirm}, or the sweep), so a client of
+     * docs/contracts.md (Files) needs no other call. With {@code size}, the URL signs {@code Content-Length}: the store
+     * refuses any other length.
      */
     public Mono<FileViews.UploadUrl> uploadUrl(
             DashboardPrincipal user,

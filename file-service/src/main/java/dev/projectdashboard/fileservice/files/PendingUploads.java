@@ -28,10 +28,10 @@ import reactor.core.publisher.Mono;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Files PUT straight to the store through upload URLs (source 000's direct upload), recorded without the client's
- * help: each URL is a {@link PendingUpload} writing a staging key of its own; the first read of its file's key, task
- * or name, a {@code confirm}, or the background sweep HEADs the staging object and, when it is there, copies it to
- * the file's key, writes the row and publishes {@code file.uploaded}, once.
+ * Files PUT straight to the store through upload URLs (the direct upload of docs/contracts.md, Files), recorded without
+ * the client's help: each URL is a {@link PendingUpload} writing a staging key of its own; the first read of its file's
+ * key, task or name, a {@code confirm}, or the background sweep HEADs the staging object and, when it is there, copies
+ * it to the file's key, writes the row and publishes {@code file.uploaded}, once.
  *
  * <p>A URL never writes a file's key, so it cannot replace a live file however often it is used, and it records
  * nothing once its task belongs to someone else. The pending row is also the outbox of the event: a crash or a

@@ -20,10 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The public file API (source 000), reached through the gateway at {@code /project-dashboard/api/v1/files}. Query
- * parameters are checked by their constraints before a handler runs, so every 400 for them is the starter's problem
- * JSON with {@code errors: [{field, message}]}; keys and names in the path are checked by the service (a captured
- * {@code {*objectKey}} still carries its leading slash here).
+ * The public file API (docs/contracts.md, Files), reached through the gateway at
+ * {@code /project-dashboard/api/v1/files}. Query parameters are checked by their constraints before a handler runs,
+ * so every 400 for them is the starter's problem JSON with {@code errors: [{field, message}]}; keys and names in the
+ * path are checked by the service (a captured {@code {*objectKey}} still carries its leading slash here).
  */
 @RestController
 @RequestMapping("/api/v1/files")

@@ -20,8 +20,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The platform contract every service honours (DESIGN: actuator probes, metrics, RFC 9457 errors, JWT at the
- * door), checked once here against the whole running service instead of copied into each module.
+ * The platform contract every service honours (docs/contracts.md: actuator probes, metrics, RFC 9457 errors, JWT at
+ * the door), checked once here against the whole running service instead of copied into each module.
  *
  * <p>A service's integration test extends this class (or {@link DatabaseServiceContractTests}), adds whatever
  * else its context needs (e.g. {@code @LocalStackTest} and a {@code @DynamicPropertySource} pointing at the
