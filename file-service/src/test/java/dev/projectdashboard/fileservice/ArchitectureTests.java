@@ -9,9 +9,10 @@ import dev.projectdashboard.starter.test.ArchitectureRules;
 import org.junit.jupiter.api.Test;
 
 /**
- * The domain (the file record, pending uploads, names and settings) is the middle: the controllers in {@code web},
- * the R2DBC stores in {@code persistence} and the S3 adapter in {@code storage} depend on it, never the reverse. The
- * application services in {@code files} and {@code device} sit between web and the adapters.
+ * The domain (the file record, pending uploads, names, settings and the object-store port) is the middle: the
+ * controllers in {@code web}, the R2DBC stores in {@code persistence} and the S3 adapter in {@code storage} depend on
+ * it, never the reverse. The application services in {@code files} and {@code device} sit between web and the
+ * adapters.
  */
 class ArchitectureTests {
 

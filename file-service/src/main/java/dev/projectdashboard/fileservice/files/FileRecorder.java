@@ -2,8 +2,8 @@ package dev.projectdashboard.fileservice.files;
 
 import dev.projectdashboard.fileservice.domain.FileProperties;
 import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.ObjectStore;
 import dev.projectdashboard.fileservice.persistence.FileRepository;
-import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.fileservice.storage.S3Properties;
 import dev.projectdashboard.starter.problem.ProblemException;
 import org.springframework.http.HttpStatus;

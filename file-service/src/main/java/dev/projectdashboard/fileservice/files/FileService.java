@@ -6,7 +6,7 @@ import dev.projectdashboard.fileservice.domain.FileProperties;
 import dev.projectdashboard.fileservice.domain.FileRecord;
 import dev.projectdashboard.fileservice.domain.PendingUpload;
 import dev.projectdashboard.fileservice.persistence.FileRepository;
-import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.storage.S3ObjectStore;
 import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -48,7 +48,7 @@ public class FileService {
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
-    private final ObjectStore store;
+    private final S3ObjectStore store;
     private final SlabPool slabs;
     private final UrlSigner signer;
     private final FileRepository files;
@@ -59,7 +59,7 @@ public class FileService {
     private final Clock clock;
 
     FileService(
-            ObjectStore store,
+            S3ObjectStore store,
             SlabPool slabs,
             UrlSigner signer,
             FileRepository files,
@@ -109,7 +109,7 @@ public class FileService {
                 + upload.file().filename();
         Mono<Void> noLiveFileOfThatName =
                 Mono.defer(() -> files.findLive(key.get()).flatMap(existing -> Mono.<Void>error(duplicate())));
-        Supplier<ObjectStore.Target> target = () -> new ObjectStore.Target(
+        Supplier<S3ObjectStore.Target> target = () -> new S3ObjectStore.Target(
                 key.get(), contentType(upload.file()), Map.of("task-id", taskId, "uploaded-by", user.userId()));
         return store.put(target, upload.slabs(body), noLiveFileOfThatName)
                 .flatMap(etag -> verifyStoredSize(key.get(), upload.size()).thenReturn(etag))
@@ -301,9 +301,9 @@ public class FileService {
                                 file.fileName(),
                                 file.taskId(),
                                 file.kind().value(),
-                                head.contentLength(),
+                                head.size(),
                                 head.contentType(),
-                                unquote(head.eTag()),
+                                head.etag(),
                                 head.lastModified(),
                                 file.checksumSha256(),
                                 file.uploadedBy(),
@@ -422,7 +422,7 @@ public class FileService {
      */
     private Mono<Void> verifyStoredSize(String key, long expected) {
         return store.head(key).flatMap(head -> {
-            Long stored = head.contentLength();
+            Long stored = head.size();
             if (stored != null && stored == expected) {
                 return Mono.<Void>empty();
             }

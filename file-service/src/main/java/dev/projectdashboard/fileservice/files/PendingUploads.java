@@ -3,10 +3,11 @@ package dev.projectdashboard.fileservice.files;
 import dev.projectdashboard.fileservice.domain.FileKind;
 import dev.projectdashboard.fileservice.domain.FileProperties;
 import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.ObjectStore;
 import dev.projectdashboard.fileservice.domain.PendingUpload;
+import dev.projectdashboard.fileservice.domain.StoredObject;
 import dev.projectdashboard.fileservice.persistence.FileRepository;
 import dev.projectdashboard.fileservice.persistence.PendingUploadRepository;
-import dev.projectdashboard.fileservice.storage.ObjectStore;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +26,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
  * Files PUT straight to the store through upload URLs (the direct upload of docs/contracts.md, Files), recorded without
@@ -155,8 +155,8 @@ public class PendingUploads implements SmartLifecycle {
                 .doOnNext(outcome -> count(outcome, trigger));
     }
 
-    private Mono<Outcome> record(PendingUpload upload, HeadObjectResponse staged) {
-        long size = staged.contentLength();
+    private Mono<Outcome> record(PendingUpload upload, StoredObject staged) {
+        long size = staged.size();
         if (size > properties.maxSize().toBytes()) {
             log.warn(
                     "{} bytes were PUT through the upload URL of {}, more than the limit: deleted",
@@ -181,7 +181,7 @@ public class PendingUploads implements SmartLifecycle {
                             upload.stagingKey(),
                             staged.contentType(),
                             size,
-                            FileService.unquote(staged.eTag()),
+                            staged.etag(),
                             now,
                             now.plus(settings.checkInterval()))
                     .flatMap(file ->
@@ -207,14 +207,14 @@ public class PendingUploads implements SmartLifecycle {
         return files.taskOwner(upload.taskId()).map(upload.issuedBy()::equals).defaultIfEmpty(true);
     }
 
-    private Mono<String> copyToItsKey(PendingUpload upload, HeadObjectResponse staged) {
+    private Mono<String> copyToItsKey(PendingUpload upload, StoredObject staged) {
         if (upload.inPlace()) {
             return Mono.empty();
         }
         return store.copy(
                 upload.stagingKey(),
                 upload.objectKey(),
-                staged.contentLength(),
+                staged.size(),
                 staged.contentType(),
                 Map.of("task-id", upload.taskId(), "uploaded-by", upload.issuedBy()));
     }
