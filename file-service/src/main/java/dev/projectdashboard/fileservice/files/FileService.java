@@ -275,11 +275,11 @@ public class FileService {
         });
         Mono<FileRecord> recorded = pending.awaitingKey(objectKey)
                 .switchIfEmpty(legacyUrl)
-                .concatMap(upload -> pending.settle(upload, PendingUploads.Trigger.CONFIRM))
+                .concatMap(upload -> pending.settle(upload, PendingUpload.Trigger.CONFIRM))
                 .collectList()
                 .flatMap(outcomes -> files.findLive(objectKey)
                         .switchIfEmpty(Mono.defer(() -> Mono.error(
-                                outcomes.contains(PendingUploads.Outcome.OVERSIZED)
+                                outcomes.contains(PendingUpload.Outcome.OVERSIZED)
                                         ? tooLarge()
                                         : new ProblemException(
                                                 HttpStatus.NOT_FOUND, "Nothing was uploaded to that key yet")))));
@@ -337,8 +337,8 @@ public class FileService {
     private Mono<Void> settle(DashboardPrincipal user, Flux<PendingUpload> candidates, boolean refuseOversized) {
         return candidates
                 .filterWhen(upload -> mayRead(user, upload))
-                .flatMap(upload -> pending.settle(upload, PendingUploads.Trigger.READ), READ_CONCURRENCY)
-                .filter(outcome -> refuseOversized && outcome == PendingUploads.Outcome.OVERSIZED)
+                .flatMap(upload -> pending.settle(upload, PendingUpload.Trigger.READ), READ_CONCURRENCY)
+                .filter(outcome -> refuseOversized && outcome == PendingUpload.Outcome.OVERSIZED)
                 .next()
                 .flatMap(oversized -> Mono.error(tooLarge()));
     }
