@@ -2,7 +2,7 @@ package dev.projectdashboard.fileservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.projectdashboard.fileservice.files.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileProperties;
 import dev.projectdashboard.fileservice.storage.S3Properties;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,7 +22,7 @@ class SourceSettingNamesTests {
 
     @Test
     void source000OssNamesConfigureTheStore() {
-        // the .env of source 000, as written there
+        // the OSS_* settings of docs/contracts.md (Files), as a source-000 .env writes them
         runner.withPropertyValues(
                         "OSS_ACCESS_KEY_ID=your_access_key_id",
                         "OSS_ACCESS_KEY_SECRET=your_access_key_secret",

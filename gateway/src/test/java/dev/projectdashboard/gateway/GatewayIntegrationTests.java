@@ -21,7 +21,7 @@ import org.springframework.test.web.reactive.server.HeaderAssertions;
 
 /**
  * The gateway against stub backends: the platform contract (readiness without backends, behind the public
- * prefix), DESIGN §4 routes, WebSockets, security at the edge, page and health.
+ * prefix), the routes of docs/contracts.md, WebSockets, security at the edge, page and health.
  */
 class GatewayIntegrationTests extends ServiceContractTests {
 

@@ -3,7 +3,8 @@ package dev.projectdashboard.starter;
 import java.util.List;
 
 /**
- * The development defaults of the suite's secrets and security settings (docs/contracts.md, "Identity"), defined once here.
+ * The development defaults of the suite's secrets and security settings (see docs/contracts.md, Identity), defined
+ * once here.
  *
  * <p>Every value is for local runs only: the {@code prod} profile refuses to start while any of them is in
  * effect. The launcher and tests mint tokens and send keys with the same values.

@@ -1,12 +1,13 @@
 package dev.projectdashboard.fileservice.device;
 
-import dev.projectdashboard.fileservice.files.FileKind;
-import dev.projectdashboard.fileservice.files.FileNames;
-import dev.projectdashboard.fileservice.files.FileProperties;
-import dev.projectdashboard.fileservice.files.FileRecord;
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileNames;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
 import dev.projectdashboard.fileservice.files.FileRecorder;
-import dev.projectdashboard.fileservice.files.FileRepository;
-import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.persistence.DeviceMultipartUploads;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
+import dev.projectdashboard.fileservice.storage.S3ObjectStore;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Clock;
@@ -30,10 +31,10 @@ import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Part;
 
 /**
- * Presigned uploads for cameras (source 001): the device PUTs straight to the store, file-service only signs and
- * afterwards verifies and records. Files above {@code dashboard.files.device.multipart-threshold} get a multipart
- * upload with one presigned URL per part, so after a network drop a camera lists the parts the store already has
- * and re-sends only the missing ones.
+ * Presigned uploads for cameras (docs/contracts.md, Cameras over MQTT): the device PUTs straight to the store,
+ * file-service only signs and afterwards verifies and records. Files above
+ * {@code dashboard.files.device.multipart-threshold} get a multipart upload with one presigned URL per part, so after
+ * a network drop a camera lists the parts the store already has and re-sends only the missing ones.
  */
 @Service
 public class DeviceUploadService {
@@ -46,27 +47,29 @@ public class DeviceUploadService {
 
     private static final Pattern DEVICE_KEY = Pattern.compile("([A-Za-z0-9_-]{1,64})/\\d{4}/\\d{2}/\\d{2}/\\d{6}_(.+)");
 
-    private final ObjectStore store;
+    private final S3ObjectStore store;
     private final UrlSigner signer;
     private final FileRepository files;
     private final FileRecorder recorder;
     private final FileProperties properties;
     private final DeviceMultipartUploads multipartUploads;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     DeviceUploadService(
-            ObjectStore store,
+            S3ObjectStore store,
             UrlSigner signer,
             FileRepository files,
             FileRecorder recorder,
             FileProperties properties,
-            DeviceMultipartUploads multipartUploads) {
+            DeviceMultipartUploads multipartUploads,
+            Clock clock) {
         this.store = store;
         this.signer = signer;
         this.files = files;
         this.recorder = recorder;
         this.properties = properties;
         this.multipartUploads = multipartUploads;
+        this.clock = clock;
     }
 
     public Mono<DeviceUploads.Presigned> presign(DeviceUploads.PresignRequest request) {
@@ -241,14 +244,14 @@ public class DeviceUploadService {
         String md5 = md5Base64(request.contentMd5());
         String key = request.objectKey();
         return store.head(key).flatMap(head -> {
-            if (head.contentLength() != size) {
+            if (head.size() != size) {
                 return Mono.error(new ProblemException(
                                 HttpStatus.CONFLICT,
-                                "Size mismatch: the store has " + head.contentLength() + " bytes, expected " + size)
-                        .with("stored_size", head.contentLength())
+                                "Size mismatch: the store has " + head.size() + " bytes, expected " + size)
+                        .with("stored_size", head.size())
                         .with("expected_size", size));
             }
-            String etag = unquote(head.eTag());
+            String etag = head.etag();
             if (md5 != null && etag != null && !etag.contains("-")) {
                 String expectedHex =
                         HexFormat.of().formatHex(Base64.getDecoder().decode(md5));
@@ -256,8 +259,8 @@ public class DeviceUploadService {
                     return Mono.error(new ProblemException(HttpStatus.CONFLICT, "MD5 mismatch"));
                 }
             }
-            DeviceUploads.Verified verified = new DeviceUploads.Verified(
-                    true, key, recorder.url(key), head.contentLength(), etag, head.contentType());
+            DeviceUploads.Verified verified =
+                    new DeviceUploads.Verified(true, key, recorder.url(key), head.size(), etag, head.contentType());
             return files.findLive(key).map(existing -> verified).switchIfEmpty(Mono.defer(() -> recorder.record(
                             new FileRecord(
                                     key,
@@ -266,7 +269,7 @@ public class DeviceUploadService {
                                     deviceId,
                                     fileName,
                                     head.contentType(),
-                                    head.contentLength(),
+                                    head.size(),
                                     etag,
                                     null,
                                     "device:" + deviceId,

@@ -3,7 +3,10 @@ package dev.projectdashboard.fileservice.device;
 import java.util.List;
 import java.util.Map;
 
-/** Bodies of the internal device-upload API (snake_case on the wire; names follow source 001). */
+/**
+ * Bodies of the internal device-upload API (snake_case on the wire; names follow docs/contracts.md, Cameras over
+ * MQTT).
+ */
 public final class DeviceUploads {
 
     private DeviceUploads() {}

@@ -5,6 +5,7 @@ import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.EventTypes;
 import dev.projectdashboard.eventbus.payload.FileDeleted;
 import dev.projectdashboard.eventbus.payload.FileUploaded;
+import dev.projectdashboard.fileservice.domain.FileRecord;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;

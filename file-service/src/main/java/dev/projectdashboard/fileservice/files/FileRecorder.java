@@ -1,6 +1,9 @@
 package dev.projectdashboard.fileservice.files;
 
-import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.ObjectStore;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
 import dev.projectdashboard.fileservice.storage.S3Properties;
 import dev.projectdashboard.starter.problem.ProblemException;
 import org.springframework.http.HttpStatus;
@@ -56,8 +59,8 @@ public class FileRecorder {
     }
 
     /**
-     * The object's public URL ({@code S3_PUBLIC_BASE_URL} / source 000's {@code OSS_BASE_URL}, or AWS's own), or
-     * {@code null} when the store has no public address the service knows of.
+     * The object's public URL ({@code S3_PUBLIC_BASE_URL} or {@code OSS_BASE_URL}, see docs/contracts.md, Files; or
+     * AWS's own), or {@code null} when the store has no public address the service knows of.
      */
     public String url(String key) {
         return publicBaseUrl == null ? null : publicBaseUrl + "/" + key;

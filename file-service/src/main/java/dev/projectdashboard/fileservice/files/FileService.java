@@ -1,6 +1,12 @@
 package dev.projectdashboard.fileservice.files;
 
-import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileNames;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.PendingUpload;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
+import dev.projectdashboard.fileservice.storage.S3ObjectStore;
 import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -42,7 +48,7 @@ public class FileService {
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
-    private final ObjectStore store;
+    private final S3ObjectStore store;
     private final SlabPool slabs;
     private final UrlSigner signer;
     private final FileRepository files;
@@ -53,14 +59,15 @@ public class FileService {
     private final Clock clock;
 
     FileService(
-            ObjectStore store,
+            S3ObjectStore store,
             SlabPool slabs,
             UrlSigner signer,
             FileRepository files,
             FileEvents events,
             FileRecorder recorder,
             PendingUploads pending,
-            FileProperties properties) {
+            FileProperties properties,
+            Clock clock) {
         this.store = store;
         this.slabs = slabs;
         this.signer = signer;
@@ -69,7 +76,7 @@ public class FileService {
         this.recorder = recorder;
         this.pending = pending;
         this.properties = properties;
-        this.clock = Clock.systemUTC();
+        this.clock = clock;
         sha256(); // loads the provider at start-up, not on an event-loop thread
     }
 
@@ -77,7 +84,6 @@ public class FileService {
 
     /** Checks that must pass before a byte of the body is read. */
     public Mono<Void> checkUpload(DashboardPrincipal user, String taskId, Long contentLength) {
-        FileNames.id("task_id", taskId);
         if (contentLength != null && contentLength > properties.maxSize().toBytes() + 64 * 1024) {
             return Mono.error(tooLarge());
         }
@@ -103,7 +109,7 @@ public class FileService {
                 + upload.file().filename();
         Mono<Void> noLiveFileOfThatName =
                 Mono.defer(() -> files.findLive(key.get()).flatMap(existing -> Mono.<Void>error(duplicate())));
-        Supplier<ObjectStore.Target> target = () -> new ObjectStore.Target(
+        Supplier<S3ObjectStore.Target> target = () -> new S3ObjectStore.Target(
                 key.get(), contentType(upload.file()), Map.of("task-id", taskId, "uploaded-by", user.userId()));
         return store.put(target, upload.slabs(body), noLiveFileOfThatName)
                 .flatMap(etag -> verifyStoredSize(key.get(), upload.size()).thenReturn(etag))
@@ -163,9 +169,9 @@ public class FileService {
 
     /**
      * A presigned PUT for {@code {folder}/{yyyyMMdd}/{task_id}/{filename}}, recorded as a pending upload: the file
-     * the client PUTs is recorded by the first read that finds it (or by {@code confirm}, or the sweep), so source
-     * 000's client needs no other call. With {@code size}, the URL signs {@code Content-Length}: the store refuses
-     * any other length.
+     * the client PUTs is recorded by the first read that finds it (or by {@code confirm}, or the sweep), so a client of
+     * docs/contracts.md (Files) needs no other call. With {@code size}, the URL signs {@code Content-Length}: the store
+     * refuses any other length.
      */
     public Mono<FileViews.UploadUrl> uploadUrl(
             DashboardPrincipal user,
@@ -175,16 +181,11 @@ public class FileService {
             String kind,
             Long expireTime,
             Long size) {
-        FileNames.id("task_id", taskId);
-        FileNames.fileName("filename", fileName);
         FileKind fileKind = FileKind.ofParameter(kind);
         String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
         if (!properties.allows(type)) {
             throw new ProblemException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content type not allowed: " + type)
                     .with("allowed_content_types", properties.allowedContentTypes());
-        }
-        if (size != null && size < 0) {
-            throw FileNames.invalid("size", "must not be negative");
         }
         if (size != null && size > properties.maxSize().toBytes()) {
             throw tooLarge();
@@ -274,11 +275,11 @@ public class FileService {
         });
         Mono<FileRecord> recorded = pending.awaitingKey(objectKey)
                 .switchIfEmpty(legacyUrl)
-                .concatMap(upload -> pending.settle(upload, PendingUploads.Trigger.CONFIRM))
+                .concatMap(upload -> pending.settle(upload, PendingUpload.Trigger.CONFIRM))
                 .collectList()
                 .flatMap(outcomes -> files.findLive(objectKey)
                         .switchIfEmpty(Mono.defer(() -> Mono.error(
-                                outcomes.contains(PendingUploads.Outcome.OVERSIZED)
+                                outcomes.contains(PendingUpload.Outcome.OVERSIZED)
                                         ? tooLarge()
                                         : new ProblemException(
                                                 HttpStatus.NOT_FOUND, "Nothing was uploaded to that key yet")))));
@@ -300,9 +301,9 @@ public class FileService {
                                 file.fileName(),
                                 file.taskId(),
                                 file.kind().value(),
-                                head.contentLength(),
+                                head.size(),
                                 head.contentType(),
-                                unquote(head.eTag()),
+                                head.etag(),
                                 head.lastModified(),
                                 file.checksumSha256(),
                                 file.uploadedBy(),
@@ -322,7 +323,6 @@ public class FileService {
     }
 
     public Mono<FileViews.TaskFiles> list(DashboardPrincipal user, String taskId) {
-        FileNames.id("task_id", taskId);
         return requireTaskAccess(user, taskId, false)
                 .then(settle(user, pending.awaitingTask(taskId), false))
                 .then(files.listLive(taskId).map(FileViews.Listed::of).collectList())
@@ -337,8 +337,8 @@ public class FileService {
     private Mono<Void> settle(DashboardPrincipal user, Flux<PendingUpload> candidates, boolean refuseOversized) {
         return candidates
                 .filterWhen(upload -> mayRead(user, upload))
-                .flatMap(upload -> pending.settle(upload, PendingUploads.Trigger.READ), READ_CONCURRENCY)
-                .filter(outcome -> refuseOversized && outcome == PendingUploads.Outcome.OVERSIZED)
+                .flatMap(upload -> pending.settle(upload, PendingUpload.Trigger.READ), READ_CONCURRENCY)
+                .filter(outcome -> refuseOversized && outcome == PendingUpload.Outcome.OVERSIZED)
                 .next()
                 .flatMap(oversized -> Mono.error(tooLarge()));
     }
@@ -422,7 +422,7 @@ public class FileService {
      */
     private Mono<Void> verifyStoredSize(String key, long expected) {
         return store.head(key).flatMap(head -> {
-            Long stored = head.contentLength();
+            Long stored = head.size();
             if (stored != null && stored == expected) {
                 return Mono.<Void>empty();
             }

@@ -1,9 +1,10 @@
 package dev.projectdashboard.fileservice.files;
 
+import dev.projectdashboard.fileservice.domain.FileRecord;
 import java.time.Instant;
 import java.util.Map;
 
-/** Response bodies of the public API (snake_case on the wire, field names as in source 000). */
+/** Response bodies of the public API (snake_case on the wire, field names as in docs/contracts.md, Files). */
 public final class FileViews {
 
     private FileViews() {}

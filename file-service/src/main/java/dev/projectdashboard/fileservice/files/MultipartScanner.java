@@ -12,16 +12,16 @@ import org.springframework.http.HttpStatus;
  * Incremental {@code multipart/form-data} (RFC 7578 / RFC 2046) parser over the raw request body, for uploads that
  * stream to S3.
  *
- * <p>Own code rather than Spring's {@code PartEventHttpMessageReader}: on that path uploads here ran at about a
- * quarter of a direct PUT's throughput and, under load, about one large upload in seven lost a whole 8 KiB network
- * chunk (issue 3). This parser copies each chunk once into a heap window, finds the delimiter with a Horspool
+ * <p>Hand-written, not Spring's {@code PartEventHttpMessageReader}: on that reader about one large upload in seven
+ * came back exactly 8 KiB short, at a quarter of a direct PUT's throughput (measured in {@code bench/REPORT.md},
+ * "file-upload: notes"). This parser copies each chunk once into a heap window, finds the delimiter with a Horspool
  * search (it skips about the delimiter's length per comparison on file data) and hands body bytes to a
  * {@link Listener} straight from that window. It is single-threaded: one request, fed in order.
  *
  * <p>Not supported, on purpose: nested {@code multipart/mixed} parts (obsolete since RFC 7578) and header line
  * folding; a part's headers are at most {@value #MAX_HEADER_BYTES} bytes.
  */
-final class MultipartScanner {
+public final class MultipartScanner {
 
     static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -92,7 +92,7 @@ final class MultipartScanner {
      *
      * @throws ProblemException 400 when it is missing or malformed
      */
-    static String boundary(String boundaryParameter) {
+    public static String boundary(String boundaryParameter) {
         String boundary = boundaryParameter;
         if (boundary != null && boundary.length() >= 2 && boundary.startsWith("\"") && boundary.endsWith("\"")) {
             boundary = boundary.substring(1, boundary.length() - 1);

@@ -1,13 +1,19 @@
 package dev.projectdashboard.fileservice.files;
 
-import dev.projectdashboard.fileservice.storage.ObjectStore;
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileProperties;
+import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.ObjectStore;
+import dev.projectdashboard.fileservice.domain.PendingUpload;
+import dev.projectdashboard.fileservice.domain.StoredObject;
+import dev.projectdashboard.fileservice.persistence.FileRepository;
+import dev.projectdashboard.fileservice.persistence.PendingUploadRepository;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +25,12 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /**
- * Files PUT straight to the store through upload URLs (source 000's direct upload), recorded without the client's
- * help: each URL is a {@link PendingUpload} writing a staging key of its own; the first read of its file's key, task
- * or name, a {@code confirm}, or the background sweep HEADs the staging object and, when it is there, copies it to
- * the file's key, writes the row and publishes {@code file.uploaded}, once.
+ * Files PUT straight to the store through upload URLs (the direct upload of docs/contracts.md, Files), recorded without
+ * the client's help: each URL is a {@link PendingUpload} writing a staging key of its own; the first read of its file's
+ * key, task or name, a {@code confirm}, or the background sweep HEADs the staging object and, when it is there, copies
+ * it to the file's key, writes the row and publishes {@code file.uploaded}, once.
  *
  * <p>A URL never writes a file's key, so it cannot replace a live file however often it is used, and it records
  * nothing once its task belongs to someone else. The pending row is also the outbox of the event: a crash or a
@@ -39,43 +44,6 @@ public class PendingUploads implements SmartLifecycle {
     /** Pending uploads of one sweep looked at in the store at the same time. */
     private static final int SWEEP_CONCURRENCY = 4;
 
-    /** What looking at a pending upload came to. */
-    public enum Outcome {
-        /** The object was there: it is the file now (its event published, or left to the sweep). */
-        RECORDED,
-        /** Someone else (another request or replica) recorded it first, or is doing so. */
-        ALREADY_RECORDED,
-        /** The sweep published the event of a file recorded earlier. */
-        PUBLISHED,
-        /** No object yet, and the URL may still be used. */
-        WAITING,
-        /** No object, and the URL expired more than the grace period ago: forgotten. */
-        EXPIRED,
-        /** The object is larger than the limit: deleted, forgotten. */
-        OVERSIZED,
-        /** The file's key was recorded first by other means (another URL, a streamed upload): object deleted. */
-        SUPERSEDED,
-        /** The task belongs to someone else by now: the URL's object is deleted, nothing recorded. */
-        REVOKED,
-        /** After the URL expired: what a reuse of it PUT after the recording was deleted, the row forgotten. */
-        CLEANED;
-
-        String tag() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** What made a pending upload be looked at, as a metric tag. */
-    public enum Trigger {
-        READ,
-        CONFIRM,
-        SWEEP;
-
-        String tag() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     private final PendingUploadRepository pending;
     private final FileRepository files;
     private final FileRecorder recorder;
@@ -84,7 +52,7 @@ public class PendingUploads implements SmartLifecycle {
     private final FileProperties properties;
     private final FileProperties.Pending settings;
     private final MeterRegistry meters;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     private volatile Disposable sweeping;
 
@@ -95,7 +63,8 @@ public class PendingUploads implements SmartLifecycle {
             ObjectStore store,
             TransactionalOperator transactions,
             FileProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            Clock clock) {
         this.pending = pending;
         this.files = files;
         this.recorder = recorder;
@@ -104,6 +73,7 @@ public class PendingUploads implements SmartLifecycle {
         this.properties = properties;
         this.settings = properties.pending();
         this.meters = meters;
+        this.clock = clock;
     }
 
     /** Records an issued upload URL; the sweep first looks for its object {@code record-after} later. */
@@ -130,31 +100,31 @@ public class PendingUploads implements SmartLifecycle {
      * left as it is: its event, if still due, is the sweep's job (a read must not publish it a second time). Errors
      * with 503 when the store or the database is unavailable.
      */
-    public Mono<Outcome> settle(PendingUpload upload, Trigger trigger) {
+    public Mono<PendingUpload.Outcome> settle(PendingUpload upload, PendingUpload.Trigger trigger) {
         return settle(upload, trigger, clock.instant());
     }
 
-    private Mono<Outcome> settle(PendingUpload upload, Trigger trigger, Instant now) {
+    private Mono<PendingUpload.Outcome> settle(PendingUpload upload, PendingUpload.Trigger trigger, Instant now) {
         if (upload.recorded()) {
-            return Mono.just(Outcome.ALREADY_RECORDED);
+            return Mono.just(PendingUpload.Outcome.ALREADY_RECORDED);
         }
         return store.headIfPresent(upload.stagingKey())
                 .flatMap(head -> record(upload, head))
-                .switchIfEmpty(Mono.defer(() -> now.isAfter(upload.expiresAt().plus(settings.grace()))
-                        ? pending.delete(upload.stagingKey()).thenReturn(Outcome.EXPIRED)
-                        : Mono.just(Outcome.WAITING)))
+                .switchIfEmpty(Mono.defer(() -> upload.forgottenAt(now, settings.grace())
+                        ? pending.delete(upload.stagingKey()).thenReturn(PendingUpload.Outcome.EXPIRED)
+                        : Mono.just(PendingUpload.Outcome.WAITING)))
                 .onErrorMap(PendingUploads::unavailable)
                 .doOnNext(outcome -> count(outcome, trigger));
     }
 
-    private Mono<Outcome> record(PendingUpload upload, HeadObjectResponse staged) {
-        long size = staged.contentLength();
+    private Mono<PendingUpload.Outcome> record(PendingUpload upload, StoredObject staged) {
+        long size = staged.size();
         if (size > properties.maxSize().toBytes()) {
             log.warn(
                     "{} bytes were PUT through the upload URL of {}, more than the limit: deleted",
                     size,
                     upload.objectKey());
-            return discard(upload, Outcome.OVERSIZED);
+            return discard(upload, PendingUpload.Outcome.OVERSIZED);
         }
         return mayStillWrite(upload).flatMap(allowed -> {
             if (!allowed) {
@@ -163,7 +133,7 @@ public class PendingUploads implements SmartLifecycle {
                         upload.objectKey(),
                         upload.issuedBy(),
                         upload.taskId());
-                return discard(upload, Outcome.REVOKED);
+                return discard(upload, PendingUpload.Outcome.REVOKED);
             }
             Instant now = clock.instant();
             // the row and the copy commit together: until then a concurrent claim of this URL waits on its row, and
@@ -173,20 +143,20 @@ public class PendingUploads implements SmartLifecycle {
                             upload.stagingKey(),
                             staged.contentType(),
                             size,
-                            FileService.unquote(staged.eTag()),
+                            staged.etag(),
                             now,
                             now.plus(settings.checkInterval()))
                     .flatMap(file ->
                             copyToItsKey(upload, staged).map(etag -> file).defaultIfEmpty(file));
             return transactions
                     .transactional(claimAndCopy)
-                    .flatMap(file -> publish(upload, file).thenReturn(Outcome.RECORDED))
-                    .defaultIfEmpty(Outcome.ALREADY_RECORDED)
+                    .flatMap(file -> publish(upload, file).thenReturn(PendingUpload.Outcome.RECORDED))
+                    .defaultIfEmpty(PendingUpload.Outcome.ALREADY_RECORDED)
                     .onErrorResume(DataIntegrityViolationException.class, conflict -> {
                         log.info(
                                 "{} was recorded by other means first: the object of its upload URL is deleted",
                                 upload.objectKey());
-                        return discard(upload, Outcome.SUPERSEDED);
+                        return discard(upload, PendingUpload.Outcome.SUPERSEDED);
                     });
         });
     }
@@ -199,14 +169,14 @@ public class PendingUploads implements SmartLifecycle {
         return files.taskOwner(upload.taskId()).map(upload.issuedBy()::equals).defaultIfEmpty(true);
     }
 
-    private Mono<String> copyToItsKey(PendingUpload upload, HeadObjectResponse staged) {
+    private Mono<String> copyToItsKey(PendingUpload upload, StoredObject staged) {
         if (upload.inPlace()) {
             return Mono.empty();
         }
         return store.copy(
                 upload.stagingKey(),
                 upload.objectKey(),
-                staged.contentLength(),
+                staged.size(),
                 staged.contentType(),
                 Map.of("task-id", upload.taskId(), "uploaded-by", upload.issuedBy()));
     }
@@ -216,7 +186,7 @@ public class PendingUploads implements SmartLifecycle {
      * that cannot go out now is left to the sweep: the file is recorded all the same.
      */
     private Mono<Void> publish(PendingUpload upload, FileRecord file) {
-        Instant cleanup = upload.expiresAt().plus(settings.grace());
+        Instant cleanup = upload.cleanupAt(settings.grace());
         return recorder.publishUploaded(file)
                 .then(upload.inPlace() ? Mono.<Void>empty() : store.deleteQuietly(upload.stagingKey()))
                 .then(Mono.defer(() -> pending.published(upload.stagingKey(), clock.instant(), cleanup)))
@@ -230,9 +200,10 @@ public class PendingUploads implements SmartLifecycle {
     }
 
     /** Deletes what the URL PUT (never the file's own key) and forgets the URL. */
-    private Mono<Outcome> discard(PendingUpload upload, Outcome outcome) {
-        Mono<Void> removeObject =
-                upload.inPlace() && outcome != Outcome.OVERSIZED ? Mono.empty() : store.delete(upload.stagingKey());
+    private Mono<PendingUpload.Outcome> discard(PendingUpload upload, PendingUpload.Outcome outcome) {
+        Mono<Void> removeObject = upload.inPlace() && outcome != PendingUpload.Outcome.OVERSIZED
+                ? Mono.empty()
+                : store.delete(upload.stagingKey());
         return removeObject.then(pending.delete(upload.stagingKey())).thenReturn(outcome);
     }
 
@@ -241,7 +212,7 @@ public class PendingUploads implements SmartLifecycle {
      * {@code check-interval} later), records those whose object arrived, publishes events still due, forgets expired
      * URLs and removes what a reuse of a recorded URL PUT again. Returns how many came to each outcome.
      */
-    public Mono<Map<Outcome, Long>> sweepOnce(Instant now) {
+    public Mono<Map<PendingUpload.Outcome, Long>> sweepOnce(Instant now) {
         return pending.leaseDue(now, now.plus(settings.checkInterval()), settings.sweepBatch())
                 .flatMap(
                         upload -> sweep(upload, now).onErrorResume(error -> {
@@ -252,42 +223,40 @@ public class PendingUploads implements SmartLifecycle {
                             return Mono.empty();
                         }),
                         SWEEP_CONCURRENCY)
-                .<Map<Outcome, Long>>collect(
-                        () -> new EnumMap<>(Outcome.class), (counts, outcome) -> counts.merge(outcome, 1L, Long::sum))
+                .<Map<PendingUpload.Outcome, Long>>collect(
+                        () -> new EnumMap<>(PendingUpload.Outcome.class),
+                        (counts, outcome) -> counts.merge(outcome, 1L, Long::sum))
                 .doOnNext(outcomes -> {
-                    outcomes.remove(Outcome.WAITING);
+                    outcomes.remove(PendingUpload.Outcome.WAITING);
                     if (!outcomes.isEmpty()) {
                         log.info("pending uploads swept: {}", outcomes);
                     }
                 });
     }
 
-    private Mono<Outcome> sweep(PendingUpload upload, Instant now) {
+    private Mono<PendingUpload.Outcome> sweep(PendingUpload upload, Instant now) {
         if (!upload.recorded()) {
-            return settle(upload, Trigger.SWEEP, now);
+            return settle(upload, PendingUpload.Trigger.SWEEP, now);
         }
-        Mono<Outcome> step;
+        Mono<PendingUpload.Outcome> step;
         if (!upload.published()) {
             step = files.findLive(upload.objectKey())
                     .flatMap(file -> recorder.publishUploaded(file))
                     .then(upload.inPlace() ? Mono.<Void>empty() : store.delete(upload.stagingKey()))
-                    .then(pending.published(
-                            upload.stagingKey(),
-                            clock.instant(),
-                            upload.expiresAt().plus(settings.grace())))
-                    .thenReturn(Outcome.PUBLISHED);
-        } else if (now.isAfter(upload.expiresAt())) {
+                    .then(pending.published(upload.stagingKey(), clock.instant(), upload.cleanupAt(settings.grace())))
+                    .thenReturn(PendingUpload.Outcome.PUBLISHED);
+        } else if (upload.expiredAt(now)) {
             step = (upload.inPlace() ? Mono.<Void>empty() : store.delete(upload.stagingKey()))
                     .then(pending.delete(upload.stagingKey()))
-                    .thenReturn(Outcome.CLEANED);
+                    .thenReturn(PendingUpload.Outcome.CLEANED);
         } else {
-            step = Mono.just(Outcome.WAITING);
+            step = Mono.just(PendingUpload.Outcome.WAITING);
         }
-        return step.doOnNext(outcome -> count(outcome, Trigger.SWEEP));
+        return step.doOnNext(outcome -> count(outcome, PendingUpload.Trigger.SWEEP));
     }
 
-    private void count(Outcome outcome, Trigger trigger) {
-        if (outcome == Outcome.WAITING) {
+    private void count(PendingUpload.Outcome outcome, PendingUpload.Trigger trigger) {
+        if (outcome == PendingUpload.Outcome.WAITING) {
             return;
         }
         Counter.builder("files.pending.uploads.settled")

@@ -1,5 +1,6 @@
 package dev.projectdashboard.fileservice.files;
 
+import dev.projectdashboard.fileservice.domain.FileNames;
 import dev.projectdashboard.fileservice.storage.Slab;
 import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.starter.problem.ProblemException;

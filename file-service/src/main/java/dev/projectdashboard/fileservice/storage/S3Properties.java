@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * Where file-service keeps the file bytes: any S3-compatible store (AWS, MinIO, s3proxy, Aliyun OSS).
  *
  * @param endpoint endpoint override ({@code S3_ENDPOINT}); empty for the AWS endpoint of {@code region}; a host
- *     without a scheme, as source 000's {@code OSS_ENDPOINT=oss-cn-beijing.aliyuncs.com}, means {@code https://}
+ *     without a scheme, as in {@code OSS_ENDPOINT=oss-cn-beijing.aliyuncs.com} (docs/contracts.md, Files), means
+ *     {@code https://}
  * @param region signing region ({@code S3_REGION}); when empty, the region of an Aliyun OSS endpoint
  *     ({@code oss-cn-beijing.aliyuncs.com} signs for {@code cn-beijing}), else {@code us-east-1}
  * @param bucket the one bucket holding {@code scenes/} and {@code results/} ({@code S3_BUCKET})

@@ -41,7 +41,8 @@ class DirectUploadTests extends FileServiceTestSupport {
     void aFilePutThroughAnUploadUrlIsFoundByInfoDownloadAndTheListWithoutConfirm() throws Exception {
         String task = newTaskId();
         byte[] content = "scene data put straight to the store".getBytes(StandardCharsets.UTF_8);
-        // source 000: POST /api/v1/files/upload-url?task_id=uuid&filename=scene.ma, then PUT with Content-Type
+        // docs/contracts.md, Files: POST /api/v1/files/upload-url?task_id=uuid&filename=scene.ma, then PUT with
+        // Content-Type
         Map<String, Object> url = post(alice, "/api/v1/files/upload-url?task_id=" + task + "&filename=scene.ma");
         String key = (String) url.get("object_key");
         assertThat(key).matches("scenes/\\d{8}/" + task + "/scene\\.ma");
@@ -437,7 +438,7 @@ class DirectUploadTests extends FileServiceTestSupport {
                 .body();
     }
 
-    /** A PUT as source 000 describes it: the URL, {@code Content-Type: application/octet-stream}, the bytes. */
+    /** A PUT as docs/contracts.md (Files) describes it: the URL, {@code Content-Type}, the bytes. */
     private static int sourcePut(String uploadUrl, byte[] content) throws Exception {
         return HTTP.send(
                         HttpRequest.newBuilder(URI.create(uploadUrl))

@@ -37,7 +37,7 @@ class S3PropertiesTests {
 
     @Test
     void readsASchemelessAliyunOssEndpointAsHttpsSigningForItsRegionInVirtualHostedStyle() {
-        // source 000: OSS_ENDPOINT=oss-cn-beijing.aliyuncs.com
+        // docs/contracts.md, Files: OSS_ENDPOINT=oss-cn-beijing.aliyuncs.com
         runner.withPropertyValues("dashboard.s3.endpoint=oss-cn-beijing.aliyuncs.com", "dashboard.s3.region=")
                 .run(context -> {
                     S3Properties properties = context.getBean(S3Properties.class);

@@ -9,8 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Base URLs of the services behind the gateway. The routes in {@code application.yml} read the same
- * properties, so a malformed URL fails start-up here with the property's name instead of at the first request.
+ * Base URLs of the services behind the gateway ({@code dashboard.upstreams.*}). The routes in {@code application.yml}
+ * and the starter's ready log read the same map, so a malformed URL fails start-up here with the property's name
+ * instead of at the first request.
  *
  * @param fileService file-service base URL ({@code FILE_SERVICE_URL})
  * @param realtimeService realtime-service base URL ({@code REALTIME_SERVICE_URL}), also used for WebSockets
@@ -19,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param deployNotifier deploy-notifier base URL ({@code DEPLOY_NOTIFIER_URL})
  */
 @Validated
-@ConfigurationProperties("dashboard.services")
+@ConfigurationProperties("dashboard.upstreams")
 public record ServiceUrlsProperties(
         @NotBlank @Pattern(regexp = HTTP_URL, message = MESSAGE) String fileService,
         @NotBlank @Pattern(regexp = HTTP_URL, message = MESSAGE) String realtimeService,

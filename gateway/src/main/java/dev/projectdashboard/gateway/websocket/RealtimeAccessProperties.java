@@ -1,9 +1,11 @@
 package dev.projectdashboard.gateway.websocket;
 
+import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * realtime-service's settings that decide whether its native {@code /ws} takes connections without a token, read under
@@ -15,9 +17,11 @@ import org.springframework.boot.context.properties.bind.Name;
  * @param publicAccess {@code dashboard.realtime.public.projects} ({@code DASHBOARD_REALTIME_PUBLIC_PROJECTS}): project
  *     names, or {@code *}, that connections without a token may read; empty: every connection needs a token
  */
+@Validated
 @ConfigurationProperties("dashboard.realtime")
 public record RealtimeAccessProperties(
-        @DefaultValue Connections connections, @Name("public") @DefaultValue PublicAccess publicAccess) {
+        @NotNull @DefaultValue Connections connections,
+        @NotNull @Name("public") @DefaultValue PublicAccess publicAccess) {
 
     /** @param allowAnonymous whether {@code /ws} takes connections without a token */
     public record Connections(@DefaultValue("false") boolean allowAnonymous) {}

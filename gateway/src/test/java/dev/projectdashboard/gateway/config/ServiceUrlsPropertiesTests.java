@@ -12,11 +12,11 @@ class ServiceUrlsPropertiesTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(Config.class)
             .withPropertyValues(
-                    "dashboard.services.file-service=http://localhost:8081",
-                    "dashboard.services.realtime-service=http://localhost:8082",
-                    "dashboard.services.device-bridge=http://localhost:8083",
-                    "dashboard.services.push-service=https://push.internal",
-                    "dashboard.services.deploy-notifier=http://deploy-notifier:8085/");
+                    "dashboard.upstreams.file-service=http://localhost:8081",
+                    "dashboard.upstreams.realtime-service=http://localhost:8082",
+                    "dashboard.upstreams.device-bridge=http://localhost:8083",
+                    "dashboard.upstreams.push-service=https://push.internal",
+                    "dashboard.upstreams.deploy-notifier=http://deploy-notifier:8085/");
 
     @Test
     void listsTheServicesByName() {
@@ -28,16 +28,16 @@ class ServiceUrlsPropertiesTests {
 
     @Test
     void refusesToStartWithAUrlThatIsNotAnHttpBaseUrl() {
-        runner.withPropertyValues("dashboard.services.file-service=localhost:8081")
+        runner.withPropertyValues("dashboard.upstreams.file-service=localhost:8081")
                 .run(context -> assertThat(context)
                         .getFailure()
-                        .hasStackTraceContaining("dashboard.services")
+                        .hasStackTraceContaining("dashboard.upstreams")
                         .hasStackTraceContaining("fileService"));
     }
 
     @Test
     void refusesToStartWithABackendPath() {
-        runner.withPropertyValues("dashboard.services.push-service=http://localhost:8084/api")
+        runner.withPropertyValues("dashboard.upstreams.push-service=http://localhost:8084/api")
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("pushService"));
     }
 

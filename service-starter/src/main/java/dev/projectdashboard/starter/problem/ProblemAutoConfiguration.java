@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 
-/** RFC 9457 problem JSON for every error a service returns (docs/contracts.md, "Ports and public paths"). */
+/** RFC 9457 problem JSON for every error a service returns (see docs/contracts.md, Ports and public paths). */
 @AutoConfiguration(
         beforeName = {
             // so that Boot's ProblemDetailsExceptionHandler and error handler back off in favour of ours

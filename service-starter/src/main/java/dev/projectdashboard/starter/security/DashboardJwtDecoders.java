@@ -15,6 +15,7 @@ import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -36,7 +37,7 @@ public final class DashboardJwtDecoders {
      * @throws StartupRefusedException when the HS256 secret is shorter than 32 bytes; the message names the
      *     property and env var, never the value
      */
-    public static ReactiveJwtDecoder create(DashboardSecurityProperties properties) {
+    public static ReactiveJwtDecoder create(DashboardSecurityProperties properties, Clock clock) {
         NimbusReactiveJwtDecoder decoder;
         if (properties.jwksMode()) {
             decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri())
@@ -60,7 +61,7 @@ public final class DashboardJwtDecoders {
                     .build();
         }
         decoder.setClaimSetConverter(withoutInventedIssuedAt());
-        decoder.setJwtValidator(validator());
+        decoder.setJwtValidator(validator(clock));
         return decoder;
     }
 
@@ -85,8 +86,10 @@ public final class DashboardJwtDecoders {
      * Signature aside: {@code exp} must exist and lie ahead, {@code nbf} must have passed (default validators), {@code
      * sub} must be a user id and {@code iat} must not lie in the future ({@link DashboardClaimsValidator}).
      */
-    static OAuth2TokenValidator<Jwt> validator() {
-        return JwtValidators.createDefaultWithValidators(new DashboardClaimsValidator(Clock.systemUTC()));
+    static OAuth2TokenValidator<Jwt> validator(Clock clock) {
+        JwtTimestampValidator timestamps = new JwtTimestampValidator();
+        timestamps.setClock(clock);
+        return JwtValidators.createDefaultWithValidators(timestamps, new DashboardClaimsValidator(clock));
     }
 
     private static WebClient jwksClient() {

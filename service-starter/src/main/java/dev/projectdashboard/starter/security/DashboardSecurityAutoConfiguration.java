@@ -2,6 +2,8 @@ package dev.projectdashboard.starter.security;
 
 import dev.projectdashboard.starter.problem.ProblemAutoConfiguration;
 import dev.projectdashboard.starter.problem.ProblemResponseWriter;
+import dev.projectdashboard.starter.time.ClockAutoConfiguration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +31,7 @@ import reactor.core.publisher.Mono;
  * actuator probes and metrics open, every failure as problem JSON. Each bean can be replaced by a service.
  */
 @AutoConfiguration(
-        after = ProblemAutoConfiguration.class,
+        after = {ProblemAutoConfiguration.class, ClockAutoConfiguration.class},
         beforeName = {
             // Boot's resource server, user-details and default chains back off when ours exist
             "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
@@ -48,8 +50,8 @@ public class DashboardSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ReactiveJwtDecoder dashboardJwtDecoder(DashboardSecurityProperties properties) {
-        return DashboardJwtDecoders.create(properties);
+    public ReactiveJwtDecoder dashboardJwtDecoder(DashboardSecurityProperties properties, Clock clock) {
+        return DashboardJwtDecoders.create(properties, clock);
     }
 
     @Bean

@@ -10,7 +10,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How a service authenticates callers (docs/contracts.md, "Identity").
+ * How a service authenticates callers (see docs/contracts.md, Identity).
  *
  * <p>Path patterns use Spring's {@code PathPattern} syntax ({@code /internal/**}, {@code /socket.io/**}).
  *

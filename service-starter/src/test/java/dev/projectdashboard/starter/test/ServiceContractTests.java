@@ -20,14 +20,14 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The platform contract every service honours (docs/contracts.md: actuator probes, metrics, RFC 9457 errors, JWT at the
- * door), checked once here against the whole running service instead of copied into each module.
+ * The platform contract every service honours (docs/contracts.md: actuator probes, metrics, RFC 9457 errors, JWT at
+ * the door), checked once here against the whole running service instead of copied into each module.
  *
  * <p>A service's integration test extends this class (or {@link DatabaseServiceContractTests}), adds whatever
- * else its context needs (e.g. {@code @LocalStackTest} and a {@code @DynamicPropertySource} pointing at the
- * local stack) and names what only it knows: its application name and its readiness components. The JWT
- * secret and API key are pinned to the development values, so {@link DevTokens} mints valid tokens whatever
- * the machine's environment says.
+ * else its context needs (e.g. {@code @LocalStackTest}, which brings the local stack's settings) and names what
+ * only it knows: its application name and its readiness components. The JWT secret and API key are pinned to the
+ * development values ({@link DevelopmentSecrets}), so {@link DevTokens} mints valid tokens whatever the machine's
+ * environment says.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // the 5 s default is too tight for the first requests to a freshly started service on a busy CI runner

@@ -1,5 +1,8 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.persistence;
 
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileRecord;
+import dev.projectdashboard.fileservice.domain.PendingUpload;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -16,7 +19,7 @@ import reactor.core.publisher.Mono;
  * rows with {@code skip locked}.
  */
 @Repository
-class PendingUploadRepository {
+public class PendingUploadRepository {
 
     private static final String COLUMNS = "staging_key, object_key, kind, folder, task_id, file_name, content_type,"
             + " declared_size, issued_by, issuer_admin, issued_at, expires_at, recorded_at, published_at";
@@ -28,7 +31,7 @@ class PendingUploadRepository {
     }
 
     /** Records an issued URL, first looked at by the sweep at {@code firstCheck}. */
-    Mono<Void> insert(PendingUpload pending, Instant firstCheck) {
+    public Mono<Void> insert(PendingUpload pending, Instant firstCheck) {
         DatabaseClient.GenericExecuteSpec insert = database.sql("insert into pending_upload (" + COLUMNS
                         + ", next_check_at) values (:staging, :key, :kind, :folder, :task, :name, :type, :size, :by,"
                         + " :admin, :issued, :expires, null, null, :check) on conflict (staging_key) do nothing")
@@ -51,12 +54,12 @@ class PendingUploadRepository {
     }
 
     /** The URLs still awaiting an object for {@code objectKey}, oldest first. */
-    Flux<PendingUpload> awaitingKey(String objectKey) {
+    public Flux<PendingUpload> awaitingKey(String objectKey) {
         return awaiting("object_key = :key", "key", objectKey, 1000);
     }
 
     /** The task's URLs still awaiting an object for that name (of the given kind, or of any kind). */
-    Flux<PendingUpload> awaitingName(String taskId, String fileName, FileKind kind) {
+    public Flux<PendingUpload> awaitingName(String taskId, String fileName, FileKind kind) {
         String kindFilter = kind == null ? "" : " and kind = '" + kind.value() + "'";
         return database.sql("select " + COLUMNS + " from pending_upload where task_id = :task and file_name = :name"
                         + kindFilter + " and recorded_at is null order by issued_at")
@@ -67,7 +70,7 @@ class PendingUploadRepository {
     }
 
     /** The task's oldest URLs still awaiting an object, at most {@code limit}. */
-    Flux<PendingUpload> awaitingTask(String taskId, int limit) {
+    public Flux<PendingUpload> awaitingTask(String taskId, int limit) {
         return awaiting("task_id = :task", "task", taskId, limit);
     }
 
@@ -86,7 +89,7 @@ class PendingUploadRepository {
      * Another URL of the same key, or a streamed upload, that recorded the key first makes it fail on the live-key
      * unique index. Run in a transaction with the copy: until it commits, others wait on the row and the index.
      */
-    Mono<FileRecord> claim(
+    public Mono<FileRecord> claim(
             String stagingKey, String contentType, long size, String etag, Instant now, Instant recheckAt) {
         return database.sql("with claimed as (update pending_upload set recorded_at = :now, next_check_at = :recheck"
                         + " where staging_key = :staging and recorded_at is null"
@@ -105,7 +108,7 @@ class PendingUploadRepository {
     }
 
     /** Its event is out; the row is looked at once more at {@code cleanupAt}, after the URL expired. */
-    Mono<Void> published(String stagingKey, Instant now, Instant cleanupAt) {
+    public Mono<Void> published(String stagingKey, Instant now, Instant cleanupAt) {
         return database.sql("update pending_upload set published_at = :now, next_check_at = :cleanup"
                         + " where staging_key = :staging")
                 .bind("staging", stagingKey)
@@ -117,7 +120,7 @@ class PendingUploadRepository {
     }
 
     /** Forgets a URL that has nothing more to record or clean. */
-    Mono<Void> delete(String stagingKey) {
+    public Mono<Void> delete(String stagingKey) {
         return database.sql("delete from pending_upload where staging_key = :staging")
                 .bind("staging", stagingKey)
                 .fetch()
@@ -129,7 +132,7 @@ class PendingUploadRepository {
      * Leases up to {@code batch} pending uploads that are due, moving their next check to {@code until} so no other
      * sweep (on this or another replica) takes them meanwhile.
      */
-    Flux<PendingUpload> leaseDue(Instant now, Instant until, int batch) {
+    public Flux<PendingUpload> leaseDue(Instant now, Instant until, int batch) {
         return database.sql("update pending_upload set next_check_at = :until where staging_key in (select"
                         + " staging_key from pending_upload where next_check_at <= :now order by next_check_at"
                         + " limit :batch for update skip locked) returning " + COLUMNS)

@@ -1,6 +1,12 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.web;
 
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.files.FileService;
+import dev.projectdashboard.fileservice.files.FileViews;
+import dev.projectdashboard.fileservice.files.MultipartScanner;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -13,10 +19,20 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
-/** The public file API (source 000), reached through the gateway at {@code /project-dashboard/api/v1/files}. */
+/**
+ * The public file API (docs/contracts.md, Files), reached through the gateway at
+ * {@code /project-dashboard/api/v1/files}. Query parameters are checked by their constraints before a handler runs,
+ * so every 400 for them is the starter's problem JSON with {@code errors: [{field, message}]}; keys and names in the
+ * path are checked by the service (a captured {@code {*objectKey}} still carries its leading slash here).
+ */
 @RestController
 @RequestMapping("/api/v1/files")
 class FileController {
+
+    /** {@code kind}: absent or empty for a scene file. */
+    private static final String KINDS = "(scene|result)?";
+
+    private static final String KIND_RULE = "must be 'scene' or 'result'";
 
     private final FileService service;
 
@@ -25,15 +41,15 @@ class FileController {
     }
 
     /**
-     * Multipart upload of one part named {@code file}, read from the raw body by {@link StreamedUpload} so the
+     * Multipart upload of one part named {@code file}, read from the raw body by {@code StreamedUpload} so the
      * file streams to S3 without touching the local disk or holding more than a few parts in memory. Other form
      * fields are ignored.
      */
     @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<FileViews.Uploaded> upload(
             @AuthenticationPrincipal DashboardPrincipal user,
-            @RequestParam("task_id") String taskId,
-            @RequestParam(name = "kind", required = false) String kind,
+            @RequestParam("task_id") @ResourceId String taskId,
+            @RequestParam(name = "kind", required = false) @Pattern(regexp = KINDS, message = KIND_RULE) String kind,
             ServerHttpRequest request) {
         FileKind fileKind = FileKind.ofParameter(kind);
         MediaType type = request.getHeaders().getContentType();
@@ -49,20 +65,21 @@ class FileController {
             @AuthenticationPrincipal DashboardPrincipal user,
             @PathVariable String taskId,
             @PathVariable String filename,
-            @RequestParam(name = "kind", required = false) String kind,
-            @RequestParam(name = "expire_time", required = false) Long expireTime) {
+            @RequestParam(name = "kind", required = false) @Pattern(regexp = KINDS, message = KIND_RULE) String kind,
+            @RequestParam(name = "expire_time", required = false) @ExpirySeconds Long expireTime) {
         return service.downloadUrl(user, taskId, filename, kind, expireTime);
     }
 
     @PostMapping("/upload-url")
     Mono<FileViews.UploadUrl> uploadUrl(
             @AuthenticationPrincipal DashboardPrincipal user,
-            @RequestParam("task_id") String taskId,
-            @RequestParam("filename") String filename,
+            @RequestParam("task_id") @ResourceId String taskId,
+            @RequestParam("filename") @FileName String filename,
             @RequestParam(name = "content_type", required = false) String contentType,
-            @RequestParam(name = "kind", required = false) String kind,
-            @RequestParam(name = "expire_time", required = false) Long expireTime,
-            @RequestParam(name = "size", required = false) Long size) {
+            @RequestParam(name = "kind", required = false) @Pattern(regexp = KINDS, message = KIND_RULE) String kind,
+            @RequestParam(name = "expire_time", required = false) @ExpirySeconds Long expireTime,
+            @RequestParam(name = "size", required = false) @PositiveOrZero(message = "must not be negative")
+                    Long size) {
         return service.uploadUrl(user, taskId, filename, contentType, kind, expireTime, size);
     }
 
@@ -90,7 +107,7 @@ class FileController {
 
     @GetMapping
     Mono<FileViews.TaskFiles> list(
-            @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("task_id") String taskId) {
+            @AuthenticationPrincipal DashboardPrincipal user, @RequestParam("task_id") @ResourceId String taskId) {
         return service.list(user, taskId);
     }
 

@@ -1,5 +1,7 @@
-package dev.projectdashboard.fileservice.device;
+package dev.projectdashboard.fileservice.web;
 
+import dev.projectdashboard.fileservice.device.DeviceUploadService;
+import dev.projectdashboard.fileservice.device.DeviceUploads;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;

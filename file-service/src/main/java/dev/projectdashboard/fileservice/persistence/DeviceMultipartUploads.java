@@ -1,4 +1,4 @@
-package dev.projectdashboard.fileservice.device;
+package dev.projectdashboard.fileservice.persistence;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -6,7 +6,7 @@ import reactor.core.publisher.Mono;
 
 /** The multipart uploads file-service started for devices ({@code files.device_multipart_upload}). */
 @Repository
-class DeviceMultipartUploads {
+public class DeviceMultipartUploads {
 
     private final DatabaseClient database;
 
@@ -14,7 +14,7 @@ class DeviceMultipartUploads {
         this.database = database;
     }
 
-    Mono<Void> started(String uploadId, String objectKey, String deviceId, long fileSize) {
+    public Mono<Void> started(String uploadId, String objectKey, String deviceId, long fileSize) {
         return database.sql("insert into device_multipart_upload (upload_id, object_key, device_id, file_size)"
                         + " values (:upload, :key, :device, :size)")
                 .bind("upload", uploadId)
@@ -27,7 +27,7 @@ class DeviceMultipartUploads {
     }
 
     /** Whether file-service started {@code uploadId} for {@code objectKey}. */
-    Mono<Boolean> exists(String uploadId, String objectKey) {
+    public Mono<Boolean> exists(String uploadId, String objectKey) {
         return database.sql("select 1 from device_multipart_upload where upload_id = :upload and object_key = :key")
                 .bind("upload", uploadId)
                 .bind("key", objectKey)
@@ -36,7 +36,7 @@ class DeviceMultipartUploads {
                 .defaultIfEmpty(false);
     }
 
-    Mono<Void> finished(String uploadId) {
+    public Mono<Void> finished(String uploadId) {
         return database.sql("delete from device_multipart_upload where upload_id = :upload")
                 .bind("upload", uploadId)
                 .fetch()

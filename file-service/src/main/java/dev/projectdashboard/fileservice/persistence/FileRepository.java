@@ -1,5 +1,7 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.persistence;
 
+import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileRecord;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;

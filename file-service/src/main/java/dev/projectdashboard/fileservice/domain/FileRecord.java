@@ -1,4 +1,4 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.domain;
 
 import java.time.Instant;
 

@@ -1,5 +1,6 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.domain;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -18,14 +19,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * What file-service accepts and where it puts it ({@code dashboard.files.*}).
  *
- * @param sceneFolder top folder of scene files ({@code S3_SCENE_FOLDER}, source 000 {@code OSS_SCENE_FOLDER})
- * @param resultFolder top folder of render results ({@code S3_RESULT_FOLDER}, source 000 {@code OSS_RESULT_FOLDER})
- * @param publicBaseUrl base of the {@code url} field of upload answers ({@code S3_PUBLIC_BASE_URL}, source 000
+ * @param sceneFolder top folder of scene files ({@code S3_SCENE_FOLDER} or {@code OSS_SCENE_FOLDER})
+ * @param resultFolder top folder of render results ({@code S3_RESULT_FOLDER} or {@code OSS_RESULT_FOLDER})
+ * @param publicBaseUrl base of the {@code url} field of upload answers ({@code S3_PUBLIC_BASE_URL} or
  *     {@code OSS_BASE_URL}); the key is appended
  * @param maxSize largest file accepted, counted on the streamed bytes ({@code FILES_MAX_SIZE})
  * @param allowedContentTypes content types an upload may declare; wildcards such as {@code image/*} allowed
  * @param defaultExpiry expiry of presigned URLs when the request names none
- * @param device presigned device uploads (source 001)
+ * @param device presigned device uploads (docs/contracts.md, Cameras over MQTT)
  * @param pending files PUT through upload URLs, recorded without a confirm call
  */
 @Validated
@@ -49,8 +50,8 @@ public record FileProperties(
                 })
                 List<String> allowedContentTypes,
         @NotNull @DefaultValue("1h") Duration defaultExpiry,
-        @NotNull @DefaultValue Device device,
-        @NotNull @DefaultValue Pending pending) {
+        @NotNull @Valid @DefaultValue Device device,
+        @NotNull @Valid @DefaultValue Pending pending) {
 
     public FileProperties {
         if (pending != null

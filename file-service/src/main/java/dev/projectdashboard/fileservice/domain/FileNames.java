@@ -1,4 +1,4 @@
-package dev.projectdashboard.fileservice.files;
+package dev.projectdashboard.fileservice.domain;
 
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -19,14 +19,22 @@ public final class FileNames {
 
     public static final int MAX_KEY_BYTES = 1024;
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** {@code expire_time}: whole seconds, {@link FileProperties#MIN_EXPIRY} to {@link FileProperties#MAX_EXPIRY}. */
+    public static final String EXPIRY_RULE = "must be between 1 and 604800 seconds (7 days)";
+
+    /** Task ids and device ids: letters, digits, {@code _} and {@code -}, at most 64. */
+    public static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
+
+    public static final String ID_RULE = "must be 1-64 letters, digits, '_' or '-'";
+
+    private static final Pattern ID = Pattern.compile(ID_PATTERN);
 
     private FileNames() {}
 
     /** A task id or device id: letters, digits, {@code _} and {@code -}, at most 64. */
     public static String id(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw invalid(field, "must be 1-64 letters, digits, '_' or '-'");
+            throw invalid(field, ID_RULE);
         }
         return value;
     }
@@ -34,18 +42,24 @@ public final class FileNames {
     /** A single file name: no path, no control characters, not over-long. */
     public static String fileName(String field, String value) {
         String problem = fileNameProblem(value);
-        // a key with these is not addressable by a path that leaves them unescaped, and many clients do; keys stored
-        // before this rule stay readable (objectKey accepts them, and info/DELETE take ?object_key= too)
-        if (problem == null && (value.indexOf('%') >= 0 || value.indexOf('?') >= 0 || value.indexOf('#') >= 0)) {
-            problem = "must not contain '%', '?' or '#'";
-        }
         if (problem != null) {
             throw invalid(field, problem);
         }
         return value;
     }
 
-    private static String fileNameProblem(String value) {
+    /** What is wrong with a file name, or {@code null} when it is a valid one. */
+    public static String fileNameProblem(String value) {
+        String problem = segmentProblem(value);
+        // a key with these is not addressable by a path that leaves them unescaped, and many clients do; keys stored
+        // before this rule stay readable (objectKey accepts them, and info/DELETE take ?object_key= too)
+        if (problem == null && (value.indexOf('%') >= 0 || value.indexOf('?') >= 0 || value.indexOf('#') >= 0)) {
+            problem = "must not contain '%', '?' or '#'";
+        }
+        return problem;
+    }
+
+    private static String segmentProblem(String value) {
         if (value == null || value.isBlank()) {
             return "must not be blank";
         }
@@ -89,7 +103,7 @@ public final class FileNames {
             throw invalid(field, "must be a relative key");
         }
         for (String segment : value.split("/", -1)) {
-            String problem = fileNameProblem(segment);
+            String problem = segmentProblem(segment);
             if (problem != null) {
                 throw invalid(field, "every segment " + problem);
             }
@@ -103,7 +117,7 @@ public final class FileNames {
             return defaultExpiry;
         }
         if (seconds < FileProperties.MIN_EXPIRY.toSeconds() || seconds > FileProperties.MAX_EXPIRY.toSeconds()) {
-            throw invalid("expire_time", "must be between 1 and 604800 seconds (7 days)");
+            throw invalid("expire_time", EXPIRY_RULE);
         }
         return Duration.ofSeconds(seconds);
     }

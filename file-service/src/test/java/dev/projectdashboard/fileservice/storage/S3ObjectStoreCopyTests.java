@@ -11,10 +11,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
 /** Server-side copies, as recording a file PUT through an upload URL makes them, against the local S3 server. */
-class ObjectStoreCopyTests extends FileServiceTestSupport {
+class S3ObjectStoreCopyTests extends FileServiceTestSupport {
 
     @Autowired
-    private ObjectStore store;
+    private S3ObjectStore store;
 
     @Test
     void copiesAnObjectLargerThanOneCopyInPartsWithItsTypeAndMetadata() {

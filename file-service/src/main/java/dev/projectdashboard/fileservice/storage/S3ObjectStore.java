@@ -1,5 +1,7 @@
 package dev.projectdashboard.fileservice.storage;
 
+import dev.projectdashboard.fileservice.domain.ObjectStore;
+import dev.projectdashboard.fileservice.domain.StoredObject;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +41,12 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * into a streamed body (e.g. the 413 of an oversized upload) comes back unchanged.
  */
 @Component
-public class ObjectStore {
+public class S3ObjectStore implements ObjectStore {
 
     /** Marks a {@link #put} whose body failed before its multipart upload was created. */
     private static final Object FAILED = new Object();
 
-    private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
+    private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
     /** Largest object one CopyObject copies (S3's limit); larger ones are copied in parts. */
     static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
@@ -61,7 +63,7 @@ public class ObjectStore {
     private final Duration timeout;
     private final int uploadConcurrency;
 
-    ObjectStore(S3AsyncClient s3, SlabPool pool, S3Properties properties) {
+    S3ObjectStore(S3AsyncClient s3, SlabPool pool, S3Properties properties) {
         this.s3 = s3;
         this.pool = pool;
         this.bucket = properties.bucket();
@@ -195,12 +197,19 @@ public class ObjectStore {
                 });
     }
 
-    public Mono<HeadObjectResponse> head(String key) {
-        return call(() -> s3.headObject(request -> request.bucket(bucket).key(key)));
+    @Override
+    public Mono<StoredObject> head(String key) {
+        return call(() -> s3.headObject(request -> request.bucket(bucket).key(key)))
+                .map(S3ObjectStore::stored);
     }
 
-    /** HEAD, or empty when the store has no such object. */
-    public Mono<HeadObjectResponse> headIfPresent(String key) {
+    private static StoredObject stored(HeadObjectResponse head) {
+        String etag = head.eTag() == null ? null : head.eTag().replace("\"", "");
+        return new StoredObject(head.contentLength(), head.contentType(), etag, head.lastModified(), head.metadata());
+    }
+
+    @Override
+    public Mono<StoredObject> headIfPresent(String key) {
         return head(key)
                 .onErrorResume(
                         error -> error instanceof ProblemException problem
@@ -208,12 +217,13 @@ public class ObjectStore {
                         error -> Mono.empty());
     }
 
+    @Override
     public Mono<Void> delete(String key) {
         return call(() -> s3.deleteObject(request -> request.bucket(bucket).key(key)))
                 .then();
     }
 
-    /** Best-effort removal while compensating another failure: its own error must not hide the first one. */
+    @Override
     public Mono<Void> deleteQuietly(String key) {
         return delete(key).onErrorResume(error -> Mono.empty());
     }
@@ -225,6 +235,7 @@ public class ObjectStore {
      *
      * @return the copy's ETag
      */
+    @Override
     public Mono<String> copy(String from, String to, long size, String contentType, Map<String, String> metadata) {
         return copy(from, to, size, contentType, metadata, MAX_SINGLE_COPY, COPY_PART_SIZE);
     }
@@ -249,7 +260,7 @@ public class ObjectStore {
                             .metadata(metadata)
                             .overrideConfiguration(call -> call.apiCallTimeout(allowed))))
                     .timeout(allowed)
-                    .onErrorMap(ObjectStore::translate)
+                    .onErrorMap(S3ObjectStore::translate)
                     .map(response -> response.copyObjectResult().eTag());
         }
         int parts = (int) ((size + partSize - 1) / partSize);
@@ -305,11 +316,11 @@ public class ObjectStore {
     }
 
     private <T> Mono<T> uncancellable(CompletableFuture<T> future) {
-        return Mono.fromFuture(future, true).timeout(timeout).onErrorMap(ObjectStore::translate);
+        return Mono.fromFuture(future, true).timeout(timeout).onErrorMap(S3ObjectStore::translate);
     }
 
     private <T> Mono<T> call(Supplier<CompletableFuture<T>> future) {
-        return Mono.fromFuture(future).timeout(timeout).onErrorMap(ObjectStore::translate);
+        return Mono.fromFuture(future).timeout(timeout).onErrorMap(S3ObjectStore::translate);
     }
 
     private static String code(AwsServiceException error) {

@@ -1,0 +1,97 @@
+package dev.projectdashboard.fileservice.web;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import dev.projectdashboard.fileservice.device.DeviceUploadService;
+import dev.projectdashboard.fileservice.device.DeviceUploads;
+import dev.projectdashboard.starter.DevDefaults;
+import dev.projectdashboard.starter.test.DevelopmentSecrets;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+
+/** The internal device-upload API's mapping alone: API key, JSON bodies and problem JSON, the service mocked. */
+@WebFluxTest(DeviceUploadController.class)
+@DevelopmentSecrets
+class DeviceUploadControllerTests {
+
+    @Autowired
+    private WebTestClient client;
+
+    @MockitoBean
+    private DeviceUploadService service;
+
+    @Test
+    void readsTheSnakeCaseBodyIntoTheRequest() {
+        when(service.abort(any())).thenReturn(Mono.empty());
+
+        client.post()
+                .uri("/internal/v1/device-uploads/abort")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"object_key\":\"cam-1/2026/01/01/000000_a.mp4\",\"upload_id\":\"u1\"}")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.aborted")
+                .isEqualTo(true)
+                .jsonPath("$.object_key")
+                .isEqualTo("cam-1/2026/01/01/000000_a.mp4");
+
+        verify(service).abort(new DeviceUploads.AbortRequest("cam-1/2026/01/01/000000_a.mp4", "u1"));
+    }
+
+    @Test
+    void refusesACallerWithoutTheApiKey() {
+        client.post()
+                .uri("/internal/v1/device-uploads/abort")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"object_key\":\"k\",\"upload_id\":\"u1\"}")
+                .exchange()
+                .expectStatus()
+                .isUnauthorized()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        verifyNoInteractions(service);
+    }
+
+    @Test
+    void refusesAFieldOfTheWrongTypeNamingIt() {
+        client.post()
+                .uri("/internal/v1/device-uploads")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"device_id\":\"cam-1\",\"file_name\":\"a.mp4\",\"file_size\":\"big\"}")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("file_size");
+        verifyNoInteractions(service);
+    }
+
+    @Test
+    void refusesAPartsQueryWithoutItsFileSize() {
+        client.get()
+                .uri("/internal/v1/device-uploads/parts?object_key=k&upload_id=u1")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("file_size");
+        verifyNoInteractions(service);
+    }
+}
