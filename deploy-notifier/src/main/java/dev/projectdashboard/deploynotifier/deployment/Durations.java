@@ -1,4 +1,4 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -32,7 +32,7 @@ public final class Durations {
     }
 
     /** The time from {@code from} to {@code to}; {@code null} when either is unknown or they are out of order. */
-    static BigDecimal between(Instant from, Instant to) {
+    public static BigDecimal between(Instant from, Instant to) {
         if (from == null || to == null || to.isBefore(from)) {
             return null;
         }

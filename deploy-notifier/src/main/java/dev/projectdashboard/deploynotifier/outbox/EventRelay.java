@@ -1,14 +1,14 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.outbox;
 
-import dev.projectdashboard.deploynotifier.store.DeploymentStore;
+import dev.projectdashboard.deploynotifier.deployment.OutgoingEvent;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.Streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -41,10 +41,11 @@ public final class EventRelay implements SmartLifecycle {
      */
     static final Duration MARK_TIMEOUT = Duration.ofSeconds(5);
 
-    private final DeploymentStore store;
+    private final OutboxStore store;
     private final EventPublisher publisher;
     private final EventCodec codec;
-    private final WebhookProperties properties;
+    private final RelayProperties properties;
+    private final Clock clock;
     private final Counter published;
     private final Counter relayed;
     private final Queue<Long> toMark = new ConcurrentLinkedQueue<>();
@@ -55,15 +56,17 @@ public final class EventRelay implements SmartLifecycle {
     private volatile Disposable marking;
 
     public EventRelay(
-            DeploymentStore store,
+            OutboxStore store,
             EventPublisher publisher,
             EventCodec codec,
-            WebhookProperties properties,
-            MeterRegistry meters) {
+            RelayProperties properties,
+            MeterRegistry meters,
+            Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.codec = codec;
         this.properties = properties;
+        this.clock = clock;
         this.published = Counter.builder("deploy.events.published")
                 .description("deployment events put on events:deployments")
                 .tag("path", "request")
@@ -79,7 +82,7 @@ public final class EventRelay implements SmartLifecycle {
      * (the caller answers 503) at the first that Redis does not take, leaving them all for the retry or the relay.
      * No lock is needed: the relay only takes rows older than {@code relay-after}.
      */
-    public Mono<Void> publishNew(List<DeploymentStore.OutgoingEvent> events, List<Long> outboxIds) {
+    public Mono<Void> publishNew(List<OutgoingEvent> events, List<Long> outboxIds) {
         return Flux.fromIterable(events)
                 .concatMap(outgoing -> publisher.publish(Streams.DEPLOYMENTS, outgoing.event()))
                 .then(Mono.fromRunnable(() -> {
@@ -127,7 +130,7 @@ public final class EventRelay implements SmartLifecycle {
                 .then();
     }
 
-    private Mono<Void> publishOne(DeploymentStore.PendingEvent event) {
+    private Mono<Void> publishOne(OutboxStore.PendingEvent event) {
         return Mono.defer(() -> {
                     CloudEvent<JsonNode> decoded = codec.decode(event.json());
                     return publisher.publish(Streams.DEPLOYMENTS, decoded);
@@ -137,7 +140,7 @@ public final class EventRelay implements SmartLifecycle {
 
     /** One background pass: events older than the relay delay that are still unpublished. */
     Mono<Long> relayOnce() {
-        return store.inTransaction(store.lockStale(Instant.now().minus(properties.relayAfter()), RELAY_BATCH)
+        return store.inTransaction(store.lockStale(clock.instant().minus(properties.relayAfter()), RELAY_BATCH)
                         .concatMap(event -> publishOne(event).thenReturn(event)))
                 .count()
                 .doOnNext(count -> {
