@@ -147,11 +147,18 @@ class DeploymentWebhookTests extends DeployNotifierTestSupport {
 
     @Test
     void theTestPayloadIsAcknowledgedAndPublishesNothing() {
-        String body = payload("test", "unused", "unused").replace("\"test\"}", "\"" + unique("probe") + "\"}");
+        String project = unique("probe");
+        String body = payload("test", "unused", "unused").replace("\"test\"}", "\"" + project + "\"}");
         JsonNode answer = accepted(body);
 
         assertThat(answer.path("type").asString()).isEqualTo("test");
         assertThat(answer.path("events").asInt()).isZero();
+        // a notification's events are on the stream before its 202: once a real one sent after the test is there,
+        // anything the test had published would be there too
+        String deployment = unique("run");
+        accepted(payload("log_entry", project, deployment));
+        assertThat(streamEvents(deployment)).hasSize(1);
+        assertThat(streamEntriesMentioning(project)).isOne();
     }
 
     @Test
