@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -49,6 +51,12 @@ public final class EventRelay implements SmartLifecycle {
     private final Counter published;
     private final Counter relayed;
     private final Queue<Long> toMark = new ConcurrentLinkedQueue<>();
+    /**
+     * Rows the request path is publishing, or has published and not yet marked: neither the relay nor a redelivery
+     * sends them meanwhile, or a request slower than {@code relay-after} (a job of many steps, a busy machine) would
+     * see its first events on the stream twice.
+     */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     /** The latest flush, which a redelivery waits for: ids it took may not be marked yet. */
     private final AtomicReference<Mono<Void>> lastFlush = new AtomicReference<>(Mono.empty());
 
@@ -80,11 +88,15 @@ public final class EventRelay implements SmartLifecycle {
     /**
      * Publishes the events a new delivery just stored, in order, and marks them published in one statement; errors
      * (the caller answers 503) at the first that Redis does not take, leaving them all for the retry or the relay.
-     * No lock is needed: the relay only takes rows older than {@code relay-after}.
+     * The rows are not locked, which would hold a transaction open across the publishing: they are {@link #inFlight}
+     * instead, until marked or given up.
      */
     public Mono<Void> publishNew(List<OutgoingEvent> events, List<Long> outboxIds) {
-        return Flux.fromIterable(events)
+        return Mono.fromRunnable(() -> inFlight.addAll(outboxIds))
+                .thenMany(Flux.fromIterable(events))
                 .concatMap(outgoing -> publisher.publish(Streams.DEPLOYMENTS, outgoing.event()))
+                .doOnError(error -> inFlight.removeAll(outboxIds))
+                .doOnCancel(() -> inFlight.removeAll(outboxIds))
                 .then(Mono.fromRunnable(() -> {
                     // marked by the next flush, together with other requests' events: one UPDATE instead of one per
                     // webhook. Until then (and for good if the service dies first) a row looks unpublished and the
@@ -109,6 +121,7 @@ public final class EventRelay implements SmartLifecycle {
                             error.toString());
                     return Mono.empty();
                 })
+                .doFinally(signal -> ids.forEach(inFlight::remove))
                 .cache();
         lastFlush.set(flush);
         return flush;
@@ -117,7 +130,7 @@ public final class EventRelay implements SmartLifecycle {
     /**
      * Publishes a delivery's unpublished events in order and marks them; errors (the caller answers 503) at the
      * first that Redis does not take, leaving all of them unpublished for the retry or the relay. Events the relay is
-     * publishing at that moment are left to it.
+     * publishing at that moment are left to it, and so are those the first delivery's request is still publishing.
      */
     public Mono<Void> publish(String deliveryKey) {
         // marks first: a redelivery right behind the first delivery must not find its events "unpublished" only
@@ -125,6 +138,7 @@ public final class EventRelay implements SmartLifecycle {
         return Mono.defer(lastFlush::get)
                 .then(Mono.defer(this::flushMarks))
                 .thenMany(store.inTransaction(store.lockPending(deliveryKey)
+                        .filter(event -> !inFlight.contains(event.id()))
                         .concatMap(event -> publishOne(event).thenReturn(event))
                         .doOnNext(event -> published.increment())))
                 .then();
@@ -141,6 +155,7 @@ public final class EventRelay implements SmartLifecycle {
     /** One background pass: events older than the relay delay that are still unpublished. */
     Mono<Long> relayOnce() {
         return store.inTransaction(store.lockStale(clock.instant().minus(properties.relayAfter()), RELAY_BATCH)
+                        .filter(event -> !inFlight.contains(event.id()))
                         .concatMap(event -> publishOne(event).thenReturn(event)))
                 .count()
                 .doOnNext(count -> {
