@@ -13,7 +13,7 @@ import java.time.Instant;
  */
 public final class Durations {
 
-    /** The longest duration accepted: about 68 years, the limit of the integer column durations used to live in. */
+    /** The longest duration accepted: about 68 years, the bound the webhook documents (docs/deploy-notifier.md). */
     public static final BigDecimal MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
     /** Decimal places kept: microseconds. */

@@ -53,7 +53,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
             "+10000-01-01T00:00:00Z",
             "9999-12-31T23:59:59-01:00");
 
-    /** Source 002 payloads as sent, with the pointers of their fields that are free-form (kept as sent). */
+    /** The deployment webhook's payloads as sent (docs/contracts.md), with the pointers of their free-form fields. */
     private static final List<String> SOURCE_002 = List.of(
             "step_started",
             "step_completed",
@@ -146,7 +146,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
             for (String pointer : pointers) {
                 for (String time : FAR_TIMES) {
                     if (name.startsWith("log_") && !time.startsWith("+999") && !time.startsWith("-")) {
-                        continue; // an unparseable line time is the arrival time (source 002's "..."), not an error
+                        continue; // an unparseable line time is the arrival time (the contract's "..."), not an error
                     }
                     cases.add(deployment(name + " " + time + " in " + pointer, source002(name), pointer, quote(time)));
                 }
@@ -503,7 +503,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
         return streamEntriesMentioning(deployment);
     }
 
-    /** A source 002 payload with one value replaced, refused with a 400 naming it. */
+    /** A deployment webhook payload with one value replaced, refused with a 400 naming it. */
     private static Case deployment(String name, String fixture, String pointer, String rawValue) {
         return github(name, null, fixture, pointer, rawValue);
     }

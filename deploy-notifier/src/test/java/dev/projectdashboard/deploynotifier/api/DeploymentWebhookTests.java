@@ -16,12 +16,15 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.JsonNode;
 
-/** Source 002's payloads through the real endpoint: stored, queryable, on the stream; refusals store nothing. */
+/**
+ * The deployment webhook's payloads (docs/contracts.md, "Deployments"; fixtures in {@code source-002/}) through the real
+ * endpoint: stored, queryable, on the stream; refusals store nothing.
+ */
 class DeploymentWebhookTests extends DeployNotifierTestSupport {
 
     private final String admin = DevTokens.adminToken("root");
 
-    /** A source 002 payload with its project and deployment id replaced, so tests sharing the database never meet. */
+    /** A fixture payload with its project and deployment id replaced, so tests sharing the database never meet. */
     static String payload(String name, String project, String deploymentId) {
         try (InputStream in = DeploymentWebhookTests.class.getResourceAsStream("/source-002/" + name + ".json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)

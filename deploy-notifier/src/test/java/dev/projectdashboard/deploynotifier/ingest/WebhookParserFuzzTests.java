@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the parser's own 4xx refusal, never another exception (which the service would answer with a 5xx).
  *
  * <p>Under {@code mvn verify} these run in Jazzer's regression mode: each seed in {@code
- * WebhookParserFuzzTestsInputs/<method>/} (source 002's payloads, GitHub's, hostile variants) and every finding saved
+ * WebhookParserFuzzTestsInputs/<method>/} (the deployment webhook's payloads, GitHub's, hostile variants) and every finding saved
  * there, once, in a few seconds. To fuzz for real, one test per run for its {@code maxDuration}, see "Hostile input" in
  * docs/deploy-notifier.md ({@code JAZZER_FUZZ=1}, {@code -Djazzer.hooks=true}).
  */
