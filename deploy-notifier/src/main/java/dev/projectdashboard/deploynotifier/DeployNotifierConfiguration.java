@@ -1,9 +1,11 @@
 package dev.projectdashboard.deploynotifier;
 
-import dev.projectdashboard.deploynotifier.ingest.DeploymentEvents;
-import dev.projectdashboard.deploynotifier.ingest.EventRelay;
+import dev.projectdashboard.deploynotifier.deployment.DeploymentEvents;
 import dev.projectdashboard.deploynotifier.ingest.WebhookIngest;
 import dev.projectdashboard.deploynotifier.ingest.WebhookProperties;
+import dev.projectdashboard.deploynotifier.outbox.EventRelay;
+import dev.projectdashboard.deploynotifier.outbox.OutboxStore;
+import dev.projectdashboard.deploynotifier.outbox.RelayProperties;
 import dev.projectdashboard.deploynotifier.store.DeploymentStore;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;
@@ -18,6 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class DeployNotifierConfiguration {
 
+    /** The one clock of the service: arrival times, event times, the relay's age limit and the metrics window
+     * all read it. */
     @Bean
     Clock clock() {
         return Clock.systemUTC();
@@ -29,18 +33,19 @@ class DeployNotifierConfiguration {
     }
 
     @Bean
-    DeploymentEvents deploymentEvents(EventCodec codec) {
-        return new DeploymentEvents(codec);
+    DeploymentEvents deploymentEvents(EventCodec codec, Clock clock) {
+        return new DeploymentEvents(codec, clock);
     }
 
     @Bean
     EventRelay eventRelay(
-            DeploymentStore store,
+            OutboxStore store,
             EventPublisher publisher,
             EventCodec codec,
-            WebhookProperties properties,
-            MeterRegistry meters) {
-        return new EventRelay(store, publisher, codec, properties, meters);
+            RelayProperties properties,
+            MeterRegistry meters,
+            Clock clock) {
+        return new EventRelay(store, publisher, codec, properties, meters, clock);
     }
 
     @Bean

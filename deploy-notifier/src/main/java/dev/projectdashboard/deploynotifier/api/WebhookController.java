@@ -1,5 +1,6 @@
 package dev.projectdashboard.deploynotifier.api;
 
+import dev.projectdashboard.deploynotifier.ingest.Receipt;
 import dev.projectdashboard.deploynotifier.ingest.WebhookIngest;
 import dev.projectdashboard.deploynotifier.ingest.WebhookProperties;
 import dev.projectdashboard.starter.problem.ProblemException;
@@ -41,14 +42,21 @@ class WebhookController {
         }
         return body(request)
                 .flatMap(body -> ingest.deployment(body, request.getHeaders()))
-                .map(accepted -> ResponseEntity.status(HttpStatus.ACCEPTED).body(accepted));
+                .map(accepted ->
+                        ResponseEntity.status(HttpStatus.ACCEPTED).body(DeploymentViews.Accepted.of(accepted)));
     }
 
     @PostMapping("/github")
     Mono<ResponseEntity<Object>> github(ServerHttpRequest request) {
         return body(request)
                 .flatMap(body -> ingest.github(body, request.getHeaders()))
-                .map(answer -> ResponseEntity.status(HttpStatus.ACCEPTED).body(answer));
+                .map(receipt -> ResponseEntity.status(HttpStatus.ACCEPTED).body(view(receipt)));
+    }
+
+    private static Object view(Receipt receipt) {
+        return receipt instanceof Receipt.Accepted accepted
+                ? DeploymentViews.Accepted.of(accepted)
+                : DeploymentViews.Ignored.of((Receipt.Ignored) receipt);
     }
 
     /** The raw body; 413 when it is (or announces to be) larger than allowed, 408 when it stalls. */

@@ -1,11 +1,13 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
+import dev.projectdashboard.deploynotifier.deployment.Durations;
+import dev.projectdashboard.deploynotifier.deployment.Names;
+import dev.projectdashboard.deploynotifier.deployment.Times;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -15,9 +17,6 @@ import tools.jackson.databind.JsonNode;
  * outside {@link Times}, no text longer than asked.
  */
 final class Fields {
-
-    /** Project names and deployment ids become channel names ({@code project:{name}}): the channel alphabet. */
-    static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     static final int MAX_TEXT = 65_536;
 
@@ -182,7 +181,7 @@ final class Fields {
             reject(field, "must be a string");
             return null;
         }
-        if (!IDENTIFIER.matcher(text).matches()) {
+        if (!Names.valid(text)) {
             reject(field, "must be 1-128 characters of letters, digits, '.', '_' or '-'");
             return null;
         }
@@ -239,8 +238,9 @@ final class Fields {
     }
 
     /**
-     * An RFC 3339 date-time, or {@code null} when absent or, leniently, when it is a string that is not one (source
-     * 002's own {@code log_batch} example carries {@code "timestamp": "..."}); anything but a string is a violation.
+     * An RFC 3339 date-time, or {@code null} when absent or, leniently, when it is a string that is not one (the
+     * contract's own {@code log_batch} example carries {@code "timestamp": "..."}, see docs/contracts.md); anything but
+     * a string is a violation.
      */
     Instant instantOrUnknown(String field) {
         String text = text(field, 64);

@@ -1,5 +1,9 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
+import dev.projectdashboard.deploynotifier.deployment.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.deployment.Durations;
+import dev.projectdashboard.deploynotifier.deployment.Notification;
+import dev.projectdashboard.deploynotifier.deployment.StepStatus;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.math.BigDecimal;
@@ -15,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * named {@code job / step}. {@code deployment_status} events complete the run that created them (or, without one, the
  * GitHub deployment). Other events are acknowledged and ignored, with the reason.
  *
- * <p>Ids, times and JSON types are checked like source 002's fields: a payload that is not what GitHub sends is a 400
+ * <p>Ids, times and JSON types are checked like the deployment webhook's fields: a payload that is not what GitHub sends is a 400
  * naming every offending field. Free texts people write (workflow, job and step names) are kept instead: a NUL is
  * removed and a text too long for its column is cut, and {@link Mapped#sanitized()} says so.
  */
@@ -54,9 +58,10 @@ public final class GithubEvents {
     /**
      * @param event the {@code X-GitHub-Event} header
      * @param maxSteps the most steps a {@code workflow_job} may list
+     * @param receivedAt when the webhook arrived: the time of whatever GitHub sent without one
      * @throws ProblemException 400 naming the offending fields when a handled event is not what GitHub sends
      */
-    public static Mapped map(String event, JsonNode payload, int maxSteps) {
+    public static Mapped map(String event, JsonNode payload, int maxSteps, Instant receivedAt) {
         if (event == null || event.isBlank()) {
             throw ProblemException.invalid(
                     "Unusable GitHub webhook: the X-GitHub-Event header is missing",
@@ -71,9 +76,9 @@ public final class GithubEvents {
         Mapped mapped =
                 switch (event) {
                     case PING -> Mapped.of(List.of(), null);
-                    case "workflow_run" -> workflowRun(fields);
-                    case "workflow_job" -> workflowJob(fields, maxSteps);
-                    case "deployment_status" -> deploymentStatus(fields);
+                    case "workflow_run" -> workflowRun(fields, receivedAt);
+                    case "workflow_job" -> workflowJob(fields, maxSteps, receivedAt);
+                    case "deployment_status" -> deploymentStatus(fields, receivedAt);
                     default ->
                         Mapped.ignored("event '" + event + "' is not handled (workflow_run, workflow_job, "
                                 + "deployment_status and ping are)");
@@ -87,7 +92,7 @@ public final class GithubEvents {
                 mapped.notifications(), mapped.ignoredReason(), mapped.project(), List.copyOf(fields.sanitized()));
     }
 
-    private static Mapped workflowRun(Fields payload) {
+    private static Mapped workflowRun(Fields payload, Instant receivedAt) {
         String project = project(payload);
         Fields run = payload.object("workflow_run", true);
         if (run == null) {
@@ -117,7 +122,7 @@ public final class GithubEvents {
                         runId,
                         outcome,
                         Durations.between(startedAt, completedAt),
-                        completedAt != null ? completedAt : Instant.now(),
+                        completedAt != null ? completedAt : receivedAt,
                         workflowName,
                         workflowId,
                         "workflow run " + conclusion + " (attempt " + (attempt == null ? 1 : attempt) + ")",
@@ -127,7 +132,7 @@ public final class GithubEvents {
                 project);
     }
 
-    private static Mapped workflowJob(Fields payload, int maxSteps) {
+    private static Mapped workflowJob(Fields payload, int maxSteps, Instant receivedAt) {
         String project = project(payload);
         Fields job = payload.object("workflow_job", true);
         if (job == null) {
@@ -144,7 +149,7 @@ public final class GithubEvents {
         String runner = job.cleanText("runner_name", NAME);
         Instant startedAt = job.instant("started_at");
         Instant completedAt = job.instant("completed_at");
-        List<Notification> steps = steps(job, project, runId, jobName, workflowName, maxSteps);
+        List<Notification> steps = steps(job, project, runId, jobName, workflowName, maxSteps, receivedAt);
         if ("queued".equals(status) || "waiting".equals(status)) {
             return Mapped.ignored("job '" + jobName + "' is " + status + "; it becomes a step when it starts");
         }
@@ -155,7 +160,7 @@ public final class GithubEvents {
                     runId,
                     jobName,
                     StepStatus.STARTED,
-                    startedAt != null ? startedAt : Instant.now(),
+                    startedAt != null ? startedAt : receivedAt,
                     workflowName,
                     null,
                     "job started on " + (runner == null ? "a runner" : runner),
@@ -170,7 +175,7 @@ public final class GithubEvents {
                 runId,
                 jobName,
                 failed(conclusion) ? StepStatus.FAILED : StepStatus.COMPLETED,
-                completedAt != null ? completedAt : Instant.now(),
+                completedAt != null ? completedAt : receivedAt,
                 workflowName,
                 null,
                 "job " + conclusion,
@@ -181,7 +186,13 @@ public final class GithubEvents {
 
     /** The completed steps a job lists, by their {@code number}; each is checked whether or not the job completed. */
     private static List<Notification> steps(
-            Fields job, String project, String runId, String jobName, String workflowName, int maxSteps) {
+            Fields job,
+            String project,
+            String runId,
+            String jobName,
+            String workflowName,
+            int maxSteps,
+            Instant receivedAt) {
         JsonNode list = job.raw("steps");
         if (list == null) {
             return List.of();
@@ -220,7 +231,7 @@ public final class GithubEvents {
                             runId,
                             jobName + SEPARATOR + name,
                             failed(stepConclusion) ? StepStatus.FAILED : StepStatus.COMPLETED,
-                            stepEnd != null ? stepEnd : Instant.now(),
+                            stepEnd != null ? stepEnd : receivedAt,
                             workflowName,
                             null,
                             stepConclusion,
@@ -232,7 +243,7 @@ public final class GithubEvents {
         return steps.stream().<Notification>map(Numbered::step).toList();
     }
 
-    private static Mapped deploymentStatus(Fields payload) {
+    private static Mapped deploymentStatus(Fields payload, Instant receivedAt) {
         String project = project(payload);
         Fields status = payload.object("deployment_status", true);
         Fields deployment = payload.object("deployment", true);
@@ -251,7 +262,7 @@ public final class GithubEvents {
         String environment = deployment.cleanText("environment", NAME);
         Instant at = status.instant("created_at");
         if (at == null) {
-            at = Instant.now();
+            at = receivedAt;
         }
         String workflowName = run == null ? null : run.cleanText("name", NAME);
         String workflowId = run == null ? null : run.textOrInteger("workflow_id", 128);

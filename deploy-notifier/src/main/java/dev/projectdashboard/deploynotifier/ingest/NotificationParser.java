@@ -1,5 +1,8 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
+import dev.projectdashboard.deploynotifier.deployment.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.deployment.Notification;
+import dev.projectdashboard.deploynotifier.deployment.StepStatus;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Clock;
@@ -14,7 +17,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns a payload of the deployment webhook (source 002) into a {@link Notification}: {@code step_started}, {@code
+ * Turns a payload of the deployment webhook (docs/contracts.md, "Deployments") into a {@link Notification}: {@code step_started}, {@code
  * step_completed}, {@code deployment_completed}, {@code log_entry}, {@code log_batch}, {@code metrics_update},
  * {@code test}, and the legacy payload without {@code type} (a completion). Anything wrong is a 400 listing every
  * offending field.
@@ -133,7 +136,7 @@ public final class NotificationParser {
     }
 
     /**
-     * Source 002's old format: {@code {project, status, duration, timestamp}} and no type, treated as a completion.
+     * The legacy format: {@code {project, status, duration, timestamp}} and no type, treated as a completion.
      * It names no deployment, so one is derived from the payload's hash: a redelivery lands on the same one.
      */
     private Notification legacy(Fields fields, byte[] sha256) {

@@ -1,6 +1,9 @@
 package dev.projectdashboard.deploynotifier.ingest;
 
-import dev.projectdashboard.deploynotifier.api.DeploymentViews;
+import dev.projectdashboard.deploynotifier.deployment.DeploymentEvents;
+import dev.projectdashboard.deploynotifier.deployment.Notification;
+import dev.projectdashboard.deploynotifier.deployment.OutgoingEvent;
+import dev.projectdashboard.deploynotifier.outbox.EventRelay;
 import dev.projectdashboard.deploynotifier.store.DeploymentStore;
 import dev.projectdashboard.starter.json.JsonReadError;
 import dev.projectdashboard.starter.problem.FieldViolation;
@@ -48,6 +51,7 @@ public final class WebhookIngest {
     private final JsonMapper json;
     private final MeterRegistry meters;
     private final int maxJobSteps;
+    private final Clock clock;
 
     public WebhookIngest(
             WebhookProperties properties,
@@ -59,6 +63,7 @@ public final class WebhookIngest {
             Clock clock) {
         this.authenticator = new WebhookAuthenticator(properties);
         this.parser = new NotificationParser(clock);
+        this.clock = clock;
         this.events = events;
         this.store = store;
         this.relay = relay;
@@ -70,8 +75,8 @@ public final class WebhookIngest {
         this.maxJobSteps = properties.maxJobSteps();
     }
 
-    /** {@code POST /api/webhooks/deployment}: source 002's payloads. */
-    public Mono<DeploymentViews.Accepted> deployment(byte[] body, HttpHeaders headers) {
+    /** {@code POST /api/webhooks/deployment}: the deployment webhook's payloads (docs/contracts.md, "Deployments"). */
+    public Mono<Receipt.Accepted> deployment(byte[] body, HttpHeaders headers) {
         return Mono.defer(() -> {
                     authenticate("deployment", body, headers, () -> {
                         JsonNode node = readOrNull(body);
@@ -93,8 +98,8 @@ public final class WebhookIngest {
     }
 
     /** {@code POST /api/webhooks/github}: native GitHub webhooks, JSON or form-encoded ({@code payload=}). */
-    public Mono<Object> github(byte[] body, HttpHeaders headers) {
-        return Mono.<Object>defer(() -> {
+    public Mono<Receipt> github(byte[] body, HttpHeaders headers) {
+        return Mono.<Receipt>defer(() -> {
                     String event = headers.getFirst(EVENT_HEADER);
                     authenticate("github", body, headers, () -> {
                         try {
@@ -108,15 +113,15 @@ public final class WebhookIngest {
                     });
                     JsonNode payload =
                             read(githubJson(body, headers), form(headers) ? "The form field 'payload'" : "The body");
-                    GithubEvents.Mapped mapped = GithubEvents.map(event, payload, maxJobSteps);
+                    GithubEvents.Mapped mapped = GithubEvents.map(event, payload, maxJobSteps, clock.instant());
                     if (GithubEvents.PING.equals(event)) {
                         count("github", "ping");
                         return Mono.just(
-                                new DeploymentViews.Ignored(event, false, "pong: the webhook reaches deploy-notifier"));
+                                new Receipt.Ignored(event, false, "pong: the webhook reaches deploy-notifier"));
                     }
                     if (mapped.ignored()) {
                         count("github", "ignored");
-                        return Mono.just(new DeploymentViews.Ignored(event, true, mapped.ignoredReason()));
+                        return Mono.just(new Receipt.Ignored(event, true, mapped.ignoredReason()));
                     }
                     String key = deliveryKey("github", headers, sha256(body));
                     Notification first = mapped.notifications().get(0);
@@ -125,7 +130,7 @@ public final class WebhookIngest {
                 .doOnError(error -> count("github", outcome(error)));
     }
 
-    private Mono<DeploymentViews.Accepted> accept(
+    private Mono<Receipt.Accepted> accept(
             String endpoint,
             String key,
             String kind,
@@ -133,7 +138,7 @@ public final class WebhookIngest {
             List<Notification> notifications,
             List<FieldViolation> sanitized) {
         String deploymentId = notifications.get(0).deploymentId();
-        List<DeploymentStore.OutgoingEvent> outgoing = events.of(key, notifications);
+        List<OutgoingEvent> outgoing = events.of(key, notifications);
         return store.store(
                         new DeploymentStore.Delivery(key, endpoint, kind, project, deploymentId),
                         notifications,
@@ -161,7 +166,7 @@ public final class WebhookIngest {
                             }
                             // a repeat is answered with what the first delivery stored, whatever its own body says
                             DeploymentStore.Delivery delivery = stored.delivery();
-                            return new DeploymentViews.Accepted(
+                            return new Receipt.Accepted(
                                     stored.id().toString(),
                                     delivery.kind(),
                                     delivery.project(),

@@ -1,10 +1,17 @@
 package dev.projectdashboard.deploynotifier.store;
 
-import dev.projectdashboard.deploynotifier.api.DeploymentViews;
-import dev.projectdashboard.deploynotifier.ingest.Durations;
+import dev.projectdashboard.deploynotifier.deployment.Deployment;
+import dev.projectdashboard.deploynotifier.deployment.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.deployment.Durations;
+import dev.projectdashboard.deploynotifier.deployment.LogEntry;
+import dev.projectdashboard.deploynotifier.deployment.ProjectStatistics;
+import dev.projectdashboard.deploynotifier.deployment.ProjectSummary;
+import dev.projectdashboard.deploynotifier.deployment.Step;
+import dev.projectdashboard.deploynotifier.deployment.StepStatus;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -33,8 +40,8 @@ public class DeploymentQueries {
     /** A position in the newest-first order: before this start time, or at it and before this key. */
     public record Cursor(Instant startedAt, String project, String deploymentId) {}
 
-    public Flux<DeploymentViews.Deployment> list(
-            DashboardPrincipal user, String project, String status, Cursor before, int limit) {
+    public Flux<Deployment> list(
+            DashboardPrincipal user, String project, DeploymentStatus status, Cursor before, int limit) {
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from deployment where true");
         Visibility visibility = Visibility.of(user);
         sql.append(visibility.clause());
@@ -53,7 +60,7 @@ public class DeploymentQueries {
             spec = spec.bind("project", project);
         }
         if (status != null) {
-            spec = spec.bind("status", status);
+            spec = spec.bind("status", status.word());
         }
         if (before != null) {
             spec = spec.bind("beforeAt", DeploymentStore.at(before.startedAt()))
@@ -64,7 +71,7 @@ public class DeploymentQueries {
     }
 
     /** The visible deployments with this id (normally one; ids are per project), newest first. */
-    public Flux<DeploymentViews.Deployment> find(DashboardPrincipal user, String deploymentId, String project) {
+    public Flux<Deployment> find(DashboardPrincipal user, String deploymentId, String project) {
         Visibility visibility = Visibility.of(user);
         String sql = "select " + COLUMNS + " from deployment where deployment_id = :id" + visibility.clause()
                 + (project == null ? "" : " and project = :project") + " order by started_at desc";
@@ -76,14 +83,14 @@ public class DeploymentQueries {
         return spec.map(DeploymentQueries::deployment).all();
     }
 
-    public Mono<List<DeploymentViews.Step>> steps(String project, String deploymentId) {
+    public Mono<List<Step>> steps(String project, String deploymentId) {
         return database.sql("select step_name, status, started_at, completed_at, duration_seconds, logs"
                         + " from deployment_step where project = :project and deployment_id = :id order by position")
                 .bind("project", project)
                 .bind("id", deploymentId)
-                .map(row -> new DeploymentViews.Step(
+                .map(row -> new Step(
                         row.get(0, String.class),
-                        row.get(1, String.class),
+                        StepStatus.of(row.get(1, String.class)).orElseThrow(),
                         instant(row, 2),
                         instant(row, 3),
                         seconds(row, 4),
@@ -102,14 +109,14 @@ public class DeploymentQueries {
                 .one();
     }
 
-    public Mono<List<DeploymentViews.LogLine>> logs(String project, String deploymentId, long after, int limit) {
+    public Mono<List<LogEntry>> logs(String project, String deploymentId, long after, int limit) {
         return database.sql("select id, logged_at, level, message, source, log_stream_id from deployment_log"
                         + " where project = :project and deployment_id = :id and id > :after order by id limit :limit")
                 .bind("project", project)
                 .bind("id", deploymentId)
                 .bind("after", after)
                 .bind("limit", limit)
-                .map(row -> new DeploymentViews.LogLine(
+                .map(row -> new LogEntry(
                         row.get(0, Long.class),
                         instant(row, 1),
                         row.get(2, String.class),
@@ -120,25 +127,26 @@ public class DeploymentQueries {
                 .collectList();
     }
 
-    public Mono<List<DeploymentViews.Project>> projects(DashboardPrincipal user) {
+    public Mono<List<ProjectSummary>> projects(DashboardPrincipal user) {
         Visibility visibility = Visibility.of(user);
         String sql = "select distinct on (project) project, count(*) over (partition by project), started_at, status,"
                 + " deployment_id from deployment where true" + visibility.clause()
                 + " order by project, started_at desc, deployment_id desc";
         return visibility
                 .bind(database.sql(sql))
-                .map(row -> new DeploymentViews.Project(
+                .map(row -> new ProjectSummary(
                         row.get(0, String.class),
                         row.get(1, Long.class),
                         instant(row, 2),
-                        row.get(3, String.class),
+                        status(row, 3),
                         row.get(4, String.class)))
                 .all()
                 .collectList();
     }
 
-    /** Counts and duration percentiles of the project's deployments started since {@code since}. */
-    public Mono<DeploymentViews.Metrics> metrics(String project, String window, Instant since) {
+    /** Counts and duration percentiles of the project's deployments started in the {@code window} before {@code now}. */
+    public Mono<ProjectStatistics> statistics(String project, Duration window, Instant now) {
+        Instant since = now.minus(window);
         return database.sql("select count(*),"
                         + " count(*) filter (where status = 'success'),"
                         + " count(*) filter (where status = 'failed'),"
@@ -152,35 +160,28 @@ public class DeploymentQueries {
                         + " from deployment where project = :project and started_at >= :since")
                 .bind("project", project)
                 .bind("since", DeploymentStore.at(since))
-                .map(row -> {
-                    long succeeded = row.get(1, Long.class);
-                    long failed = row.get(2, Long.class);
-                    long cancelled = row.get(3, Long.class);
-                    long decided = succeeded + failed + cancelled;
-                    return new DeploymentViews.Metrics(
-                            project,
-                            window,
-                            since,
-                            row.get(0, Long.class),
-                            succeeded,
-                            failed,
-                            cancelled,
-                            row.get(4, Long.class),
-                            row.get(5, Long.class),
-                            decided == 0 ? null : (double) succeeded / decided,
-                            row.get(6, Double.class),
-                            row.get(7, Double.class));
-                })
+                .map(row -> new ProjectStatistics(
+                        project,
+                        window,
+                        since,
+                        row.get(0, Long.class),
+                        row.get(1, Long.class),
+                        row.get(2, Long.class),
+                        row.get(3, Long.class),
+                        row.get(4, Long.class),
+                        row.get(5, Long.class),
+                        row.get(6, Double.class),
+                        row.get(7, Double.class)))
                 .one();
     }
 
-    private static DeploymentViews.Deployment deployment(Readable row) {
-        return new DeploymentViews.Deployment(
+    private static Deployment deployment(Readable row) {
+        return new Deployment(
                 row.get(0, String.class),
                 row.get(1, String.class),
                 row.get(2, String.class),
                 row.get(3, String.class),
-                row.get(4, String.class),
+                status(row, 4),
                 instant(row, 5),
                 instant(row, 6),
                 seconds(row, 7),
@@ -192,6 +193,11 @@ public class DeploymentQueries {
     /** A stored duration as the API answers it: a derived one is stored with six decimals, {@code 45.000000}. */
     private static BigDecimal seconds(Readable row, int index) {
         return Durations.seconds(row.get(index, BigDecimal.class));
+    }
+
+    /** A stored status: always one of the words {@link DeploymentStatus#word()} writes. */
+    private static DeploymentStatus status(Readable row, int index) {
+        return DeploymentStatus.of(row.get(index, String.class)).orElseThrow();
     }
 
     private static Instant instant(Readable row, int index) {

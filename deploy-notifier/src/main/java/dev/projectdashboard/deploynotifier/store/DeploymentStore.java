@@ -1,11 +1,13 @@
 package dev.projectdashboard.deploynotifier.store;
 
-import dev.projectdashboard.deploynotifier.ingest.DeploymentStatus;
-import dev.projectdashboard.deploynotifier.ingest.Durations;
-import dev.projectdashboard.deploynotifier.ingest.Notification;
+import dev.projectdashboard.deploynotifier.deployment.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.deployment.Durations;
+import dev.projectdashboard.deploynotifier.deployment.Notification;
+import dev.projectdashboard.deploynotifier.deployment.OutgoingEvent;
 import dev.projectdashboard.eventbus.CloudEvent;
 import io.r2dbc.spi.Parameters;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,9 +34,6 @@ public class DeploymentStore {
     /** A received webhook: {@code key} is the GitHub delivery id or the body's hash. */
     public record Delivery(String key, String endpoint, String kind, String project, String deploymentId) {}
 
-    /** An event written with its data and not yet (or not known to be) on the stream. */
-    public record PendingEvent(long id, String eventId, String json) {}
-
     /**
      * The outcome: the delivery's id and what it was (for a repeat: the first delivery, whatever the repeat's body
      * said), whether it had been received before, how many events it has, and for a new delivery the outbox rows just
@@ -42,15 +41,14 @@ public class DeploymentStore {
      */
     public record Stored(UUID id, Delivery delivery, boolean duplicate, int events, List<Long> outboxIds) {}
 
-    /** An event to write to the outbox, with its encoded form. */
-    public record OutgoingEvent(CloudEvent<?> event, String json) {}
-
     private final DatabaseClient database;
     private final TransactionalOperator transactions;
+    private final Clock clock;
 
-    DeploymentStore(DatabaseClient database, TransactionalOperator transactions) {
+    DeploymentStore(DatabaseClient database, TransactionalOperator transactions, Clock clock) {
         this.database = database;
         this.transactions = transactions;
+        this.clock = clock;
     }
 
     public Mono<Stored> store(Delivery delivery, List<Notification> notifications, List<OutgoingEvent> events) {
@@ -108,7 +106,7 @@ public class DeploymentStore {
      */
     private Mono<Stored> storeLogs(UUID id, Delivery delivery, Notification.Logs logs, List<OutgoingEvent> events) {
         List<Notification.LogLine> lines = logs.lines();
-        Instant seenAt = lines.isEmpty() ? Instant.now() : lines.get(0).timestamp();
+        Instant seenAt = lines.isEmpty() ? clock.instant() : lines.get(0).timestamp();
         return database.sql("with delivery as (insert into webhook_delivery (delivery_key, id, endpoint, kind,"
                         + " project, deployment_id) values (:key, :id, :endpoint, :kind, :project, :deployment)"
                         + " on conflict (delivery_key) do nothing returning delivery_key),"
@@ -153,51 +151,6 @@ public class DeploymentStore {
                 .flatMap(row -> (Long) row[0] == 1
                         ? Mono.just(new Stored(id, delivery, false, events.size(), List.of((Long[]) row[1])))
                         : first(delivery.key()));
-    }
-
-    /**
-     * The delivery's unpublished rows, locked until the surrounding transaction ends; rows another transaction (the
-     * relay, a concurrent retry) holds are skipped, so one event is not sent by two at once.
-     */
-    public Flux<PendingEvent> lockPending(String deliveryKey) {
-        return database.sql("select id, event_id, event from event_outbox where delivery_key = :key"
-                        + " and published_at is null order by id for update skip locked")
-                .bind("key", deliveryKey)
-                .map(row ->
-                        new PendingEvent(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
-                .all();
-    }
-
-    /** Unpublished rows older than {@code olderThan}, oldest first, locked like {@link #lockPending}. */
-    public Flux<PendingEvent> lockStale(Instant olderThan, int limit) {
-        return database.sql("select id, event_id, event from event_outbox where published_at is null"
-                        + " and created_at < :before order by id limit :limit for update skip locked")
-                .bind("before", at(olderThan))
-                .bind("limit", limit)
-                .map(row ->
-                        new PendingEvent(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
-                .all();
-    }
-
-    /** Runs {@code work} in one transaction. */
-    public <T> Flux<T> inTransaction(Flux<T> work) {
-        return transactions.transactional(work);
-    }
-
-    public Mono<Void> markPublished(long outboxId) {
-        return markPublished(List.of(outboxId));
-    }
-
-    public Mono<Void> markPublished(List<Long> outboxIds) {
-        if (outboxIds.isEmpty()) {
-            return Mono.empty();
-        }
-        return database.sql(
-                        "update event_outbox set published_at = now() where id = any(:ids) and published_at is null")
-                .bind("ids", outboxIds.toArray(Long[]::new))
-                .fetch()
-                .rowsUpdated()
-                .then();
     }
 
     /** The delivery's events in one statement; the ids of their outbox rows, in the events' order. */
@@ -261,7 +214,7 @@ public class DeploymentStore {
                             null,
                             null,
                             logs.lines().isEmpty()
-                                    ? Instant.now()
+                                    ? clock.instant()
                                     : logs.lines().get(0).timestamp(),
                             null)
                     .thenMany(Flux.fromIterable(logs.lines())
@@ -278,7 +231,7 @@ public class DeploymentStore {
                     run.deploymentId(),
                     run.workflowName(),
                     run.workflowId(),
-                    run.startedAt() != null ? run.startedAt() : Instant.now(),
+                    run.startedAt() != null ? run.startedAt() : clock.instant(),
                     run.htmlUrl());
         }
         return Mono.empty(); // a test notification stores nothing but its delivery
@@ -386,7 +339,7 @@ public class DeploymentStore {
             statuses[i] = step.status().word();
             startedAts[i] = begins ? step.timestamp().toString() : null;
             completedAts[i] = begins ? null : step.timestamp().toString();
-            // source 002's step_started says duration 0: not yet known
+            // the deployment webhook's step_started says duration 0 (docs/contracts.md, "Deployments"): not yet known
             boolean unknown = step.duration() == null
                     || (step.started() && step.duration().signum() == 0);
             durations[i] = unknown ? null : step.duration().toPlainString();
@@ -479,7 +432,8 @@ public class DeploymentStore {
         return " greatest(0, round(extract(epoch from " + to + " - " + from + ")::numeric, " + Durations.SCALE + "))";
     }
 
-    static OffsetDateTime at(Instant instant) {
+    /** A time as bound to a {@code timestamptz} parameter. */
+    public static OffsetDateTime at(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
 

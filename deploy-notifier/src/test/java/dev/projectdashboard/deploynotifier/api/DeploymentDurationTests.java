@@ -18,7 +18,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Durations in seconds, as source 002's clients send them: fractional ones (GitHub's own timings, {@code date
+ * Durations in seconds, as the deployment webhook's clients send them (docs/contracts.md): fractional ones (GitHub's own timings, {@code date
  * +%s.%N} arithmetic) are kept and answered as JSON numbers, whole ones stay whole, nonsense is a 400.
  */
 class DeploymentDurationTests extends DeployNotifierTestSupport {
@@ -32,7 +32,7 @@ class DeploymentDurationTests extends DeployNotifierTestSupport {
         }
     }
 
-    /** Source 002's step notification as a completion of the same step (the source shows only the start). */
+    /** The contract's step notification as a completion of the same step (its example shows only the start). */
     private static String stepCompleted(String project, String deployment, String timestamp, String duration) {
         String body = payload("step_started", project, deployment)
                 .replace("\"step_started\"", "\"step_completed\"")

@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +53,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
             "+10000-01-01T00:00:00Z",
             "9999-12-31T23:59:59-01:00");
 
-    /** Source 002 payloads as sent, with the pointers of their fields that are free-form (kept as sent). */
+    /** The deployment webhook's payloads as sent (docs/contracts.md), with the pointers of their free-form fields. */
     private static final List<String> SOURCE_002 = List.of(
             "step_started",
             "step_completed",
@@ -147,7 +146,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
             for (String pointer : pointers) {
                 for (String time : FAR_TIMES) {
                     if (name.startsWith("log_") && !time.startsWith("+999") && !time.startsWith("-")) {
-                        continue; // an unparseable line time is the arrival time (source 002's "..."), not an error
+                        continue; // an unparseable line time is the arrival time (the contract's "..."), not an error
                     }
                     cases.add(deployment(name + " " + time + " in " + pointer, source002(name), pointer, quote(time)));
                 }
@@ -435,48 +434,6 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
                 .isLessThanOrEqualTo(1);
     }
 
-    static Stream<Arguments> refusedQueries() {
-        String farCursor = Base64.getUrlEncoder()
-                .withoutPadding()
-                .encodeToString("+999999999-12-31T23:59:59Z|p|d".getBytes(StandardCharsets.UTF_8));
-        return Stream.of(
-                Arguments.of("/api/v1/deployments?before={v}", "+999999999-12-31T23:59:59Z", "before"),
-                Arguments.of("/api/v1/deployments?before={v}", "-5000-01-01T00:00:00Z", "before"),
-                Arguments.of("/api/v1/deployments?before={v}", "0000-01-01T00:00:00Z", "before"),
-                Arguments.of("/api/v1/deployments?before={v}", farCursor, "before"),
-                Arguments.of("/api/v1/deployments?before={v}", "yesterday", "before"),
-                Arguments.of("/api/v1/deployments?before={v}", "\u0000", "before"),
-                Arguments.of("/api/v1/deployments?limit={v}", "0", "limit"),
-                Arguments.of("/api/v1/deployments?limit={v}", "201", "limit"),
-                Arguments.of("/api/v1/deployments?limit={v}", "99999999999", "limit"),
-                Arguments.of("/api/v1/deployments?status={v}", "exploded", "status"),
-                Arguments.of("/api/v1/deployments?project={v}", "a\u0000b", "project"),
-                Arguments.of("/api/v1/deployments/x/logs?after={v}", "-1", "after"),
-                Arguments.of("/api/v1/deployments/x/logs?after={v}", "1e30", "after"),
-                Arguments.of("/api/v1/projects/p/metrics?window={v}", "PT0.5S", "window"),
-                Arguments.of("/api/v1/projects/p/metrics?window={v}", "PT0S", "window"),
-                Arguments.of("/api/v1/projects/p/metrics?window={v}", "-P1D", "window"),
-                Arguments.of("/api/v1/projects/p/metrics?window={v}", "P367D", "window"),
-                Arguments.of("/api/v1/projects/p/metrics?window={v}", "PT9999999999999999999H", "window"),
-                Arguments.of("/api/v1/projects/p/metrics?window={v}", "soon", "window"));
-    }
-
-    @ParameterizedTest(name = "{0} with {1}")
-    @MethodSource("refusedQueries")
-    void aQueryParameterOutOfRangeIs400NamingIt(String uri, String value, String parameter) {
-        JsonNode problem = problem(
-                client.get()
-                        .uri(uri, value)
-                        .headers(headers -> headers.setBearerAuth(ADMIN))
-                        .exchange(),
-                HttpStatus.BAD_REQUEST);
-
-        assertThat(problem.path("errors").valueStream().map(error -> error.path("field")
-                        .asString()))
-                .as("%s", problem)
-                .containsExactly(parameter);
-    }
-
     @Test
     void aBodyThatStallsIs408AndStoresNothing() throws IOException {
         String project = unique("stall");
@@ -546,7 +503,7 @@ class DeploymentWebhookAdversarialTests extends DeployNotifierTestSupport {
         return streamEntriesMentioning(deployment);
     }
 
-    /** A source 002 payload with one value replaced, refused with a 400 naming it. */
+    /** A deployment webhook payload with one value replaced, refused with a 400 naming it. */
     private static Case deployment(String name, String fixture, String pointer, String rawValue) {
         return github(name, null, fixture, pointer, rawValue);
     }

@@ -3,6 +3,11 @@ package dev.projectdashboard.deploynotifier.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.projectdashboard.deploynotifier.deployment.DeploymentStatus;
+import dev.projectdashboard.deploynotifier.deployment.Durations;
+import dev.projectdashboard.deploynotifier.deployment.Notification;
+import dev.projectdashboard.deploynotifier.deployment.StepStatus;
+import dev.projectdashboard.deploynotifier.deployment.Times;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.math.BigDecimal;

@@ -16,15 +16,7 @@ class WebhookAuthenticatorTests {
     private static WebhookAuthenticator authenticator(
             String secret, Map<String, String> own, List<String> tokens, boolean allowUnsigned) {
         return new WebhookAuthenticator(new WebhookProperties(
-                secret,
-                own,
-                tokens,
-                allowUnsigned,
-                DataSize.ofMegabytes(1),
-                1_000,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(15)));
+                secret, own, tokens, allowUnsigned, DataSize.ofMegabytes(1), 1_000, Duration.ofSeconds(10)));
     }
 
     @Test
@@ -104,9 +96,7 @@ class WebhookAuthenticatorTests {
                 false,
                 DataSize.ofMegabytes(1),
                 1_000,
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(15));
+                Duration.ofSeconds(10));
         assertThat(properties.toString()).doesNotContain("global-secret", "alpha-key", "token-x");
     }
 }

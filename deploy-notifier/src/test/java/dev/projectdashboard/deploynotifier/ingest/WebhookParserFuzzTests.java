@@ -3,6 +3,9 @@ package dev.projectdashboard.deploynotifier.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.projectdashboard.deploynotifier.deployment.Names;
+import dev.projectdashboard.deploynotifier.deployment.Notification;
+import dev.projectdashboard.deploynotifier.deployment.Times;
 import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the parser's own 4xx refusal, never another exception (which the service would answer with a 5xx).
  *
  * <p>Under {@code mvn verify} these run in Jazzer's regression mode: each seed in {@code
- * WebhookParserFuzzTestsInputs/<method>/} (source 002's payloads, GitHub's, hostile variants) and every finding saved
+ * WebhookParserFuzzTestsInputs/<method>/} (the deployment webhook's payloads, GitHub's, hostile variants) and every finding saved
  * there, once, in a few seconds. To fuzz for real, one test per run for its {@code maxDuration}, see "Hostile input" in
  * docs/deploy-notifier.md ({@code JAZZER_FUZZ=1}, {@code -Djazzer.hooks=true}).
  */
@@ -66,7 +69,7 @@ class WebhookParserFuzzTests {
             return;
         }
         try {
-            GithubEvents.Mapped mapped = GithubEvents.map(event, payload, 1_000);
+            GithubEvents.Mapped mapped = GithubEvents.map(event, payload, 1_000, NOW);
             mapped.notifications().forEach(WebhookParserFuzzTests::storable);
             assertThat(mapped.notifications().isEmpty()).isEqualTo(mapped.ignored());
         } catch (ProblemException refused) {
@@ -85,8 +88,8 @@ class WebhookParserFuzzTests {
     /** What the store writes must fit its columns: no NUL, no text too long, no time PostgreSQL cannot hold. */
     private static void storable(Notification notification) {
         if (!(notification instanceof Notification.Test)) {
-            assertThat(notification.project()).matches(Fields.IDENTIFIER);
-            assertThat(notification.deploymentId()).matches(Fields.IDENTIFIER);
+            assertThat(notification.project()).matches(Names.REGEX);
+            assertThat(notification.deploymentId()).matches(Names.REGEX);
         }
         if (notification instanceof Notification.Step step) {
             text(step.stepName(), 512);

@@ -1,6 +1,5 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
-import dev.projectdashboard.deploynotifier.store.DeploymentStore.OutgoingEvent;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventTypes;
@@ -8,9 +7,11 @@ import dev.projectdashboard.eventbus.payload.DeploymentCompleted;
 import dev.projectdashboard.eventbus.payload.DeploymentLog;
 import dev.projectdashboard.eventbus.payload.DeploymentStep;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,22 +19,24 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The {@code deployment.*} events of accepted notifications (DESIGN §5), with source 002's field names in {@code
- * data} and {@code subject} {@code deployment:{id}}. Event ids derive from the delivery, so the events of a delivery
+ * The {@code deployment.*} events of accepted notifications, with the deployment webhook's field names in {@code data}
+ * and {@code subject} {@code deployment:{id}} (see docs/contracts.md, "Events" and "Deployments"). Event ids derive from the delivery, so the events of a delivery
  * published twice (a retry after a lost answer, the relay) carry the same ids and consumers drop the repeat.
  */
 public final class DeploymentEvents {
 
     public static final String SOURCE = "/deploy-notifier";
 
-    /** Source 002's timestamps: {@code 2024-01-01T12:00:00.000Z}. */
+    /** The contract's timestamps: {@code 2024-01-01T12:00:00.000Z}. */
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final EventCodec codec;
+    private final Clock clock;
 
-    public DeploymentEvents(EventCodec codec) {
+    public DeploymentEvents(EventCodec codec, Clock clock) {
         this.codec = codec;
+        this.clock = clock;
     }
 
     public List<OutgoingEvent> of(String deliveryKey, List<Notification> notifications) {
@@ -42,6 +45,7 @@ public final class DeploymentEvents {
             events.addAll(events(notification));
         }
         List<OutgoingEvent> outgoing = new ArrayList<>(events.size());
+        Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int i = 0; i < events.size(); i++) {
             CloudEvent<?> event = events.get(i);
             String id = UUID.nameUUIDFromBytes((deliveryKey + "#" + i).getBytes(StandardCharsets.UTF_8))
@@ -51,7 +55,7 @@ public final class DeploymentEvents {
                     id,
                     event.source(),
                     event.type(),
-                    event.time(),
+                    time,
                     event.subject(),
                     event.datacontenttype(),
                     event.data());
@@ -123,7 +127,7 @@ public final class DeploymentEvents {
             data.put("metrics", metrics.metrics());
             return List.of(event(EventTypes.DEPLOYMENT_METRICS, metrics.deploymentId(), data));
         }
-        // RunStarted and Test: source 002 has no event for them
+        // RunStarted and Test: the contract has no event for them
         return List.of();
     }
 

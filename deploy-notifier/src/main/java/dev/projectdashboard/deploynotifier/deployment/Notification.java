@@ -1,4 +1,4 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -6,7 +6,7 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One accepted notification, validated and normalised, whichever endpoint it came from: source 002's payloads and
+ * One accepted notification, validated and normalised, whichever endpoint it came from: the deployment webhook's payloads (docs/contracts.md, "Deployments") and
  * native GitHub webhooks both end up as these.
  */
 public sealed interface Notification {
@@ -16,7 +16,7 @@ public sealed interface Notification {
     /** {@code null} only for {@link Test}. */
     String deploymentId();
 
-    /** Source 002's {@code type} of the notification. */
+    /** The deployment webhook's {@code type} of the notification. */
     String type();
 
     /** {@code step_started} / {@code step_completed}. */
@@ -66,7 +66,7 @@ public sealed interface Notification {
         }
     }
 
-    /** One log line, fields as in source 002's {@code log_entry}. */
+    /** One log line, fields as in the deployment webhook's {@code log_entry}. */
     record LogLine(String logStreamId, Instant timestamp, String level, String message, String source) {}
 
     /** {@code metrics_update}: the {@code metrics} object is kept as sent. */
@@ -79,7 +79,7 @@ public sealed interface Notification {
 
     /**
      * A run that started or is waiting (GitHub {@code workflow_run} requested / in progress, a pending {@code
-     * deployment_status}): recorded as running; source 002 has no notification, so nothing is published.
+     * deployment_status}): recorded as running; the contract has no event for it, so nothing is published.
      */
     record RunStarted(
             String project,

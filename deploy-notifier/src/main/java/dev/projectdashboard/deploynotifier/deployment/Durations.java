@@ -1,4 +1,4 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -13,7 +13,7 @@ import java.time.Instant;
  */
 public final class Durations {
 
-    /** The longest duration accepted: about 68 years, the limit of the integer column durations used to live in. */
+    /** The longest duration accepted: about 68 years, the bound the webhook documents (docs/deploy-notifier.md). */
     public static final BigDecimal MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
     /** Decimal places kept: microseconds. */
@@ -32,7 +32,7 @@ public final class Durations {
     }
 
     /** The time from {@code from} to {@code to}; {@code null} when either is unknown or they are out of order. */
-    static BigDecimal between(Instant from, Instant to) {
+    public static BigDecimal between(Instant from, Instant to) {
         if (from == null || to == null || to.isBefore(from)) {
             return null;
         }

@@ -1,11 +1,11 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A deployment's state. Source 002 sends {@code success}; CI tools and GitHub use a few more words for the same
+ * A deployment's state. The deployment webhook sends {@code success} (docs/contracts.md, "Deployments"); CI tools and GitHub use a few more words for the same
  * outcomes ({@code failure}, {@code timed_out}, {@code canceled} …), which are folded onto these.
  */
 public enum DeploymentStatus {

@@ -1,9 +1,9 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
 import java.util.Locale;
 import java.util.Optional;
 
-/** A step's state, exactly the {@code step_status} values of source 002. */
+/** A step's state, exactly the {@code step_status} values of the deployment webhook (docs/contracts.md). */
 public enum StepStatus {
     STARTED,
     RUNNING,

@@ -1,17 +1,19 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.outbox;
 
-import dev.projectdashboard.deploynotifier.store.DeploymentStore;
+import dev.projectdashboard.deploynotifier.deployment.OutgoingEvent;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventPublisher;
 import dev.projectdashboard.eventbus.Streams;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -41,13 +43,20 @@ public final class EventRelay implements SmartLifecycle {
      */
     static final Duration MARK_TIMEOUT = Duration.ofSeconds(5);
 
-    private final DeploymentStore store;
+    private final OutboxStore store;
     private final EventPublisher publisher;
     private final EventCodec codec;
-    private final WebhookProperties properties;
+    private final RelayProperties properties;
+    private final Clock clock;
     private final Counter published;
     private final Counter relayed;
     private final Queue<Long> toMark = new ConcurrentLinkedQueue<>();
+    /**
+     * Rows the request path is publishing, or has published and not yet marked: neither the relay nor a redelivery
+     * sends them meanwhile, or a request slower than {@code relay-after} (a job of many steps, a busy machine) would
+     * see its first events on the stream twice.
+     */
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     /** The latest flush, which a redelivery waits for: ids it took may not be marked yet. */
     private final AtomicReference<Mono<Void>> lastFlush = new AtomicReference<>(Mono.empty());
 
@@ -55,15 +64,17 @@ public final class EventRelay implements SmartLifecycle {
     private volatile Disposable marking;
 
     public EventRelay(
-            DeploymentStore store,
+            OutboxStore store,
             EventPublisher publisher,
             EventCodec codec,
-            WebhookProperties properties,
-            MeterRegistry meters) {
+            RelayProperties properties,
+            MeterRegistry meters,
+            Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.codec = codec;
         this.properties = properties;
+        this.clock = clock;
         this.published = Counter.builder("deploy.events.published")
                 .description("deployment events put on events:deployments")
                 .tag("path", "request")
@@ -77,11 +88,15 @@ public final class EventRelay implements SmartLifecycle {
     /**
      * Publishes the events a new delivery just stored, in order, and marks them published in one statement; errors
      * (the caller answers 503) at the first that Redis does not take, leaving them all for the retry or the relay.
-     * No lock is needed: the relay only takes rows older than {@code relay-after}.
+     * The rows are not locked, which would hold a transaction open across the publishing: they are {@link #inFlight}
+     * instead, until marked or given up.
      */
-    public Mono<Void> publishNew(List<DeploymentStore.OutgoingEvent> events, List<Long> outboxIds) {
-        return Flux.fromIterable(events)
+    public Mono<Void> publishNew(List<OutgoingEvent> events, List<Long> outboxIds) {
+        return Mono.fromRunnable(() -> inFlight.addAll(outboxIds))
+                .thenMany(Flux.fromIterable(events))
                 .concatMap(outgoing -> publisher.publish(Streams.DEPLOYMENTS, outgoing.event()))
+                .doOnError(error -> inFlight.removeAll(outboxIds))
+                .doOnCancel(() -> inFlight.removeAll(outboxIds))
                 .then(Mono.fromRunnable(() -> {
                     // marked by the next flush, together with other requests' events: one UPDATE instead of one per
                     // webhook. Until then (and for good if the service dies first) a row looks unpublished and the
@@ -106,6 +121,7 @@ public final class EventRelay implements SmartLifecycle {
                             error.toString());
                     return Mono.empty();
                 })
+                .doFinally(signal -> ids.forEach(inFlight::remove))
                 .cache();
         lastFlush.set(flush);
         return flush;
@@ -114,7 +130,7 @@ public final class EventRelay implements SmartLifecycle {
     /**
      * Publishes a delivery's unpublished events in order and marks them; errors (the caller answers 503) at the
      * first that Redis does not take, leaving all of them unpublished for the retry or the relay. Events the relay is
-     * publishing at that moment are left to it.
+     * publishing at that moment are left to it, and so are those the first delivery's request is still publishing.
      */
     public Mono<Void> publish(String deliveryKey) {
         // marks first: a redelivery right behind the first delivery must not find its events "unpublished" only
@@ -122,12 +138,13 @@ public final class EventRelay implements SmartLifecycle {
         return Mono.defer(lastFlush::get)
                 .then(Mono.defer(this::flushMarks))
                 .thenMany(store.inTransaction(store.lockPending(deliveryKey)
+                        .filter(event -> !inFlight.contains(event.id()))
                         .concatMap(event -> publishOne(event).thenReturn(event))
                         .doOnNext(event -> published.increment())))
                 .then();
     }
 
-    private Mono<Void> publishOne(DeploymentStore.PendingEvent event) {
+    private Mono<Void> publishOne(OutboxStore.PendingEvent event) {
         return Mono.defer(() -> {
                     CloudEvent<JsonNode> decoded = codec.decode(event.json());
                     return publisher.publish(Streams.DEPLOYMENTS, decoded);
@@ -137,7 +154,8 @@ public final class EventRelay implements SmartLifecycle {
 
     /** One background pass: events older than the relay delay that are still unpublished. */
     Mono<Long> relayOnce() {
-        return store.inTransaction(store.lockStale(Instant.now().minus(properties.relayAfter()), RELAY_BATCH)
+        return store.inTransaction(store.lockStale(clock.instant().minus(properties.relayAfter()), RELAY_BATCH)
+                        .filter(event -> !inFlight.contains(event.id()))
                         .concatMap(event -> publishOne(event).thenReturn(event)))
                 .count()
                 .doOnNext(count -> {

@@ -1,4 +1,4 @@
-package dev.projectdashboard.deploynotifier.ingest;
+package dev.projectdashboard.deploynotifier.deployment;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -6,7 +6,7 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Times as the webhooks and the query API take them: RFC 3339, between the years 1 and 9999. PostgreSQL stores a wider
- * range (4713 BC to 294276 AD), but RFC 3339 and source 002's {@code 2024-01-01T12:00:00.000Z} have four-digit years,
+ * range (4713 BC to 294276 AD), but RFC 3339 and the contract's {@code 2024-01-01T12:00:00.000Z} have four-digit years,
  * and a time outside them must be refused before it reaches the database, whose refusal would look like an outage.
  */
 public final class Times {
