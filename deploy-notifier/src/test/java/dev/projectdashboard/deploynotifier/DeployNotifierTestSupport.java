@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.projectdashboard.deploynotifier.ingest.WebhookAuthenticator;
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.test.StreamContents;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
-import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -47,8 +43,6 @@ public abstract class DeployNotifierTestSupport {
     protected static final String GITHUB_HOOK = "/api/webhooks/github";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static RedisClient redis;
-
     @Autowired
     protected WebTestClient client;
 
@@ -57,16 +51,6 @@ public abstract class DeployNotifierTestSupport {
 
     @LocalServerPort
     protected int port;
-
-    @BeforeAll
-    static void clients() {
-        redis = RedisClient.create(stack().redisUri());
-    }
-
-    @AfterAll
-    static void closeClients() {
-        redis.shutdown();
-    }
 
     protected static LocalStack stack() {
         return LocalStackExtension.localStack();
@@ -142,24 +126,17 @@ public abstract class DeployNotifierTestSupport {
 
     /** The same events as the JSON text they are written in on the stream. */
     protected static List<String> streamEventTexts(String deploymentId) {
-        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            return connection.sync().xrange(Streams.DEPLOYMENTS, Range.create("-", "+")).stream()
-                    .map(entry -> entry.getBody().get(Streams.EVENT_FIELD))
-                    .filter(event -> deploymentId.equals(JSON.readTree(event)
-                            .path("data")
-                            .path("deployment_id")
-                            .asString()))
-                    .toList();
-        }
+        return StreamContents.texts(Streams.DEPLOYMENTS).stream()
+                .filter(event -> deploymentId.equals(
+                        JSON.readTree(event).path("data").path("deployment_id").asString()))
+                .toList();
     }
 
     /** How many entries of {@code events:deployments} mention the text anywhere (a cheap scan, for unique ids). */
     protected static long streamEntriesMentioning(String text) {
-        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            return connection.sync().xrange(Streams.DEPLOYMENTS, Range.create("-", "+")).stream()
-                    .filter(entry -> entry.getBody().get(Streams.EVENT_FIELD).contains(text))
-                    .count();
-        }
+        return StreamContents.texts(Streams.DEPLOYMENTS).stream()
+                .filter(event -> event.contains(text))
+                .count();
     }
 
     protected long count(String table, String project) {

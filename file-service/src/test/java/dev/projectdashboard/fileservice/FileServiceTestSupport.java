@@ -1,14 +1,11 @@
 package dev.projectdashboard.fileservice;
 
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.test.StreamContents;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
-import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.MessageDigest;
@@ -32,7 +29,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** One Spring context for the API tests, against the local stack; helpers to look into S3, the table and Redis. */
+/** One Spring context for the API tests, against the local stack; helpers to look into S3, the table and the stream. */
 @LocalStackTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT60S")
@@ -41,8 +38,6 @@ public abstract class FileServiceTestSupport {
 
     protected static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static RedisClient redis;
-    private static StatefulRedisConnection<String, String> redisConnection;
     private static S3Client s3;
 
     @Autowired
@@ -57,7 +52,6 @@ public abstract class FileServiceTestSupport {
     @BeforeAll
     static void clients() {
         LocalStack stack = LocalStackExtension.localStack();
-        redis = RedisClient.create(stack.redisUri());
         s3 = S3Client.builder()
                 .endpointOverride(URI.create(stack.s3Endpoint()))
                 .region(Region.of(stack.s3Region()))
@@ -69,11 +63,6 @@ public abstract class FileServiceTestSupport {
 
     @AfterAll
     static void closeClients() {
-        if (redisConnection != null) {
-            redisConnection.close();
-            redisConnection = null;
-        }
-        redis.shutdown();
         s3.close();
     }
 
@@ -94,12 +83,7 @@ public abstract class FileServiceTestSupport {
 
     /** Events on {@code events:files} as JSON strings. */
     protected static List<String> fileEvents() {
-        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            return connection.sync().xrange(Streams.FILES, Range.create("-", "+")).stream()
-                    .map(StreamMessage::getBody)
-                    .map(body -> body.get(Streams.EVENT_FIELD))
-                    .toList();
-        }
+        return StreamContents.texts(Streams.FILES);
     }
 
     /** A JWT-authenticated call that must answer 200, and its JSON body. */

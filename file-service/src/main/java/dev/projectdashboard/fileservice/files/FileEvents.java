@@ -7,6 +7,7 @@ import dev.projectdashboard.eventbus.payload.FileDeleted;
 import dev.projectdashboard.eventbus.payload.FileUploaded;
 import dev.projectdashboard.fileservice.domain.FileRecord;
 import dev.projectdashboard.starter.problem.ProblemException;
+import java.time.Clock;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -19,9 +20,11 @@ public class FileEvents {
     static final String SOURCE = "/file-service";
 
     private final EventPublisher publisher;
+    private final Clock clock;
 
-    FileEvents(EventPublisher publisher) {
+    FileEvents(EventPublisher publisher, Clock clock) {
         this.publisher = publisher;
+        this.clock = clock;
     }
 
     public Mono<String> uploaded(FileRecord file, String url) {
@@ -34,12 +37,12 @@ public class FileEvents {
                 file.sizeBytes(),
                 file.contentType(),
                 file.createdAt());
-        return publish(CloudEvent.of(EventTypes.FILE_UPLOADED, SOURCE, file.objectKey(), data));
+        return publish(CloudEvent.of(EventTypes.FILE_UPLOADED, SOURCE, file.objectKey(), data, clock));
     }
 
     public Mono<String> deleted(FileRecord file, String userId, Instant when) {
         FileDeleted data = new FileDeleted(userId, file.taskId(), file.objectKey(), when);
-        return publish(CloudEvent.of(EventTypes.FILE_DELETED, SOURCE, file.objectKey(), data));
+        return publish(CloudEvent.of(EventTypes.FILE_DELETED, SOURCE, file.objectKey(), data, clock));
     }
 
     private Mono<String> publish(CloudEvent<?> event) {
