@@ -6,9 +6,12 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.fanout.FanoutEntries;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
+import dev.projectdashboard.realtimeservice.hub.ConnectionLimits;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import dev.projectdashboard.realtimeservice.hub.PresenceEntries;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.realtimeservice.script.RedisScript;
 import io.lettuce.core.XAddArgs;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
  * rt:presence:{channel}}), refreshed so that a dead replica's entries expire within {@code presence-ttl} plus one
  * sweep, each with a {@code leave}.
  */
-public final class RedisCluster implements Cluster {
+public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEntries {
 
     public static final String REPLICAS = "rt:replicas";
     public static final String REPLICA_PREFIX = "rt:replica:";
@@ -120,10 +123,7 @@ public final class RedisCluster implements Cluster {
         timers.dispose();
     }
 
-    /**
-     * Counts a connection of {@code userId} (a public reader's is its client address); refused with code 106 when it
-     * has {@code limit} open already.
-     */
+    @Override
     public Mono<Void> acquire(String userId, int limit) {
         long now = System.currentTimeMillis();
         return acquire.integer(
@@ -147,18 +147,18 @@ public final class RedisCluster implements Cluster {
                 });
     }
 
-    /** Gives back a connection counted by {@link #acquire}. */
+    @Override
     public Mono<Void> release(String userId) {
         localUsers.computeIfPresent(userId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
         return release.integer(List.of(usersKey(replicaId)), List.of(userId)).then();
     }
 
-    /** Marks a user as active (sent or subscribed something), for {@code active_users}. */
+    @Override
     public void touch(String userId) {
         lastSeen.put(userId, System.currentTimeMillis());
     }
 
-    /** Adds a connection to a channel's presence, with a {@code join} when the namespace has join/leave. */
+    @Override
     public Mono<Void> presenceJoin(ChannelName channel, PresenceChange.ClientInfo info) {
         String json = infoJson(info);
         localPresence
@@ -179,7 +179,7 @@ public final class RedisCluster implements Cluster {
                 .then();
     }
 
-    /** Removes a connection from a channel's presence, with a {@code leave} when the namespace has join/leave. */
+    @Override
     public Mono<Void> presenceLeave(ChannelName channel, String connectionId) {
         localPresence.computeIfPresent(channel.toString(), (c, members) -> {
             members.remove(connectionId);
@@ -339,27 +339,10 @@ public final class RedisCluster implements Cluster {
     /** The presence info JSON the scripts store and the fan-out carries, or null when malformed. */
     public PresenceChange.ClientInfo parseInfo(String json) {
         try {
-            return parseInfo(mapper.readTree(json));
+            return FanoutEntries.clientInfo(mapper.readTree(json));
         } catch (JacksonException e) {
             return null;
         }
-    }
-
-    public static PresenceChange.ClientInfo parseInfo(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return null;
-        }
-        Instant connectedAt;
-        try {
-            connectedAt = Instant.parse(node.path("connected_at").asString());
-        } catch (RuntimeException e) {
-            connectedAt = Instant.EPOCH;
-        }
-        return new PresenceChange.ClientInfo(
-                node.path("user_id").asString(),
-                node.path("connection_id").asString(),
-                node.path("transport").asString(),
-                connectedAt);
     }
 
     private static List<String> presenceKeys(String channel) {

@@ -2,11 +2,11 @@ package dev.projectdashboard.realtimeservice.nativews;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Reader;
-import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
 import dev.projectdashboard.realtimeservice.hub.Hub;
 import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
 import dev.projectdashboard.realtimeservice.policy.PublicAccess;
+import dev.projectdashboard.realtimeservice.transport.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.problem.ProblemException;

@@ -1,6 +1,5 @@
 package dev.projectdashboard.realtimeservice.transport;
 
-import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import java.time.Duration;
 import java.util.Set;

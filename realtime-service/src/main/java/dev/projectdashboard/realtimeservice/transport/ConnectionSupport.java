@@ -1,6 +1,5 @@
 package dev.projectdashboard.realtimeservice.transport;
 
-import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
 import org.springframework.stereotype.Component;
 
 /**

@@ -56,6 +56,7 @@ import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -227,6 +228,7 @@ public final class DeliveryFixture implements AutoCloseable {
         private final ClientResources replicaResources = RedisConnections.clientResources();
         private final RedisClient replicaClient;
         private final EventStreams streams;
+        private final List<Connection> connected = new CopyOnWriteArrayList<>();
 
         Replica(String name, HubProperties properties, Function<RedisConnections, ChannelPolicy> policyOf) {
             this.name = name;
@@ -243,7 +245,7 @@ public final class DeliveryFixture implements AutoCloseable {
                     PublisherOptions.defaults());
             cluster = new RedisCluster(connections, properties, publications);
             history = new RedisHistory(connections, publications, properties);
-            hub = new LocalHub(properties, policy, cluster, history, registry);
+            hub = new LocalHub(properties, policy, cluster, cluster, history, registry);
             sequencer =
                     new Sequencer(streams, connections, new EventRouter(), publications, properties, List.of(stream));
             tailer = new FanoutTailer(streams, connections, publications, hub);
@@ -268,6 +270,7 @@ public final class DeliveryFixture implements AutoCloseable {
 
         public RecordingConnection connect(RecordingConnection connection) {
             hub.register(connection).block(WAIT);
+            connected.add(connection);
             return connection;
         }
 
@@ -281,8 +284,17 @@ public final class DeliveryFixture implements AutoCloseable {
                     .block(WAIT);
         }
 
+        /**
+         * Gives back what its connections hold in Redis, as a replica's closing connections do, then stops: a later
+         * test class sharing this Redis does not see the counts of this one's connections vanish when this replica's
+         * heartbeat expires.
+         */
         @Override
         public void close() {
+            Flux.fromIterable(connected)
+                    .flatMap(connection -> hub.unregister(connection).onErrorResume(e -> Mono.empty()))
+                    .then()
+                    .block(WAIT);
             kill();
             connections.close();
             replicaClient.shutdown();

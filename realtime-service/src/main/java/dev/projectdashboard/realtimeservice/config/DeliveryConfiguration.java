@@ -1,10 +1,12 @@
-package dev.projectdashboard.realtimeservice.fanout;
+package dev.projectdashboard.realtimeservice.config;
 
 import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
+import dev.projectdashboard.realtimeservice.fanout.FanoutTailer;
+import dev.projectdashboard.realtimeservice.fanout.Sequencer;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
@@ -24,7 +26,7 @@ import reactor.util.retry.Retry;
 
 /** Wires the delivery core: history, cluster state, the hub, the sequencer and the fan-out tailer. */
 @Configuration(proxyBeanMethods = false)
-public class FanoutConfiguration {
+public class DeliveryConfiguration {
 
     @Bean
     PublicationCodec publicationCodec() {
@@ -59,7 +61,7 @@ public class FanoutConfiguration {
             RedisHistory history,
             ObjectProvider<MeterRegistry> registry) {
         return new LocalHub(
-                properties, policy, cluster, history, registry.getIfAvailable(() -> Metrics.globalRegistry));
+                properties, policy, cluster, cluster, history, registry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     @Bean
