@@ -17,6 +17,7 @@ import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -28,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code GET /ws?token=JWT}: the native protocol endpoint. Spring Security has already verified the token (a
  * missing, forged or expired one is a 401 problem before any upgrade); this handler takes the verified user and its
  * token expiry from the exchange and upgrades. Without a token (let through only with {@code allow-anonymous} or
- * public projects) the connection is a development user or a public reader ({@link PublicAccess}). Holds what every {@link NativeConnection} shares, so a connection
+ * public projects) the connection is a development user or a public reader ({@link PublicAccess}). Holds what every {@link NativeProtocol} shares, so a connection
  * carries one reference instead of seven.
  */
 @Component
@@ -95,8 +96,14 @@ public class NativeEndpoint implements WebHandler {
                     throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a user token is required");
                 }))
                 .flatMap(caller -> webSocketService.handleRequest(
-                        exchange,
-                        session -> new NativeConnection(session, caller.reader(), caller.expiresAt(), this).run()));
+                        exchange, session -> opened(session, caller).run()));
+    }
+
+    private WebSocketConnection opened(WebSocketSession session, Caller caller) {
+        WebSocketConnection connection =
+                WebSocketConnection.of(session, caller.reader(), support, opened -> new NativeProtocol(opened, this));
+        connection.expiresAt(caller.expiresAt());
+        return connection;
     }
 
     private static DashboardPrincipal anonymous() {

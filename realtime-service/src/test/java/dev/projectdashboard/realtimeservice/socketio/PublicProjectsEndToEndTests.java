@@ -136,7 +136,7 @@ class PublicProjectsEndToEndTests extends SocketIoServiceTests {
         for (String token : List.of(forged, "")) {
             try (var socket = SocketIoClientDriver.start(base() + SEED_NAMESPACE, "--token", token)) {
                 JsonNode error = socket.next("connect_error", WAIT);
-                assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+                assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoProtocol.UNAUTHORIZED);
                 assertThat(error.path("active").asBoolean()).isFalse();
             }
         }

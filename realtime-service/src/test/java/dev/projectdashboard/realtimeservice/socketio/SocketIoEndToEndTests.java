@@ -251,7 +251,7 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
         try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", forged)) {
             JsonNode error = socket.next("connect_error", WAIT);
             assertThat(error.path("message").asString()).isEqualTo("unauthorized");
-            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoProtocol.UNAUTHORIZED);
             assertThat(error.path("active").asBoolean()).isFalse();
         }
     }
@@ -268,7 +268,7 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
         }
         try (var socket = SocketIoClientDriver.start(url(""))) {
             JsonNode error = socket.next("connect_error", WAIT);
-            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoProtocol.UNAUTHORIZED);
             assertThat(error.path("active").asBoolean()).isFalse();
         }
     }
