@@ -114,10 +114,10 @@ class NativeWebSocketEndToEndTests {
             Instant.parse(pong.json().path("data").path("timestamp").asString());
 
             double noPongBefore = disconnects("no_pong");
-            // the server pings every second; the client's automatic pongs keep it open past 1 s + 2 s of silence
-            await().pollDelay(Duration.ofMillis(3500))
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> true);
+            // the server pings every second; the client's automatic pongs keep it open past 1 s + 2 s of silence:
+            // four more pings span more than three seconds without a frame of the client's own
+            int pingsBefore = alice.pings();
+            await().atMost(Duration.ofSeconds(8)).until(() -> alice.pings() >= pingsBefore + 4);
             alice.send("{\"event\":\"ping\"}");
             alice.awaitEvent("pong");
             assertThat(disconnects("no_pong")).isEqualTo(noPongBefore);
