@@ -30,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The server API of DESIGN §8 (sources 000 and 004), for backends with {@code X-Api-Key} and administrators with an
+ * The server API (docs/contracts.md, Realtime channels and protocols), for backends with {@code X-Api-Key} and administrators with an
  * admin JWT ({@link RealtimeApiSecurity}). Publishing goes through the Redis streams, so every replica delivers.
  */
 @RestController
@@ -55,7 +55,7 @@ class RealtimeApiController {
         this.properties = properties;
     }
 
-    /** Source 000's {@code GET /stats}; {@code limit} bounds the {@code active_users} list, not the counts. */
+    /** The contract's (docs/contracts.md) {@code GET /stats}; {@code limit} bounds the {@code active_users} list, not the counts. */
     @GetMapping("/stats")
     Mono<Stats> stats(@RequestParam(name = "limit", required = false) Integer limit) {
         int max = properties.statsMaxLimit();
@@ -74,7 +74,7 @@ class RealtimeApiController {
     }
 
     /**
-     * Source 000's {@code POST /send-notification?user_id=&title=&message=&notification_type=}: the fields as query
+     * The contract's (docs/contracts.md) {@code POST /send-notification?user_id=&title=&message=&notification_type=}: the fields as query
      * parameters, or as a JSON body (body fields win).
      */
     @PostMapping("/notifications")

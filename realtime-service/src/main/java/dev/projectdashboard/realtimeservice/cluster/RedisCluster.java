@@ -13,8 +13,8 @@ import dev.projectdashboard.realtimeservice.hub.PresenceEntries;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.script.RedisScript;
 import io.lettuce.core.XAddArgs;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +54,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
     private final HubProperties properties;
     private final JsonMapper mapper;
     private final PublicationCodec codec;
+    private final Clock clock;
     private final FanoutEntries entries;
     private final String replicaId;
     private final RedisScript acquire;
@@ -71,7 +72,8 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
     private final Disposable.Composite timers = Disposables.composite();
     private final AtomicBoolean started = new AtomicBoolean();
 
-    public RedisCluster(RedisConnections connections, HubProperties properties, PublicationCodec codec) {
+    public RedisCluster(RedisConnections connections, HubProperties properties, PublicationCodec codec, Clock clock) {
+        this.clock = clock;
         this.connections = connections;
         this.properties = properties;
         this.codec = codec;
@@ -125,7 +127,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
 
     @Override
     public Mono<Void> acquire(String userId, int limit) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return acquire.integer(
                         List.of(REPLICAS, usersKey(replicaId)),
                         List.of(
@@ -155,7 +157,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
 
     @Override
     public void touch(String userId) {
-        lastSeen.put(userId, System.currentTimeMillis());
+        lastSeen.put(userId, clock.millis());
     }
 
     @Override
@@ -169,7 +171,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
                 .integer(
                         presenceKeys(channel.toString()),
                         List.of(
-                                Long.toString(System.currentTimeMillis() + ttl),
+                                Long.toString(clock.millis() + ttl),
                                 Long.toString(ttl),
                                 channel.toString(),
                                 properties.hasJoinLeave(channel.namespace()) ? "1" : "0",
@@ -198,7 +200,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
 
     @Override
     public Mono<Stats> stats(int maxActiveUsers) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return stats.multi(
                         List.of(REPLICAS),
                         List.of(
@@ -219,9 +221,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
     @Override
     public Mono<List<PresenceChange.ClientInfo>> presence(ChannelName channel) {
         return presenceRead
-                .multi(
-                        presenceKeys(channel.toString()).subList(0, 2),
-                        List.of(Long.toString(System.currentTimeMillis())))
+                .multi(presenceKeys(channel.toString()).subList(0, 2), List.of(Long.toString(clock.millis())))
                 .map(reply -> {
                     List<PresenceChange.ClientInfo> infos = new ArrayList<>(reply.size());
                     for (Object json : reply) {
@@ -236,7 +236,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
 
     @Override
     public Mono<Long> disconnectUser(String userId) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return stats.multi(
                         List.of(REPLICAS), List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now), userId, "0"))
                 .map(reply -> (Long) reply.get(4))
@@ -247,7 +247,8 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
     public Mono<Void> publishEphemeral(ChannelName channel, String type, String dataJson) {
         return Mono.fromCallable(() -> {
                     JsonNode data = mapper.readTree(dataJson);
-                    JsonNode publication = mapper.readTree(codec.encode(type, CloudEvent.newId(), Instant.now(), data));
+                    JsonNode publication =
+                            mapper.readTree(codec.encode(type, CloudEvent.newId(), clock.instant(), data));
                     return entries.ephemeral(channel.toString(), publication);
                 })
                 .onErrorMap(
@@ -259,7 +260,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
 
     /** Beats now: live for another {@code replica-ttl}, with the per-user counts rewritten from local truth. */
     public Mono<Void> heartbeat() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<String> args = new ArrayList<>();
         args.add(Long.toString(now));
         args.add(replicaId);
@@ -290,7 +291,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
         return Flux.fromIterable(List.copyOf(localPresence.entrySet()))
                 .concatMap(entry -> {
                     List<String> args = new ArrayList<>();
-                    args.add(Long.toString(System.currentTimeMillis() + ttl));
+                    args.add(Long.toString(clock.millis() + ttl));
                     args.add(Long.toString(ttl));
                     args.add(entry.getKey());
                     args.add("0"); // a refresh is no join, even if the entry had expired meanwhile
@@ -309,7 +310,7 @@ public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEn
         return presenceSweep.integer(
                 List.of(PRESENCE_CHANNELS, FanoutEntries.STREAM),
                 List.of(
-                        Long.toString(System.currentTimeMillis()),
+                        Long.toString(clock.millis()),
                         PRESENCE_PREFIX,
                         // every presence namespace, not only this replica's join/leave ones: the sweeping replica
                         // may not be the one whose subscribers want leaves; each replica filters on delivery

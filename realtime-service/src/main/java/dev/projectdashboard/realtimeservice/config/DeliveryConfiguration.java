@@ -14,6 +14,7 @@ import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.LocalHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ import reactor.util.retry.Retry;
 public class DeliveryConfiguration {
 
     @Bean
-    PublicationCodec publicationCodec() {
-        return new PublicationCodec();
+    PublicationCodec publicationCodec(Clock clock) {
+        return new PublicationCodec(clock);
     }
 
     @Bean
@@ -49,8 +50,9 @@ public class DeliveryConfiguration {
     }
 
     @Bean
-    RedisCluster redisCluster(RedisConnections connections, HubProperties properties, PublicationCodec codec) {
-        return new RedisCluster(connections, properties, codec);
+    RedisCluster redisCluster(
+            RedisConnections connections, HubProperties properties, PublicationCodec codec, Clock clock) {
+        return new RedisCluster(connections, properties, codec, clock);
     }
 
     @Bean

@@ -12,6 +12,7 @@ import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardAuthentication;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
@@ -57,7 +58,8 @@ public class NativeEndpoint implements WebHandler {
             ReactiveJwtDecoder jwtDecoder,
             ClientPublishProperties clientPublish,
             PublicAccess publicAccess,
-            JsonMapper json) {
+            JsonMapper json,
+            Clock clock) {
         this.webSocketService = webSocketService;
         this.support = support;
         this.hub = hub;
@@ -66,7 +68,7 @@ public class NativeEndpoint implements WebHandler {
         this.jwtDecoder = jwtDecoder;
         this.clientPublish = clientPublish;
         this.publicAccess = publicAccess;
-        this.frames = new NativeFrames(json);
+        this.frames = new NativeFrames(json, clock);
     }
 
     @Override

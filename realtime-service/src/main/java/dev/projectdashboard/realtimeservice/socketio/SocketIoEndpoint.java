@@ -48,7 +48,8 @@ public class SocketIoEndpoint implements WebHandler {
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
-        // a client may ask for all the subscriptions it may hold at once (source 002's frontend subscribes on load)
+        // a client may ask for all the subscriptions it may hold at once (the deployment dashboard's frontend
+        // (docs/contracts.md) subscribes on load)
         this.maxQueuedRequests = hubProperties.maxSubscriptionsPerConnection();
         this.publicAccess = publicAccess;
     }

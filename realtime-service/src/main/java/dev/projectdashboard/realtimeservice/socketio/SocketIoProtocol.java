@@ -46,7 +46,7 @@ import tools.jackson.databind.node.ObjectNode;
  * publications as {@code event} ({@link DeploymentEvents}).
  *
  * <p>One namespace per connection: the stock client opens one Engine.IO connection per namespace unless an app
- * connects several namespaces of the same host at once, which the source 002 frontend does not.
+ * connects several namespaces of the same host at once, which the deployment dashboard's frontend (docs/contracts.md) does not.
  */
 final class SocketIoProtocol implements Protocol {
 

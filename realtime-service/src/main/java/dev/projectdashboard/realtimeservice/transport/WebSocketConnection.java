@@ -82,7 +82,7 @@ public final class WebSocketConnection implements Connection {
         this.reader = reader;
         this.support = support;
         this.id = randomId();
-        this.connectedAt = Instant.now();
+        this.connectedAt = support.clock().instant();
         this.pingIntervalNanos = support.properties().pingInterval().toNanos();
         this.silenceLimitNanos =
                 pingIntervalNanos + support.properties().pongTimeout().toNanos();

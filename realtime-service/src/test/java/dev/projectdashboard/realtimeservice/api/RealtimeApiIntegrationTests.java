@@ -166,7 +166,8 @@ class RealtimeApiIntegrationTests {
         String second = "active-b-" + shortId();
         try (WsClient one = WsClient.open(port, DevTokens.userToken(first, List.of("user")));
                 WsClient two = WsClient.open(port, DevTokens.userToken(second, List.of("user")))) {
-            // source 000: {"total_connections": 5, "total_users": 3, "active_users": ["user1", "user2", "user3"]}
+            // the native contract (docs/contracts.md): {"total_connections": 5, "total_users": 3, "active_users":
+            // ["user1", "user2", "user3"]}
             await().atMost(WAIT).untilAsserted(() -> assertThat(
                             stats().path("active_users").valueStream().map(JsonNode::asString))
                     .contains(first, second));

@@ -190,7 +190,7 @@ class NativeWebSocketEndToEndTests {
         Map<String, String> epochs = new LinkedHashMap<>();
         try (WsTestClient client = WsTestClient.connect(port, token(owner))) {
             client.awaitEvent("connection:established");
-            // source 000: ws.send({event: 'subscribe', data: {task_id: 'task-uuid'}})
+            // the native contract (docs/contracts.md): ws.send({event: 'subscribe', data: {task_id: 'task-uuid'}})
             client.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
             epochs.put(taskChannel, subscribedEpoch(client));
             // a client that wants to recover its personal channel learns its epoch the same way
@@ -272,7 +272,7 @@ class NativeWebSocketEndToEndTests {
             publishTaskLog(task, alice, "rendering frame 1");
             owner.awaitEvent("task:log");
 
-            // source 000's subscribe by task id, from someone else
+            // the native contract's subscribe by task id, from someone else
             intruder.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
             Frame refused = intruder.awaitEvent("error");
             assertThat(refused.json().path("data").path("code").asInt()).isEqualTo(103);
@@ -322,7 +322,7 @@ class NativeWebSocketEndToEndTests {
         return client.awaitEvent("subscribed").json().path("data").path("epoch").asString();
     }
 
-    /** Source 000's send_task_log(user_id, task_id, level, message), through the server API. */
+    /** The task service's send_task_log(user_id, task_id, level, message) (docs/contracts.md), through the server API. */
     private void publishTaskLog(String task, String owner, String message) {
         http.post()
                 .uri("/api/v1/realtime/publish")

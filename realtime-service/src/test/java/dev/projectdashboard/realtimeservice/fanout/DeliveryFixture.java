@@ -40,6 +40,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -236,14 +237,14 @@ public final class DeliveryFixture implements AutoCloseable {
             replicaClient = RedisConnections.createClient(replicaResources, stack.redisUri(), Duration.ofSeconds(5));
             connections = new RedisConnections(replicaClient, stack.redisUri(), Duration.ofSeconds(5));
             ChannelPolicy policy = policyOf.apply(connections);
-            PublicationCodec publications = new PublicationCodec();
+            PublicationCodec publications = new PublicationCodec(Clock.systemUTC());
             streams = new EventStreams(
                     connections,
                     codec,
                     new EventBusMetrics(registry),
                     ConsumerOptions.defaults().withTimings(Duration.ofMillis(300), Duration.ofSeconds(10)),
                     PublisherOptions.defaults());
-            cluster = new RedisCluster(connections, properties, publications);
+            cluster = new RedisCluster(connections, properties, publications, Clock.systemUTC());
             history = new RedisHistory(connections, publications, properties);
             hub = new LocalHub(properties, policy, cluster, cluster, history, registry);
             sequencer =
