@@ -74,17 +74,7 @@ class RealtimeApiControllerWebFluxTests {
 
     @Test
     void statsRefusesALimitOutOfRangeWithAProblemNamingIt() {
-        client.get()
-                .uri("/api/v1/realtime/stats?limit=0")
-                .header("X-Api-Key", DevDefaults.API_KEY)
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.errors[0].field")
-                .isEqualTo("limit");
+        expectProblemNaming("/api/v1/realtime/stats?limit=0", "limit");
         verifyNoInteractions(cluster);
     }
 
@@ -131,40 +121,14 @@ class RealtimeApiControllerWebFluxTests {
 
     @Test
     void presenceRefusesAChannelItCannotNameWithAProblemNamingIt() {
-        client.get()
-                .uri("/api/v1/realtime/presence/nonsense")
-                .header("X-Api-Key", DevDefaults.API_KEY)
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.errors[0].field")
-                .isEqualTo("channel");
+        expectProblemNaming("/api/v1/realtime/presence/nonsense", "channel");
         verifyNoInteractions(cluster);
     }
 
     @Test
     void historyRefusesANegativeOffsetAndAnOversizedLimit() {
-        client.get()
-                .uri("/api/v1/realtime/history/task:t1?since=-1")
-                .header("X-Api-Key", DevDefaults.API_KEY)
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectBody()
-                .jsonPath("$.errors[0].field")
-                .isEqualTo("since");
-        client.get()
-                .uri("/api/v1/realtime/history/task:t1?limit=100000")
-                .header("X-Api-Key", DevDefaults.API_KEY)
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectBody()
-                .jsonPath("$.errors[0].field")
-                .isEqualTo("limit");
+        expectProblemNaming("/api/v1/realtime/history/task:t1?since=-1", "since");
+        expectProblemNaming("/api/v1/realtime/history/task:t1?limit=100000", "limit");
         verifyNoInteractions(history);
     }
 
@@ -187,6 +151,20 @@ class RealtimeApiControllerWebFluxTests {
     }
 
     @Test
+    void disconnectRefusesAUserIdNoChannelCanNameWithAProblemNamingIt() {
+        client.post()
+                .uri("/api/v1/realtime/users/a b/disconnect")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("user_id");
+        verifyNoInteractions(cluster);
+    }
+
+    @Test
     void disconnectAnswersHowManyConnectionsWereClosed() {
         given(cluster.disconnectUser("alice")).willReturn(Mono.just(2L));
 
@@ -199,5 +177,20 @@ class RealtimeApiControllerWebFluxTests {
                 .expectBody()
                 .jsonPath("$.user_id")
                 .isEqualTo("alice");
+    }
+
+    /** A 400 problem JSON whose first error names {@code field}, for a backend's GET of {@code uri}. */
+    private void expectProblemNaming(String uri, String field) {
+        client.get()
+                .uri(uri)
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo(field);
     }
 }
