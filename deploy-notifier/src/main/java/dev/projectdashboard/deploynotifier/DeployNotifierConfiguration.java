@@ -20,13 +20,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class DeployNotifierConfiguration {
 
-    /** The one clock of the service: arrival times, event times, the relay's age limit and the metrics window
-     * all read it. */
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
-
     @Bean
     TransactionalOperator transactionalOperator(ReactiveTransactionManager transactions) {
         return TransactionalOperator.create(transactions);

@@ -1,8 +1,8 @@
 package dev.projectdashboard.realtimeservice.api;
 
 import dev.projectdashboard.eventbus.EventBusUnavailableException;
-import dev.projectdashboard.realtimeservice.cluster.RedisScript.ScriptException;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.realtimeservice.script.RedisScript.ScriptException;
 import dev.projectdashboard.starter.problem.FieldViolation;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.lettuce.core.RedisException;

@@ -19,7 +19,7 @@ final class ApiViews {
     private ApiViews() {}
 
     /**
-     * {@code GET /stats}: source 000's fields, cluster-wide; {@code active_users} is source 000's list of user ids,
+     * {@code GET /stats}: the contract's fields (docs/contracts.md), cluster-wide; {@code active_users} is the contract's list of user ids,
      * cut at the request's {@code limit} ({@code active_users_truncated}), {@code active_user_count} counts them all.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -32,7 +32,7 @@ final class ApiViews {
             int replicas) {}
 
     /**
-     * {@code POST /notifications}: source 000's {@code send-notification} fields; without {@code user_id} the
+     * {@code POST /notifications}: the contract's (docs/contracts.md) {@code send-notification} fields; without {@code user_id} the
      * notification goes to every user ({@code system:notifications}).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -16,13 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * What the server API publishes as an event's {@code data}: a JSON object that reads as its type's payload (DESIGN §5)
+ * What the server API publishes as an event's {@code data}: a JSON object that reads as its type's payload (docs/contracts.md, Events)
  * as it is, field by field, and that every consumer can store. Refusals name the field ({@code data.progress}).
  *
  * <ul>
  *   <li>typed fields have their type, not one Jackson would bend it from: no {@code "50"} or {@code 50.5} for a whole
  *       number, no {@code "12.5"} for a number, no {@code true} or {@code 1.5} for a text (a whole number is a text
- *       where ids may be numeric, as source 000's task ids);
+ *       where ids may be numeric, as the native contract's task ids (docs/contracts.md));
  *   <li>{@code task.progress}: {@code progress} is a percentage, 0 to 100; frame counts are 0 or more;
  *   <li>fields that name a channel ({@code task_id}, {@code user_id}, {@code uploaded_by}, {@code project}, {@code
  *       deployment_id}, {@code device_id}) are channel ids: the fan-out could not route them otherwise;

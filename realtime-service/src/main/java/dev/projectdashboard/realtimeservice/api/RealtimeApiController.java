@@ -1,5 +1,6 @@
 package dev.projectdashboard.realtimeservice.api;
 
+import dev.projectdashboard.realtimeservice.api.ApiLimit.Endpoint;
 import dev.projectdashboard.realtimeservice.api.ApiViews.BroadcastRequest;
 import dev.projectdashboard.realtimeservice.api.ApiViews.Broadcasted;
 import dev.projectdashboard.realtimeservice.api.ApiViews.Client;
@@ -12,11 +13,13 @@ import dev.projectdashboard.realtimeservice.api.ApiViews.Presence;
 import dev.projectdashboard.realtimeservice.api.ApiViews.PublishRequest;
 import dev.projectdashboard.realtimeservice.api.ApiViews.Published;
 import dev.projectdashboard.realtimeservice.api.ApiViews.Stats;
+import dev.projectdashboard.realtimeservice.api.ChannelParameter.Kind;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
 import dev.projectdashboard.realtimeservice.hub.History;
 import dev.projectdashboard.realtimeservice.hub.History.Page;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import jakarta.validation.constraints.Min;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 /**
- * The server API of DESIGN §8 (sources 000 and 004), for backends with {@code X-Api-Key} and administrators with an
+ * The server API (docs/contracts.md, Realtime channels and protocols), for backends with {@code X-Api-Key} and administrators with an
  * admin JWT ({@link RealtimeApiSecurity}). Publishing goes through the Redis streams, so every replica delivers.
  */
 @RestController
@@ -55,13 +58,9 @@ class RealtimeApiController {
         this.properties = properties;
     }
 
-    /** Source 000's {@code GET /stats}; {@code limit} bounds the {@code active_users} list, not the counts. */
+    /** The contract's (docs/contracts.md) {@code GET /stats}; {@code limit} bounds the {@code active_users} list, not the counts. */
     @GetMapping("/stats")
-    Mono<Stats> stats(@RequestParam(name = "limit", required = false) Integer limit) {
-        int max = properties.statsMaxLimit();
-        if (limit != null && (limit < 1 || limit > max)) {
-            return Mono.error(ApiErrors.invalid("limit", "must be between 1 and " + max));
-        }
+    Mono<Stats> stats(@RequestParam(name = "limit", required = false) @ApiLimit(Endpoint.STATS) Integer limit) {
         return cluster.stats(limit == null ? properties.statsDefaultLimit() : limit)
                 .onErrorMap(ApiErrors::translate)
                 .map(stats -> new Stats(
@@ -74,7 +73,7 @@ class RealtimeApiController {
     }
 
     /**
-     * Source 000's {@code POST /send-notification?user_id=&title=&message=&notification_type=}: the fields as query
+     * The contract's (docs/contracts.md) {@code POST /send-notification?user_id=&title=&message=&notification_type=}: the fields as query
      * parameters, or as a JSON body (body fields win).
      */
     @PostMapping("/notifications")
@@ -116,8 +115,8 @@ class RealtimeApiController {
     }
 
     @GetMapping("/presence/{channel}")
-    Mono<Presence> presence(@PathVariable String channel) {
-        ChannelName name = parse(channel);
+    Mono<Presence> presence(@PathVariable @ChannelParameter String channel) {
+        ChannelName name = ChannelName.parse(channel);
         return cluster.presence(name).onErrorMap(ApiErrors::translate).map(clients -> {
             List<Client> presence = clients.stream().map(ApiViews::client).toList();
             int users = (int) clients.stream()
@@ -130,17 +129,11 @@ class RealtimeApiController {
 
     @GetMapping("/history/{channel}")
     Mono<HistoryPage> history(
-            @PathVariable String channel,
-            @RequestParam(name = "since", required = false) Long since,
-            @RequestParam(name = "limit", required = false) Integer limit) {
-        ChannelName name = parse(channel);
-        if (since != null && since < 0) {
-            return Mono.error(ApiErrors.invalid("since", "must be an offset of 0 or more"));
-        }
-        int max = properties.historyMaxLimit();
-        if (limit != null && (limit < 1 || limit > max)) {
-            return Mono.error(ApiErrors.invalid("limit", "must be between 1 and " + max));
-        }
+            @PathVariable @ChannelParameter String channel,
+            @RequestParam(name = "since", required = false) @Min(value = 0, message = "must be an offset of 0 or more")
+                    Long since,
+            @RequestParam(name = "limit", required = false) @ApiLimit(Endpoint.HISTORY) Integer limit) {
+        ChannelName name = ChannelName.parse(channel);
         return history.read(name, since, limit == null ? properties.historyDefaultLimit() : limit)
                 .onErrorMap(ApiErrors::translate)
                 .flatMap(page -> {
@@ -157,13 +150,8 @@ class RealtimeApiController {
     }
 
     /** Closes every connection of the user on every replica (close code 3503: do not reconnect with that token). */
-    @PostMapping("/users/{userId}/disconnect")
-    Mono<Disconnected> disconnect(@PathVariable String userId) {
-        try {
-            ChannelName.of(ChannelName.USER, userId);
-        } catch (IllegalArgumentException e) {
-            return Mono.error(ApiErrors.invalid("user_id", "must be a user id of [A-Za-z0-9._@~+=-], at most 128"));
-        }
+    @PostMapping("/users/{user_id}/disconnect")
+    Mono<Disconnected> disconnect(@PathVariable("user_id") @ChannelParameter(Kind.USER) String userId) {
         return cluster.disconnectUser(userId)
                 .onErrorMap(ApiErrors::translate)
                 .map(count -> new Disconnected(userId, count));
@@ -179,14 +167,6 @@ class RealtimeApiController {
                         publication.dataJson()))
                 .toList();
         return new HistoryPage(page.channel(), page.epoch(), page.offset(), page.complete(), items);
-    }
-
-    private static ChannelName parse(String channel) {
-        try {
-            return ChannelName.parse(channel);
-        } catch (IllegalArgumentException e) {
-            throw ApiErrors.invalid("channel", e.getMessage());
-        }
     }
 
     private static String firstOf(String preferred, String fallback) {

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The publishing half of the server API: every request becomes CloudEvents appended to the domain stream of their
- * type (DESIGN §5), so every replica's fan-out delivers them, exactly like events from any other producer.
+ * type (docs/contracts.md, Events), so every replica's fan-out delivers them, exactly like events from any other producer.
  */
 @Component
 class ServerPublishing {
@@ -55,8 +56,11 @@ class ServerPublishing {
     private final EventPublisher publisher;
     private final BroadcastIdempotency idempotency;
     private final RealtimeApiProperties properties;
+    private final Clock clock;
 
-    ServerPublishing(EventPublisher publisher, BroadcastIdempotency idempotency, RealtimeApiProperties properties) {
+    ServerPublishing(
+            EventPublisher publisher, BroadcastIdempotency idempotency, RealtimeApiProperties properties, Clock clock) {
+        this.clock = clock;
         this.publisher = publisher;
         this.idempotency = idempotency;
         this.properties = properties;
@@ -96,7 +100,7 @@ class ServerPublishing {
                 type == null ? DEFAULT_NOTIFICATION_TYPE : type.toLowerCase(Locale.ROOT),
                 actionUrl);
         String subject = channel.toString();
-        CloudEvent<Notification> event = CloudEvent.of(EventTypes.NOTIFICATION, SOURCE, subject, data);
+        CloudEvent<Notification> event = CloudEvent.of(EventTypes.NOTIFICATION, SOURCE, subject, data, clock);
         return publisher
                 .publish(Streams.NOTIFICATIONS, event)
                 .onErrorMap(ApiErrors::translate)
@@ -115,7 +119,7 @@ class ServerPublishing {
         if (!errors.isEmpty()) {
             return Mono.error(ApiErrors.invalid(errors));
         }
-        CloudEvent<JsonNode> event = CloudEvent.of(type.type(), SOURCE, channel.toString(), request.data());
+        CloudEvent<JsonNode> event = CloudEvent.of(type.type(), SOURCE, channel.toString(), request.data(), clock);
         return publisher
                 .publish(type.stream(), event)
                 .onErrorMap(ApiErrors::translate)
@@ -171,7 +175,7 @@ class ServerPublishing {
      * duplicates.
      */
     private Mono<Broadcasted> publishAll(List<ChannelName> channels, EventType type, JsonNode data, String key) {
-        Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return Flux.fromIterable(channels)
                 .concatMap(channel -> {
                     String id = key == null ? CloudEvent.newId() : derivedId(key, channel);

@@ -3,7 +3,7 @@ package dev.projectdashboard.realtimeservice.channel;
 import java.util.regex.Pattern;
 
 /**
- * A realtime channel of DESIGN §6: {@code user:{id}}, {@code task:{id}}, {@code project:{name}},
+ * A realtime channel (docs/contracts.md, Realtime channels and protocols): {@code user:{id}}, {@code task:{id}}, {@code project:{name}},
  * {@code deployment:{id}}, {@code device:{id}}, {@code system:notifications}, plus the optional client-publish
  * namespaces configured by prefix.
  *

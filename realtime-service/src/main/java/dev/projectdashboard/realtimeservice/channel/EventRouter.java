@@ -8,7 +8,7 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Which channels a domain event is published on (DESIGN §6), and its event name on the native protocol.
+ * Which channels a domain event is published on (docs/contracts.md, Realtime channels and protocols), and its event name on the native protocol.
  *
  * <p>The union of the event's {@code subject} (when it is a channel name) and the channels its type implies from
  * its data: {@code task.*} → {@code task:{task_id}} + {@code user:{user_id}}; {@code notification} → {@code
@@ -77,7 +77,7 @@ public final class EventRouter {
     }
 
     /**
-     * The native protocol's {@code event} name of a CloudEvent type: source 000's names for task events, one
+     * The native protocol's {@code event} name of a CloudEvent type: the native contract's names (docs/contracts.md) for task events, one
      * {@code deployment:step} for the three step types, {@code device:upload} for every device event, otherwise
      * the type with its first {@code .} turned into {@code :}.
      */

@@ -116,7 +116,7 @@ public final class Publication {
         return json.append(']').toString();
     }
 
-    /** The CloudEvent {@code type} (DESIGN §5), e.g. {@code task.progress}. */
+    /** The CloudEvent {@code type} (docs/contracts.md, Events), e.g. {@code task.progress}. */
     public String type() {
         return event.type;
     }

@@ -6,12 +6,15 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.fanout.FanoutEntries;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
+import dev.projectdashboard.realtimeservice.hub.ConnectionLimits;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import dev.projectdashboard.realtimeservice.hub.PresenceEntries;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.realtimeservice.script.RedisScript;
 import io.lettuce.core.XAddArgs;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +40,7 @@ import tools.jackson.databind.node.ObjectNode;
  * rt:presence:{channel}}), refreshed so that a dead replica's entries expire within {@code presence-ttl} plus one
  * sweep, each with a {@code leave}.
  */
-public final class RedisCluster implements Cluster {
+public final class RedisCluster implements Cluster, ConnectionLimits, PresenceEntries {
 
     public static final String REPLICAS = "rt:replicas";
     public static final String REPLICA_PREFIX = "rt:replica:";
@@ -51,6 +54,7 @@ public final class RedisCluster implements Cluster {
     private final HubProperties properties;
     private final JsonMapper mapper;
     private final PublicationCodec codec;
+    private final Clock clock;
     private final FanoutEntries entries;
     private final String replicaId;
     private final RedisScript acquire;
@@ -68,7 +72,8 @@ public final class RedisCluster implements Cluster {
     private final Disposable.Composite timers = Disposables.composite();
     private final AtomicBoolean started = new AtomicBoolean();
 
-    public RedisCluster(RedisConnections connections, HubProperties properties, PublicationCodec codec) {
+    public RedisCluster(RedisConnections connections, HubProperties properties, PublicationCodec codec, Clock clock) {
+        this.clock = clock;
         this.connections = connections;
         this.properties = properties;
         this.codec = codec;
@@ -120,12 +125,9 @@ public final class RedisCluster implements Cluster {
         timers.dispose();
     }
 
-    /**
-     * Counts a connection of {@code userId} (a public reader's is its client address); refused with code 106 when it
-     * has {@code limit} open already.
-     */
+    @Override
     public Mono<Void> acquire(String userId, int limit) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return acquire.integer(
                         List.of(REPLICAS, usersKey(replicaId)),
                         List.of(
@@ -147,18 +149,18 @@ public final class RedisCluster implements Cluster {
                 });
     }
 
-    /** Gives back a connection counted by {@link #acquire}. */
+    @Override
     public Mono<Void> release(String userId) {
         localUsers.computeIfPresent(userId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
         return release.integer(List.of(usersKey(replicaId)), List.of(userId)).then();
     }
 
-    /** Marks a user as active (sent or subscribed something), for {@code active_users}. */
+    @Override
     public void touch(String userId) {
-        lastSeen.put(userId, System.currentTimeMillis());
+        lastSeen.put(userId, clock.millis());
     }
 
-    /** Adds a connection to a channel's presence, with a {@code join} when the namespace has join/leave. */
+    @Override
     public Mono<Void> presenceJoin(ChannelName channel, PresenceChange.ClientInfo info) {
         String json = infoJson(info);
         localPresence
@@ -169,7 +171,7 @@ public final class RedisCluster implements Cluster {
                 .integer(
                         presenceKeys(channel.toString()),
                         List.of(
-                                Long.toString(System.currentTimeMillis() + ttl),
+                                Long.toString(clock.millis() + ttl),
                                 Long.toString(ttl),
                                 channel.toString(),
                                 properties.hasJoinLeave(channel.namespace()) ? "1" : "0",
@@ -179,7 +181,7 @@ public final class RedisCluster implements Cluster {
                 .then();
     }
 
-    /** Removes a connection from a channel's presence, with a {@code leave} when the namespace has join/leave. */
+    @Override
     public Mono<Void> presenceLeave(ChannelName channel, String connectionId) {
         localPresence.computeIfPresent(channel.toString(), (c, members) -> {
             members.remove(connectionId);
@@ -198,7 +200,7 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public Mono<Stats> stats(int maxActiveUsers) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return stats.multi(
                         List.of(REPLICAS),
                         List.of(
@@ -219,9 +221,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public Mono<List<PresenceChange.ClientInfo>> presence(ChannelName channel) {
         return presenceRead
-                .multi(
-                        presenceKeys(channel.toString()).subList(0, 2),
-                        List.of(Long.toString(System.currentTimeMillis())))
+                .multi(presenceKeys(channel.toString()).subList(0, 2), List.of(Long.toString(clock.millis())))
                 .map(reply -> {
                     List<PresenceChange.ClientInfo> infos = new ArrayList<>(reply.size());
                     for (Object json : reply) {
@@ -236,7 +236,7 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public Mono<Long> disconnectUser(String userId) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return stats.multi(
                         List.of(REPLICAS), List.of(Long.toString(now), REPLICA_PREFIX, Long.toString(now), userId, "0"))
                 .map(reply -> (Long) reply.get(4))
@@ -247,7 +247,8 @@ public final class RedisCluster implements Cluster {
     public Mono<Void> publishEphemeral(ChannelName channel, String type, String dataJson) {
         return Mono.fromCallable(() -> {
                     JsonNode data = mapper.readTree(dataJson);
-                    JsonNode publication = mapper.readTree(codec.encode(type, CloudEvent.newId(), Instant.now(), data));
+                    JsonNode publication =
+                            mapper.readTree(codec.encode(type, CloudEvent.newId(), clock.instant(), data));
                     return entries.ephemeral(channel.toString(), publication);
                 })
                 .onErrorMap(
@@ -259,7 +260,7 @@ public final class RedisCluster implements Cluster {
 
     /** Beats now: live for another {@code replica-ttl}, with the per-user counts rewritten from local truth. */
     public Mono<Void> heartbeat() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         List<String> args = new ArrayList<>();
         args.add(Long.toString(now));
         args.add(replicaId);
@@ -290,7 +291,7 @@ public final class RedisCluster implements Cluster {
         return Flux.fromIterable(List.copyOf(localPresence.entrySet()))
                 .concatMap(entry -> {
                     List<String> args = new ArrayList<>();
-                    args.add(Long.toString(System.currentTimeMillis() + ttl));
+                    args.add(Long.toString(clock.millis() + ttl));
                     args.add(Long.toString(ttl));
                     args.add(entry.getKey());
                     args.add("0"); // a refresh is no join, even if the entry had expired meanwhile
@@ -309,7 +310,7 @@ public final class RedisCluster implements Cluster {
         return presenceSweep.integer(
                 List.of(PRESENCE_CHANNELS, FanoutEntries.STREAM),
                 List.of(
-                        Long.toString(System.currentTimeMillis()),
+                        Long.toString(clock.millis()),
                         PRESENCE_PREFIX,
                         // every presence namespace, not only this replica's join/leave ones: the sweeping replica
                         // may not be the one whose subscribers want leaves; each replica filters on delivery
@@ -339,27 +340,10 @@ public final class RedisCluster implements Cluster {
     /** The presence info JSON the scripts store and the fan-out carries, or null when malformed. */
     public PresenceChange.ClientInfo parseInfo(String json) {
         try {
-            return parseInfo(mapper.readTree(json));
+            return FanoutEntries.clientInfo(mapper.readTree(json));
         } catch (JacksonException e) {
             return null;
         }
-    }
-
-    public static PresenceChange.ClientInfo parseInfo(JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return null;
-        }
-        Instant connectedAt;
-        try {
-            connectedAt = Instant.parse(node.path("connected_at").asString());
-        } catch (RuntimeException e) {
-            connectedAt = Instant.EPOCH;
-        }
-        return new PresenceChange.ClientInfo(
-                node.path("user_id").asString(),
-                node.path("connection_id").asString(),
-                node.path("transport").asString(),
-                connectedAt);
     }
 
     private static List<String> presenceKeys(String channel) {

@@ -3,6 +3,7 @@ package dev.projectdashboard.realtimeservice.config;
 import dev.projectdashboard.realtimeservice.nativews.NativeEndpoint;
 import dev.projectdashboard.realtimeservice.policy.PublicAccessProperties;
 import dev.projectdashboard.realtimeservice.transport.ChannelAwareUpgradeStrategy;
+import dev.projectdashboard.realtimeservice.transport.ConnectionProperties;
 import dev.projectdashboard.starter.security.DashboardSecurityCustomizer;
 import io.micrometer.observation.ObservationPredicate;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package dev.projectdashboard.realtimeservice.fanout;
 
 import dev.projectdashboard.eventbus.CloudEvent;
+import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -55,6 +57,24 @@ public final class FanoutEntries {
         ObjectNode data = mapper.createObjectNode();
         data.put("user_id", userId);
         return envelope(DISCONNECT, data);
+    }
+
+    /** The presence info JSON the presence scripts store and a presence entry carries, or null when malformed. */
+    public static PresenceChange.ClientInfo clientInfo(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        Instant connectedAt;
+        try {
+            connectedAt = Instant.parse(node.path("connected_at").asString());
+        } catch (RuntimeException e) {
+            connectedAt = Instant.EPOCH;
+        }
+        return new PresenceChange.ClientInfo(
+                node.path("user_id").asString(),
+                node.path("connection_id").asString(),
+                node.path("transport").asString(),
+                connectedAt);
     }
 
     private String envelope(String type, ObjectNode data) {

@@ -5,7 +5,6 @@ import dev.projectdashboard.eventbus.StreamEntry;
 import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.Position;
-import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.LocalHub;
@@ -69,7 +68,7 @@ public final class FanoutTailer {
                 case FanoutEntries.EPHEMERAL ->
                     hub.dispatch(codec.decode(data.path("channel").asString(), 0, "", data.get("pub")));
                 case FanoutEntries.PRESENCE -> {
-                    PresenceChange.ClientInfo info = RedisCluster.parseInfo(data.get("info"));
+                    PresenceChange.ClientInfo info = FanoutEntries.clientInfo(data.get("info"));
                     if (info != null) {
                         hub.presenceChanged(
                                 data.path("channel").asString(),

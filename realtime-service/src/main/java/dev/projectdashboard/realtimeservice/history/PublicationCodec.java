@@ -3,6 +3,7 @@ package dev.projectdashboard.realtimeservice.history;
 import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -21,13 +22,16 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PublicationCodec {
 
     private final JsonMapper mapper;
+    private final Clock clock;
 
-    public PublicationCodec() {
-        this(EventCodec.defaultMapper());
+    /** @param clock the time of a publication stored without a readable one */
+    public PublicationCodec(Clock clock) {
+        this(EventCodec.defaultMapper(), clock);
     }
 
-    public PublicationCodec(JsonMapper mapper) {
+    public PublicationCodec(JsonMapper mapper, Clock clock) {
         this.mapper = mapper;
+        this.clock = clock;
         // build the tree (de)serializers now: Jackson creates them under a lock an event loop must not meet
         mapper.readTree("{\"a\":[1,\"b\",{}]}");
         mapper.writeValueAsString(mapper.createObjectNode().put("a", 1));
@@ -113,14 +117,14 @@ public final class PublicationCodec {
         return value == null || value.isNull() ? "" : value.asString();
     }
 
-    private static Instant time(JsonNode value) {
+    private Instant time(JsonNode value) {
         if (value == null || !value.isString()) {
-            return Instant.now();
+            return clock.instant();
         }
         try {
             return Instant.parse(value.asString());
         } catch (DateTimeParseException e) {
-            return Instant.now();
+            return clock.instant();
         }
     }
 }

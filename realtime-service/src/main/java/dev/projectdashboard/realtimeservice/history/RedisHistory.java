@@ -4,10 +4,12 @@ import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
-import dev.projectdashboard.realtimeservice.cluster.RedisScript;
+import dev.projectdashboard.realtimeservice.hub.ChannelPositions;
 import dev.projectdashboard.realtimeservice.hub.History;
 import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.Since;
+import dev.projectdashboard.realtimeservice.script.RedisScript;
+import dev.projectdashboard.realtimeservice.script.RedisScript.ScriptException;
 import java.util.ArrayList;
 import java.util.List;
 import reactor.core.publisher.Mono;
@@ -17,7 +19,7 @@ import reactor.core.publisher.Mono;
  * epoch and top offset, {@code rt:hist:{channel}} the newest publications with entry id = offset (and, for an event
  * of several channels, its positions in all of them).
  */
-public final class RedisHistory implements History {
+public final class RedisHistory implements History, ChannelPositions {
 
     public static final String META_PREFIX = "rt:meta:";
     public static final String HISTORY_PREFIX = "rt:hist:";
@@ -32,19 +34,7 @@ public final class RedisHistory implements History {
         this.properties = properties;
     }
 
-    /**
-     * What a subscriber missed since its position.
-     *
-     * @param epoch the channel's current epoch (created by the first read or publication)
-     * @param top the channel's newest offset
-     * @param publications the missed ones in order when {@code recovered}, else empty
-     * @param recovered every publication after {@code since} is here (same epoch, nothing trimmed, within the
-     *     recovery limit)
-     * @param owner who the channel belongs to as far as known at that position ({@code ""}: not known, or none)
-     */
-    public record Recovery(String epoch, long top, List<Publication> publications, boolean recovered, String owner) {}
-
-    /** Whether channels keep history at all. */
+    @Override
     public boolean recoverable() {
         return properties.historySize() > 0;
     }
@@ -60,35 +50,44 @@ public final class RedisHistory implements History {
         });
     }
 
-    /** The channel's position only (no entries). */
+    @Override
     public Mono<Recovery> position(ChannelName channel) {
         return query(channel.toString(), -1, 0)
-                .map(raw -> new Recovery(raw.epoch, raw.top, List.of(), false, raw.owner));
+                .map(raw -> new Recovery(raw.epoch, raw.top, List.of(), false, raw.owner))
+                .onErrorMap(RedisHistory::refused, e -> new ReadRefused(e.getMessage(), e));
     }
 
     /**
      * The publications after {@code since}, all of them or none: reads one more than the recovery limit so that
      * "more missed than we replay" is seen as not recovered rather than a partial replay.
      */
+    @Override
     public Mono<Recovery> recover(ChannelName channel, Since since) {
         if (!recoverable()) {
             return position(channel);
         }
         int limit = properties.recoveryMaxPublications();
         long from = Math.max(0, since.offset());
-        return query(channel.toString(), from, limit + 1).map(raw -> {
-            List<Publication> missed = raw.publications;
-            boolean sameEpoch = !raw.epoch.isEmpty() && raw.epoch.equals(since.epoch());
-            boolean recovered = sameEpoch
-                    && since.offset() >= 0
-                    && since.offset() <= raw.top
-                    && missed.size() <= limit
-                    && (missed.isEmpty()
-                            ? raw.top == since.offset()
-                            : missed.get(0).offset() == since.offset() + 1
-                                    && missed.get(missed.size() - 1).offset() == raw.top);
-            return new Recovery(raw.epoch, raw.top, recovered ? missed : List.of(), recovered, raw.owner);
-        });
+        return query(channel.toString(), from, limit + 1)
+                .map(raw -> {
+                    List<Publication> missed = raw.publications;
+                    boolean sameEpoch = !raw.epoch.isEmpty() && raw.epoch.equals(since.epoch());
+                    boolean recovered = sameEpoch
+                            && since.offset() >= 0
+                            && since.offset() <= raw.top
+                            && missed.size() <= limit
+                            && (missed.isEmpty()
+                                    ? raw.top == since.offset()
+                                    : missed.get(0).offset() == since.offset() + 1
+                                            && missed.get(missed.size() - 1).offset() == raw.top);
+                    return new Recovery(raw.epoch, raw.top, recovered ? missed : List.of(), recovered, raw.owner);
+                })
+                .onErrorMap(RedisHistory::refused, e -> new ReadRefused(e.getMessage(), e));
+    }
+
+    /** Redis ran the script and refused it: not a "try again". */
+    private static boolean refused(Throwable error) {
+        return error instanceof ScriptException script && !script.unavailable();
     }
 
     private record Raw(String epoch, long top, List<Publication> publications, String owner) {}

@@ -5,9 +5,6 @@ import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.channel.Reader;
-import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
-import dev.projectdashboard.realtimeservice.cluster.RedisScript.ScriptException;
-import dev.projectdashboard.realtimeservice.history.RedisHistory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,8 +32,9 @@ public final class LocalHub implements Hub {
 
     private final HubProperties properties;
     private final ChannelPolicy policy;
-    private final RedisCluster cluster;
-    private final RedisHistory history;
+    private final ConnectionLimits limits;
+    private final PresenceEntries presence;
+    private final ChannelPositions history;
     private final Map<String, Subscriber> connections = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
     private final Map<String, Set<Subscription>> channels = new ConcurrentHashMap<>();
@@ -47,12 +45,14 @@ public final class LocalHub implements Hub {
     public LocalHub(
             HubProperties properties,
             ChannelPolicy policy,
-            RedisCluster cluster,
-            RedisHistory history,
+            ConnectionLimits limits,
+            PresenceEntries presence,
+            ChannelPositions history,
             MeterRegistry registry) {
         this.properties = properties;
         this.policy = policy;
-        this.cluster = cluster;
+        this.limits = limits;
+        this.presence = presence;
         this.history = history;
         Gauge.builder("dashboard.realtime.subscriptions", subscriptions, AtomicInteger::get)
                 .description("channel subscriptions of the connections on this replica")
@@ -76,19 +76,18 @@ public final class LocalHub implements Hub {
         }
         // a public reader's name is its client address: the per-user limit becomes one per address
         int limit = reader.publicOnly() ? properties.maxConnectionsPerAddress() : properties.maxConnectionsPerUser();
-        return cluster.acquire(userId, limit).then(Mono.fromRunnable(() -> {
+        return limits.acquire(userId, limit).then(Mono.fromRunnable(() -> {
             Subscriber subscriber = new Subscriber(connection, policy, this::revoked);
             if (connections.putIfAbsent(connection.id(), subscriber) != null) {
                 // two registrations raced: the first holds the place, give this one back
-                cluster.release(userId)
-                        .subscribe(null, e -> log.warn("release of {} failed: {}", userId, e.toString()));
+                limits.release(userId).subscribe(null, e -> log.warn("release of {} failed: {}", userId, e.toString()));
                 return;
             }
             byUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(connection);
             if (reader.publicOnly()) {
                 return; // no personal channels, and not one of the users in the stats' active users
             }
-            cluster.touch(userId);
+            limits.touch(userId);
             // personal channels: live at once, without recovery (a client that wants it re-subscribes with since)
             synchronized (subscriber) {
                 for (ChannelName channel : personalChannels(userId)) {
@@ -121,10 +120,10 @@ public final class LocalHub implements Hub {
                     continue;
                 }
                 if (properties.hasPresence(subscription.channel.namespace())) {
-                    cleanup.add(cluster.presenceLeave(subscription.channel, connection.id()));
+                    cleanup.add(presence.presenceLeave(subscription.channel, connection.id()));
                 }
             }
-            cleanup.add(cluster.release(userId));
+            cleanup.add(limits.release(userId));
             return Flux.fromIterable(cleanup)
                     .flatMap(step -> step.onErrorResume(e -> {
                         // the heartbeat rewrites counts and presence expires: a failed cleanup heals itself
@@ -145,7 +144,7 @@ public final class LocalHub implements Hub {
             }
             Reader reader = connection.reader();
             if (!reader.publicOnly()) {
-                cluster.touch(reader.userId());
+                limits.touch(reader.userId());
             }
             return policy.authorizeSubscribe(reader, channel)
                     .then(Mono.defer(() -> subscribeAuthorized(subscriber, channel, since, beforeReplay)));
@@ -170,7 +169,8 @@ public final class LocalHub implements Hub {
         }
         Subscription subscription = begun.subscription();
         Connection connection = subscriber.connection;
-        Mono<RedisHistory.Recovery> read = since == null ? history.position(channel) : history.recover(channel, since);
+        Mono<ChannelPositions.Recovery> read =
+                since == null ? history.position(channel) : history.recover(channel, since);
         return read.flatMap(recovery -> {
                     if (since != null) {
                         (recovery.recovered() ? recovered : notRecovered).increment();
@@ -192,17 +192,17 @@ public final class LocalHub implements Hub {
                                 RealtimeException.PERMISSION_DENIED,
                                 "permission denied: " + channel + " (it belongs to someone else)"));
                     }
-                    Mono<Void> presence = begun.created()
+                    Mono<Void> joined = begun.created()
                                     && properties.hasPresence(channel.namespace())
                                     && subscriber.isActive(subscription)
-                            ? cluster.presenceJoin(channel, info(connection)).onErrorResume(e -> {
+                            ? presence.presenceJoin(channel, info(connection)).onErrorResume(e -> {
                                 // the subscription is live already; presence is best effort and heals on refresh
                                 log.warn(
                                         "presence join of {} on {} failed: {}", connection.id(), channel, e.toString());
                                 return Mono.empty();
                             })
                             : Mono.empty();
-                    return presence.thenReturn(subscribed);
+                    return joined.thenReturn(subscribed);
                 })
                 .onErrorResume(e -> {
                     if (subscriber.abort(begun)) {
@@ -211,8 +211,8 @@ public final class LocalHub implements Hub {
                     if (e instanceof RealtimeException) {
                         return Mono.error(e);
                     }
-                    if (e instanceof ScriptException script && !script.unavailable()) {
-                        // Redis ran the read and refused it: trying again gets the same, so no "try again"
+                    if (e instanceof ChannelPositions.ReadRefused) {
+                        // trying again gets the same, so no "try again"
                         log.error("subscribe of {} to {} failed", subscriber.connection.id(), channel, e);
                         return Mono.error(new RealtimeException(RealtimeException.INTERNAL, "internal error"));
                     }
@@ -259,7 +259,7 @@ public final class LocalHub implements Hub {
         ChannelName channel = subscription.channel;
         String connectionId = subscription.subscriber.connection.id();
         if (joined && properties.hasPresence(channel.namespace())) {
-            cluster.presenceLeave(channel, connectionId)
+            presence.presenceLeave(channel, connectionId)
                     .subscribe(
                             null,
                             e -> log.warn(

@@ -2,21 +2,23 @@ package dev.projectdashboard.realtimeservice.nativews;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.Reader;
-import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.hub.Cluster;
 import dev.projectdashboard.realtimeservice.hub.Hub;
 import dev.projectdashboard.realtimeservice.policy.ClientPublishProperties;
 import dev.projectdashboard.realtimeservice.policy.PublicAccess;
+import dev.projectdashboard.realtimeservice.transport.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardAuthentication;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -28,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code GET /ws?token=JWT}: the native protocol endpoint. Spring Security has already verified the token (a
  * missing, forged or expired one is a 401 problem before any upgrade); this handler takes the verified user and its
  * token expiry from the exchange and upgrades. Without a token (let through only with {@code allow-anonymous} or
- * public projects) the connection is a development user or a public reader ({@link PublicAccess}). Holds what every {@link NativeConnection} shares, so a connection
+ * public projects) the connection is a development user or a public reader ({@link PublicAccess}). Holds what every {@link NativeProtocol} shares, so a connection
  * carries one reference instead of seven.
  */
 @Component
@@ -56,7 +58,8 @@ public class NativeEndpoint implements WebHandler {
             ReactiveJwtDecoder jwtDecoder,
             ClientPublishProperties clientPublish,
             PublicAccess publicAccess,
-            JsonMapper json) {
+            JsonMapper json,
+            Clock clock) {
         this.webSocketService = webSocketService;
         this.support = support;
         this.hub = hub;
@@ -65,7 +68,7 @@ public class NativeEndpoint implements WebHandler {
         this.jwtDecoder = jwtDecoder;
         this.clientPublish = clientPublish;
         this.publicAccess = publicAccess;
-        this.frames = new NativeFrames(json);
+        this.frames = new NativeFrames(json, clock);
     }
 
     @Override
@@ -95,8 +98,14 @@ public class NativeEndpoint implements WebHandler {
                     throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "a user token is required");
                 }))
                 .flatMap(caller -> webSocketService.handleRequest(
-                        exchange,
-                        session -> new NativeConnection(session, caller.reader(), caller.expiresAt(), this).run()));
+                        exchange, session -> opened(session, caller).run()));
+    }
+
+    private WebSocketConnection opened(WebSocketSession session, Caller caller) {
+        WebSocketConnection connection =
+                WebSocketConnection.of(session, caller.reader(), support, opened -> new NativeProtocol(opened, this));
+        connection.expiresAt(caller.expiresAt());
+        return connection;
     }
 
     private static DashboardPrincipal anonymous() {

@@ -6,6 +6,7 @@ import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.hub.Since;
 import dev.projectdashboard.realtimeservice.hub.Subscribed;
+import java.time.Clock;
 import java.time.Instant;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -16,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The frames of the native protocol (source 000, DESIGN §6): every frame is {@code {"event":…,"data":{…}}}. The
+ * The frames of the native protocol (docs/contracts.md, Realtime channels and protocols): every frame is {@code {"event":…,"data":{…}}}. The
  * server's publications add {@code channel}, {@code offset} and the CloudEvent {@code type}, and carry the CloudEvent
  * {@code data} verbatim; a client's frames are read into {@link Request}s ({@link #parse}).
  */
@@ -33,15 +34,17 @@ final class NativeFrames {
             .build();
 
     private final JsonMapper json;
+    private final Clock clock;
 
-    NativeFrames(JsonMapper json) {
+    NativeFrames(JsonMapper json, Clock clock) {
+        this.clock = clock;
         this.json = json;
     }
 
     /** A client's request: what one frame asks for, checked. */
     sealed interface Request {
 
-        /** Source 000's {@code ping}: answered with {@code pong}. */
+        /** The contract's (docs/contracts.md) {@code ping}: answered with {@code pong}. */
         record Ping() implements Request {}
 
         /** @param since the position to recover from, or {@code null} */
@@ -85,7 +88,7 @@ final class NativeFrames {
 
     /**
      * Reads one client frame: {@code {"event":"ping"}}, {@code subscribe} and {@code unsubscribe} with {@code
-     * {"channel":C}} or source 000's {@code {"task_id":T}} ({@code task:T}), {@code subscribe} optionally with {@code
+     * {"channel":C}} or the contract's (docs/contracts.md) {@code {"task_id":T}} ({@code task:T}), {@code subscribe} optionally with {@code
      * "since":{"offset":N,"epoch":E}} (N a whole number from 0), {@code refresh} with {@code {"token":JWT}}, {@code
      * publish} with {@code {"channel":C,"data":…}}.
      *
@@ -131,7 +134,7 @@ final class NativeFrames {
         };
     }
 
-    /** {@code {"channel":"…"}} or source 000's {@code {"task_id":"…"}} (a string or a whole number). */
+    /** {@code {"channel":"…"}} or the contract's (docs/contracts.md) {@code {"task_id":"…"}} (a string or a whole number). */
     private static ChannelName channelOf(JsonNode data, String request) {
         try {
             JsonNode taskId = data.get("task_id");
@@ -216,7 +219,7 @@ final class NativeFrames {
     String established(String userId, String connectionId, long pingIntervalSeconds) {
         ObjectNode data = json.createObjectNode()
                 .put("user_id", userId)
-                .put("timestamp", Instant.now().toString())
+                .put("timestamp", clock.instant().toString())
                 .put("connection_id", connectionId)
                 .put("ping_interval", pingIntervalSeconds);
         return event("connection:established", data);
@@ -239,7 +242,7 @@ final class NativeFrames {
 
     String pong() {
         return event(
-                "pong", json.createObjectNode().put("timestamp", Instant.now().toString()));
+                "pong", json.createObjectNode().put("timestamp", clock.instant().toString()));
     }
 
     String refreshed(Instant expiresAt) {

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * The channel rules of DESIGN §6, decided from the token's claims:
+ * The channel rules (docs/contracts.md, Realtime channels and protocols), decided from the token's claims:
  *
  * <ul>
  *   <li>{@code roles} containing {@code admin}: every channel;
@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  *       projects, or ends when they show another ({@link #delivery});
  *   <li>{@code device:{id}}: {@code devices} lists the id or {@code *};
  *   <li>{@code task:{id}}: its owner only, the {@code user_id} of the task's events ({@link ChannelOwners}); before
- *       the first event nobody is known, so any authenticated user may subscribe (source 000 subscribes by task id),
+ *       the first event nobody is known, so any authenticated user may subscribe (the native contract subscribes by task id, docs/contracts.md),
  *       and such a subscription is ended once the first event says the task is someone else's ({@link #delivery});
  *   <li>client-publish namespaces ({@code dashboard.realtime.client-publish.namespaces}): every authenticated user;
  *   <li>anything else: refused.

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Admits connections without a token as public readers when {@code dashboard.realtime.public.projects} lists
- * projects (the Socket.IO frontend of source 002 sends no credentials). Each is named after its client's address,
+ * projects (the Socket.IO frontend of the deployment dashboard (docs/contracts.md) sends no credentials). Each is named after its client's address,
  * {@code anonymous@<address>}, which is also what the per-address connection limit counts.
  */
 @Component

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Read access without a token ({@code dashboard.realtime.public.*}), for dashboards such as source 002's, whose
+ * Read access without a token ({@code dashboard.realtime.public.*}), for dashboards such as the deployment dashboard (docs/contracts.md), whose
  * frontend connects to the Socket.IO endpoint without any credentials. Off unless projects are listed.
  *
  * @param projects project names whose {@code project:} and {@code deployment:} channels connections without a token

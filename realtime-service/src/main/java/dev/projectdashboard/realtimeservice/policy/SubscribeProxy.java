@@ -105,7 +105,7 @@ public class SubscribeProxy {
     private Mono<Boolean> ask(URI endpoint, DashboardPrincipal principal, ChannelName channel, String key) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("user_id", principal.userId());
-        // source 004's proxy handler reads body["user"]["user_id"]
+        // the Centrifugo-style (docs/contracts.md) proxy handler reads body["user"]["user_id"]
         body.put("user", Map.of("user_id", principal.userId()));
         body.put("channel", channel.toString());
         body.put("namespace", channel.namespace());
@@ -152,7 +152,7 @@ public class SubscribeProxy {
 
     /**
      * Reads a 2xx answer: Centrifugo's {@code {"result":{…}}} allows and {@code {"error":…}} / {@code
-     * {"disconnect":…}} refuse; source 004's {@code {"status":200}} allows and {@code {"status":403}} refuses; {@code
+     * {"disconnect":…}} refuse; the Centrifugo-style (docs/contracts.md) {@code {"status":200}} allows and {@code {"status":403}} refuses; {@code
      * {"allowed":true|false}} too. Any other JSON refuses (fail closed); an empty body allows (the 2xx is the answer).
      */
     static boolean allowed(JsonNode answer) {

@@ -7,21 +7,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a Socket.IO client receives: source 002's {@code event} with {@code {type, payload}}, only for deployment
+ * What a Socket.IO client receives: the contract's {@code event} (docs/contracts.md) with {@code {type, payload}}, only for deployment
  * events, where {@code type} is the source's notification type and {@code payload} the CloudEvent {@code data}
  * verbatim. {@code channel} and {@code offset} (and {@code also}, the connection's other channels of the event) are
- * added beside them (the frontend of source 002 reads only {@code type} and {@code payload}) so every delivered frame
+ * added beside them (the deployment dashboard's frontend (docs/contracts.md) reads only {@code type} and {@code payload}) so every delivered frame
  * says where it came from, as on the native endpoint.
  */
 final class DeploymentEvents {
 
-    /** Name of the Socket.IO event every publication is emitted as (source 002: {@code socket.on('event', …)}). */
+    /** Name of the Socket.IO event every publication is emitted as (docs/contracts.md: {@code socket.on('event', …)}). */
     static final String EVENT = "event";
 
     private static final Map<String, String> TYPES = Map.of(
             EventTypes.DEPLOYMENT_STEP_STARTED, "step_started",
             EventTypes.DEPLOYMENT_STEP_COMPLETED, "step_completed",
-            // source 002 has no step_failed notification: a failed step is a completed one with step_status "failed"
+            // the deployment contract has no step_failed notification (docs/contracts.md, Deployments): a failed step
+            // is a completed one with step_status "failed"
             EventTypes.DEPLOYMENT_STEP_FAILED, "step_completed",
             EventTypes.DEPLOYMENT_COMPLETED, "deployment_completed",
             EventTypes.DEPLOYMENT_LOG, "log_entry",
@@ -34,7 +35,7 @@ final class DeploymentEvents {
 
     private DeploymentEvents() {}
 
-    /** The source 002 type of a CloudEvent type, or {@code null} when Socket.IO clients do not receive it. */
+    /** The Socket.IO contract's type of a CloudEvent type, or {@code null} when Socket.IO clients do not receive it. */
     static String typeOf(String cloudEventType) {
         return TYPES.get(cloudEventType);
     }

@@ -6,6 +6,7 @@ import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.policy.PublicAccess;
 import dev.projectdashboard.realtimeservice.socketio.EngineIoHandshake.Refusal;
 import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
+import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -20,7 +21,7 @@ import reactor.core.publisher.Mono;
 /**
  * {@code /socket.io/}: checks the request the way the reference Engine.IO server does and answers its 400 JSON
  * when it cannot be upgraded (a polling client gets {@code {"code":0,"message":"Transport unknown"}}); otherwise
- * upgrades it and runs a {@link SocketIoConnection}. A plain {@code WebHandler} rather than a {@code
+ * upgrades it and runs a {@link WebSocketConnection} speaking {@link WebSocketConnection} speaking {@link SocketIoProtocol}. A plain {@code WebHandler} rather than a {@code
  * WebSocketHandler} so the checks run before the upgrade. The HTTP request itself is public: the token comes in
  * the Socket.IO CONNECT packet, after the upgrade (or none, for a public reader when public projects are set).
  */
@@ -47,7 +48,8 @@ public class SocketIoEndpoint implements WebHandler {
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
-        // a client may ask for all the subscriptions it may hold at once (source 002's frontend subscribes on load)
+        // a client may ask for all the subscriptions it may hold at once (the deployment dashboard's frontend
+        // (docs/contracts.md) subscribes on load)
         this.maxQueuedRequests = hubProperties.maxSubscriptionsPerConnection();
         this.publicAccess = publicAccess;
     }
@@ -60,8 +62,12 @@ public class SocketIoEndpoint implements WebHandler {
         }
         // the client's address is known only here; the CONNECT packet decides later whether it is needed
         Reader publicReader = publicAccess.enabled() ? publicAccess.reader(exchange.getRequest()) : null;
-        return webSocketService.handleRequest(exchange, session -> new SocketIoConnection(
-                        session, support, hub, jwtDecoder, properties, maxQueuedRequests, publicReader)
+        return webSocketService.handleRequest(exchange, session -> WebSocketConnection.of(
+                        session,
+                        null,
+                        support,
+                        connection -> new SocketIoProtocol(
+                                connection, hub, jwtDecoder, properties, maxQueuedRequests, publicReader))
                 .run());
     }
 

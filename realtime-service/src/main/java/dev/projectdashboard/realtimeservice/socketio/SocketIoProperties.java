@@ -13,7 +13,7 @@ import org.springframework.validation.annotation.Validated;
  * and frame limits are shared with the native endpoint ({@code dashboard.realtime.connections}).
  *
  * @param namespaces Socket.IO namespaces a client may CONNECT to; all carry the same events. {@code /} is the
- *     default namespace, {@code /project-dashboard/ws} is where the source 002 frontend connects (its URL's path
+ *     default namespace, {@code /project-dashboard/ws} is where the deployment dashboard's frontend (docs/contracts.md) connects (its URL's path
  *     becomes the namespace). Others are refused with {@code Invalid namespace}, as the stock server does.
  * @param connectTimeout a connection that has not connected any namespace this long after the upgrade is closed
  */

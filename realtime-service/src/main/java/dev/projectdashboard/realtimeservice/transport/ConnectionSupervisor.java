@@ -1,7 +1,7 @@
 package dev.projectdashboard.realtimeservice.transport;
 
-import dev.projectdashboard.realtimeservice.config.ConnectionProperties;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,11 +24,14 @@ public class ConnectionSupervisor implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionSupervisor.class);
 
+    private final Clock clock;
+
     private final Set<WebSocketConnection> connections = ConcurrentHashMap.newKeySet();
     private final Duration period;
     private volatile Disposable sweeper;
 
-    public ConnectionSupervisor(ConnectionProperties properties) {
+    public ConnectionSupervisor(ConnectionProperties properties, Clock clock) {
+        this.clock = clock;
         // a quarter of the shorter interval: pings and timeouts are late by at most that much
         Duration shorter = properties.pingInterval().compareTo(properties.pongTimeout()) < 0
                 ? properties.pingInterval()
@@ -53,7 +56,7 @@ public class ConnectionSupervisor implements SmartLifecycle {
     /** One sweep; the timer calls it, tests may too. */
     public void sweep() {
         long nowNanos = System.nanoTime();
-        long nowMillis = System.currentTimeMillis();
+        long nowMillis = clock.millis();
         for (WebSocketConnection connection : connections) {
             try {
                 connection.heartbeat(nowNanos, nowMillis);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -27,11 +28,13 @@ public class TransportMetrics {
     public static final String CLIENT = "client";
 
     private final MeterRegistry registry;
+    private final Clock clock;
     private final Map<String, Meters> byTransport = new ConcurrentHashMap<>();
     private final Map<String, Counter> disconnects = new ConcurrentHashMap<>();
 
-    public TransportMetrics(MeterRegistry registry) {
+    public TransportMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
     }
 
     /** The meters of one transport ({@code websocket}, {@code socket.io}); look up once per connection. */
@@ -70,18 +73,17 @@ public class TransportMetrics {
                 .description("Open client connections on this replica")
                 .tag("transport", transport)
                 .register(registry);
-        return new Meters(sent, latency, open);
+        return new Meters(sent, latency, open, clock);
     }
 
     /** The per-transport meters a connection updates on every frame. */
-    public record Meters(Counter framesSent, Timer deliveryLatency, AtomicInteger open) {
+    public record Meters(Counter framesSent, Timer deliveryLatency, AtomicInteger open, Clock clock) {
 
         void sent(long eventEpochMillis) {
             framesSent.increment();
             if (eventEpochMillis > 0) {
                 // producers' clocks may be ahead of ours: a negative latency is recorded as 0
-                deliveryLatency.record(
-                        Math.max(0, System.currentTimeMillis() - eventEpochMillis), TimeUnit.MILLISECONDS);
+                deliveryLatency.record(Math.max(0, clock.millis() - eventEpochMillis), TimeUnit.MILLISECONDS);
             }
         }
     }

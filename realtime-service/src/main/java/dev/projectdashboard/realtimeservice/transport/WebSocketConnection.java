@@ -1,14 +1,18 @@
 package dev.projectdashboard.realtimeservice.transport;
 
+import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.Connection;
+import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -18,30 +22,30 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Base of a hub {@link Connection} over a WebSocket, whatever the protocol on top (native {@code /ws}, Socket.IO):
+ * A hub {@link Connection} over a WebSocket, whatever the {@link Protocol} on top (native {@code /ws}, Socket.IO):
  * owns the byte-bounded {@link Outbox}, the heartbeat state, token expiry, the close sequence and the connection
- * meters. A protocol subclass renders frames and handles inbound text.
+ * meters; the protocol renders frames and handles inbound text.
  *
- * <p>Life cycle: the {@code WebSocketHandler} creates the subclass and returns {@link #run()}. {@code run} calls
- * {@link #opened()} (send the greeting, register with the hub), then feeds every inbound text frame to {@link
- * #onText}, and when the connection ends, however it ends, calls {@link #closed()} once (unregister from the hub).
+ * <p>Life cycle: the {@code WebSocketHandler} makes the connection ({@link #of}) and returns {@link #run()}. {@code
+ * run} calls the protocol's {@link Protocol#opened()} (send the greeting, register with the hub), then feeds it every
+ * inbound text frame, and when the connection ends, however it ends, calls its {@link Protocol#closed()} once
+ * (unregister from the hub).
  *
  * <p>Closing ({@link #close}): counts {@code dashboard.realtime.disconnects{reason}}, drops what is still queued,
  * writes the close frame (code of the {@link CloseReason}) and, if the client does not complete the close within
  * {@code close-grace} (e.g. it stopped reading, so the close frame sits behind unread data), cuts the TCP
- * connection. Heartbeat ({@link ConnectionSupervisor}): {@link #sendPing()} every {@code ping-interval} (WebSocket
- * ping by default; Socket.IO overrides it with its {@code 2}); any inbound frame, pongs included, counts as a sign
- * of life; silence for {@code ping-interval + pong-timeout} closes with 3012; a token expiry set with {@link
+ * connection. A protocol's {@link Protocol#lastFrame last frame} goes out first and the close follows after the
+ * grace. Heartbeat ({@link ConnectionSupervisor}): a ping every {@code ping-interval} (a WebSocket ping unless the
+ * protocol has its own, {@link Protocol#pingFrame()}); any inbound frame, pongs included, counts as a sign of life;
+ * silence for {@code ping-interval + pong-timeout} closes with 3012; a token expiry set with {@link
  * #expiresAt(Instant)} closes with 3109 when it passes.
  *
- * <p>{@link #transport()} is called from this constructor: return a constant.
- *
- * <p>Thread-safety: {@link #deliver}, {@link #send}, {@link #close} may be called from any thread; {@link #onText}
- * is called on the connection's event loop, one frame at a time, and must not block.
+ * <p>Thread-safety: {@link #deliver}, {@link #send}, {@link #close} may be called from any thread.
  */
-public abstract class WebSocketConnection implements Connection {
+public final class WebSocketConnection implements Connection {
 
     private static final Logger log = LoggerFactory.getLogger(WebSocketConnection.class);
 
@@ -50,8 +54,9 @@ public abstract class WebSocketConnection implements Connection {
     private static final AtomicIntegerFieldUpdater<WebSocketConnection> STATE =
             AtomicIntegerFieldUpdater.newUpdater(WebSocketConnection.class, "state");
 
-    protected final WebSocketSession session;
-    protected final ConnectionSupport support;
+    private final WebSocketSession session;
+    private final ConnectionSupport support;
+    private final Protocol protocol;
     private final String id;
     private final Instant connectedAt;
     private final TransportMetrics.Meters meters;
@@ -65,47 +70,59 @@ public abstract class WebSocketConnection implements Connection {
     private volatile long lastInboundNanos;
     private volatile long lastPingNanos;
     private volatile int state;
+    // the protocol's last frame is out: no more publications, the close follows
+    private volatile boolean closing;
 
-    /**
-     * @param session the WebSocket session (a {@link NettyChannelSession} when upgraded by {@link
-     *     ChannelAwareUpgradeStrategy}; other sessions work but cannot be force-closed)
-     * @param reader the verified user, or a public reader without a token ({@code null} until known)
-     * @param support the replica's connection settings, meters and heartbeat
-     * @param renderer this protocol's frame for a publication; use {@link Publication#frame} so it is rendered once
-     *     per replica, not once per connection
-     */
-    protected WebSocketConnection(
+    private WebSocketConnection(
             WebSocketSession session,
             @Nullable Reader reader,
             ConnectionSupport support,
-            Function<Publication, String> renderer) {
+            Function<WebSocketConnection, Protocol> protocol) {
         this.session = session;
         this.reader = reader;
         this.support = support;
         this.id = randomId();
-        this.connectedAt = Instant.now();
+        this.connectedAt = support.clock().instant();
         this.pingIntervalNanos = support.properties().pingInterval().toNanos();
         this.silenceLimitNanos =
                 pingIntervalNanos + support.properties().pongTimeout().toNanos();
         long now = System.nanoTime();
         this.lastInboundNanos = now;
         this.lastPingNanos = now;
-        TransportMetrics.Meters meters = support.metrics().of(transport());
+        this.protocol = protocol.apply(this);
+        TransportMetrics.Meters meters = support.metrics().of(this.protocol.transport());
         this.meters = meters;
-        this.outbox = new Outbox(support.properties().outboxBytes().toBytes(), renderer, new Outbox.Listener() {
-            @Override
-            public void sent(@Nullable Publication publication) {
-                meters.sent(
-                        publication == null || publication.time() == null
-                                ? 0
-                                : publication.time().toEpochMilli());
-            }
+        this.outbox =
+                new Outbox(support.properties().outboxBytes().toBytes(), this.protocol::frame, new Outbox.Listener() {
+                    @Override
+                    public void sent(@Nullable Publication publication) {
+                        meters.sent(
+                                publication == null || publication.time() == null
+                                        ? 0
+                                        : publication.time().toEpochMilli());
+                    }
 
-            @Override
-            public void overflow() {
-                close(CloseReason.SLOW_CLIENT);
-            }
-        });
+                    @Override
+                    public void overflow() {
+                        close(CloseReason.SLOW_CLIENT);
+                    }
+                });
+    }
+
+    /**
+     * A connection speaking the protocol {@code protocol} makes for it (it may keep the connection, not use it yet).
+     *
+     * @param session the WebSocket session (a {@link NettyChannelSession} when upgraded by {@link
+     *     ChannelAwareUpgradeStrategy}; other sessions work but cannot be force-closed)
+     * @param reader the verified user, or a public reader without a token ({@code null} until known)
+     * @param support the replica's connection settings, meters and heartbeat
+     */
+    public static WebSocketConnection of(
+            WebSocketSession session,
+            @Nullable Reader reader,
+            ConnectionSupport support,
+            Function<WebSocketConnection, Protocol> protocol) {
+        return new WebSocketConnection(session, reader, support, protocol);
     }
 
     /**
@@ -117,30 +134,6 @@ public abstract class WebSocketConnection implements Connection {
         byte[] bytes = new byte[16];
         ThreadLocalRandom.current().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The protocol greeting and hub registration; an error closes the connection ({@link #closeReasonFor}). */
-    protected abstract Mono<Void> opened();
-
-    /** One inbound text frame, on the event loop; must not block. */
-    protected abstract void onText(String text);
-
-    /** The connection is over (called once, whatever ended it): unregister from the hub here. */
-    protected abstract void closed();
-
-    /** How an error of {@link #opened()} closes the connection; {@link CloseReason#BAD_REQUEST} unless overridden. */
-    protected CloseReason closeReasonFor(Throwable error) {
-        return CloseReason.BAD_REQUEST;
-    }
-
-    /** A binary frame: this suite's protocols are text only, so by default the connection closes (3501). */
-    protected void onBinary(WebSocketMessage message) {
-        close(CloseReason.BAD_REQUEST);
-    }
-
-    /** The heartbeat's ping: a WebSocket ping frame; Socket.IO sends its Engine.IO ping instead. */
-    protected void sendPing() {
-        outbox.offerPing();
     }
 
     /**
@@ -159,8 +152,8 @@ public abstract class WebSocketConnection implements Connection {
                     return Mono.empty();
                 })
                 .doFinally(signal -> peerClosed());
-        Mono<Void> start = Mono.defer(this::opened).onErrorResume(error -> {
-            close(closeReasonFor(error));
+        Mono<Void> start = Mono.defer(protocol::opened).onErrorResume(error -> {
+            close(protocol.closeReasonFor(error));
             return Mono.empty();
         });
         // the handler must not complete before the TCP connection is closed: Reactor Netty would drop it at once,
@@ -191,11 +184,57 @@ public abstract class WebSocketConnection implements Connection {
 
     @Override
     public boolean deliver(Publication publication) {
+        if (closing || !protocol.accepts(publication)) {
+            return true;
+        }
         return outbox.offer(publication);
     }
 
     @Override
+    public String transport() {
+        return protocol.transport();
+    }
+
+    @Override
+    public void presence(String channel, PresenceChange change) {
+        protocol.presence(channel, change);
+    }
+
+    @Override
+    public void revoked(ChannelName channel, RealtimeException reason) {
+        protocol.revoked(channel, reason);
+    }
+
+    /** Closes the connection, after the protocol's last frame for {@code reason} when it has one. */
+    @Override
     public void close(CloseReason reason) {
+        String last = state == OPEN && !closing ? protocol.lastFrame(reason) : null;
+        if (last == null) {
+            closeNow(reason);
+        } else {
+            closeAfter(last, reason);
+        }
+    }
+
+    /**
+     * Sends a last frame and closes later: closing at once would drop it (the outbox discards what is queued when
+     * it closes). Publications stop here; the close follows after the close grace in case the client does not close
+     * first.
+     */
+    public void closeAfter(String lastFrame, CloseReason reason) {
+        closing = true;
+        if (!send(lastFrame)) {
+            closeNow(reason);
+            return;
+        }
+        Schedulers.parallel()
+                .schedule(
+                        () -> closeNow(reason),
+                        support.properties().closeGrace().toMillis(),
+                        TimeUnit.MILLISECONDS);
+    }
+
+    private void closeNow(CloseReason reason) {
         if (!STATE.compareAndSet(this, OPEN, CLOSED)) {
             return;
         }
@@ -231,13 +270,18 @@ public abstract class WebSocketConnection implements Connection {
         return connectedAt;
     }
 
+    /** The replica's connection settings, meters and heartbeat. */
+    public ConnectionSupport support() {
+        return support;
+    }
+
     /** Sets who reads: the token's user (after a refresh: same user, possibly other claims) or a public reader. */
-    protected void reader(Reader reader) {
+    public void reader(Reader reader) {
         this.reader = reader;
     }
 
     /** When the connection's token expires ({@code null}: never); the heartbeat closes it then with 3109. */
-    protected void expiresAt(@Nullable Instant expiresAt) {
+    public void expiresAt(@Nullable Instant expiresAt) {
         this.expiresAtMillis = expiresAt == null ? 0 : Math.max(1, expiresAt.toEpochMilli());
     }
 
@@ -261,7 +305,12 @@ public abstract class WebSocketConnection implements Connection {
         }
         if (nowNanos - lastPingNanos >= pingIntervalNanos) {
             lastPingNanos = nowNanos;
-            sendPing();
+            String ping = protocol.pingFrame();
+            if (ping == null) {
+                outbox.offerPing();
+            } else {
+                send(ping);
+            }
         }
     }
 
@@ -273,13 +322,14 @@ public abstract class WebSocketConnection implements Connection {
         switch (message.getType()) {
             case TEXT -> {
                 try {
-                    onText(message.getPayloadAsText());
+                    protocol.onText(message.getPayloadAsText());
                 } catch (RuntimeException e) {
                     log.warn("connection {} failed on an inbound frame", id, e);
                     close(CloseReason.BAD_REQUEST);
                 }
             }
-            case BINARY -> onBinary(message);
+            // this suite's protocols are text only
+            case BINARY -> close(CloseReason.BAD_REQUEST);
             default -> {
                 // pong (a sign of life, already noted) or ping (answered by Netty)
             }
@@ -300,7 +350,7 @@ public abstract class WebSocketConnection implements Connection {
         support.supervisor().remove(this);
         peerClosed();
         try {
-            closed();
+            protocol.closed();
         } catch (RuntimeException e) {
             log.warn("cleanup of connection {} failed", id, e);
         }

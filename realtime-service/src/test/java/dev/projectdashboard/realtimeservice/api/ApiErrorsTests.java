@@ -3,8 +3,8 @@ package dev.projectdashboard.realtimeservice.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.projectdashboard.eventbus.EventBusUnavailableException;
-import dev.projectdashboard.realtimeservice.cluster.RedisScript.ScriptException;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
+import dev.projectdashboard.realtimeservice.script.RedisScript.ScriptException;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;

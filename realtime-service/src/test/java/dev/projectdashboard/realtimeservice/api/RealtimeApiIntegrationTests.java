@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.test.StreamContents;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
@@ -166,7 +165,8 @@ class RealtimeApiIntegrationTests {
         String second = "active-b-" + shortId();
         try (WsClient one = WsClient.open(port, DevTokens.userToken(first, List.of("user")));
                 WsClient two = WsClient.open(port, DevTokens.userToken(second, List.of("user")))) {
-            // source 000: {"total_connections": 5, "total_users": 3, "active_users": ["user1", "user2", "user3"]}
+            // the native contract (docs/contracts.md): {"total_connections": 5, "total_users": 3, "active_users":
+            // ["user1", "user2", "user3"]}
             await().atMost(WAIT).untilAsserted(() -> assertThat(
                             stats().path("active_users").valueStream().map(JsonNode::asString))
                     .contains(first, second));
@@ -360,10 +360,10 @@ class RealtimeApiIntegrationTests {
                 .getResponseBody());
         assertThat(JSON.readTree(replayBody)).isEqualTo(answer);
 
-        assertThat(eventsWithSubject(Streams.NOTIFICATIONS, "project:" + project))
+        assertThat(StreamContents.withSubject(Streams.NOTIFICATIONS, "project:" + project))
                 .hasSize(1);
-        JsonNode event =
-                eventsWithSubject(Streams.NOTIFICATIONS, "project:" + project).get(0);
+        JsonNode event = StreamContents.withSubject(Streams.NOTIFICATIONS, "project:" + project)
+                .get(0);
         assertThat(event.path("id").asString())
                 .isEqualTo(answer.path("publications").get(0).path("event_id").asString());
         assertThat(event.path("data").path("title").asString()).isEqualTo("Release");
@@ -383,7 +383,7 @@ class RealtimeApiIntegrationTests {
                 .exchange()
                 .expectStatus()
                 .isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
-        assertThat(eventsWithSubject(Streams.NOTIFICATIONS, "project:" + project))
+        assertThat(StreamContents.withSubject(Streams.NOTIFICATIONS, "project:" + project))
                 .hasSize(1);
         // the answer is kept for idempotency-ttl (24 h)
         try (StatefulRedisConnection<String, String> connection = redis.connect()) {
@@ -402,7 +402,7 @@ class RealtimeApiIntegrationTests {
                     .expectStatus()
                     .isEqualTo(HttpStatus.CONFLICT);
         }
-        assertThat(eventsWithSubject(Streams.NOTIFICATIONS, "project:" + project))
+        assertThat(StreamContents.withSubject(Streams.NOTIFICATIONS, "project:" + project))
                 .hasSize(1);
     }
 
@@ -423,7 +423,7 @@ class RealtimeApiIntegrationTests {
                     .expectStatus()
                     .isOk();
         }
-        assertThat(eventsWithSubject(Streams.NOTIFICATIONS, "project:" + project))
+        assertThat(StreamContents.withSubject(Streams.NOTIFICATIONS, "project:" + project))
                 .hasSize(1);
         for (int i = 0; i < 2; i++) {
             withApiKey(client.post().uri(API + "/broadcast"))
@@ -433,7 +433,7 @@ class RealtimeApiIntegrationTests {
                     .expectStatus()
                     .isOk();
         }
-        assertThat(eventsWithSubject(Streams.NOTIFICATIONS, "project:" + project))
+        assertThat(StreamContents.withSubject(Streams.NOTIFICATIONS, "project:" + project))
                 .hasSize(3);
 
         JsonNode problem = body(withApiKey(client.post().uri(API + "/broadcast"))
@@ -638,25 +638,10 @@ class RealtimeApiIntegrationTests {
 
     /** The envelope with this id on the stream (read with a fresh connection: Redis may have been restarted). */
     private static JsonNode event(String stream, String id) {
-        return events(stream).stream()
+        return StreamContents.events(stream).stream()
                 .filter(event -> event.path("id").asString().equals(id))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no event " + id + " on " + stream));
-    }
-
-    private static List<JsonNode> eventsWithSubject(String stream, String subject) {
-        return events(stream).stream()
-                .filter(event -> event.path("subject").asString().equals(subject))
-                .toList();
-    }
-
-    private static List<JsonNode> events(String stream) {
-        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
-            return connection.sync().xrange(stream, Range.create("-", "+")).stream()
-                    .map(StreamMessage::getBody)
-                    .map(body -> JSON.readTree(body.get(Streams.EVENT_FIELD)))
-                    .toList();
-        }
     }
 
     private static String shortId() {

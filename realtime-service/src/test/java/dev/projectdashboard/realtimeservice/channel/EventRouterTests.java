@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 
-/** Which channels each event type reaches, with payloads shaped like sources 000 (tasks), 002 and 001. */
+/** Which channels each event type reaches, with payloads shaped like the contracts' tasks, deployments and devices (docs/contracts.md). */
 class EventRouterTests {
 
     private final EventRouter router = new EventRouter();

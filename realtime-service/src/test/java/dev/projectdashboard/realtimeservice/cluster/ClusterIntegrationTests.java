@@ -95,8 +95,13 @@ class ClusterIntegrationTests extends TwoReplicaTests {
         assertThat(a.cluster.presence(ChannelName.parse(channel)).block(DeliveryFixture.WAIT))
                 .extracting(PresenceChange.ClientInfo::connectionId)
                 .containsExactly(onA.id());
-        // a's own entry survives the ttl: it is refreshed
-        await().pollDelay(Duration.ofMillis(1800)).atMost(Duration.ofSeconds(4)).untilAsserted(() -> assertThat(
+        // a's own entry survives the ttl: it is refreshed. Listed after the moment its entry, as it stands now, expires
+        double expiresAt = a.connections
+                .commands()
+                .flatMap(redis -> redis.zscore(RedisCluster.PRESENCE_PREFIX + channel, onA.id()))
+                .block(DeliveryFixture.WAIT);
+        await().atMost(Duration.ofSeconds(4)).until(() -> System.currentTimeMillis() > expiresAt);
+        await().atMost(Duration.ofSeconds(4)).untilAsserted(() -> assertThat(
                         a.cluster.presence(ChannelName.parse(channel)).block(DeliveryFixture.WAIT))
                 .extracting(PresenceChange.ClientInfo::connectionId)
                 .containsExactly(onA.id()));

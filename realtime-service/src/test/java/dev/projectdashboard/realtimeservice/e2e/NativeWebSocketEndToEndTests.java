@@ -114,10 +114,10 @@ class NativeWebSocketEndToEndTests {
             Instant.parse(pong.json().path("data").path("timestamp").asString());
 
             double noPongBefore = disconnects("no_pong");
-            // the server pings every second; the client's automatic pongs keep it open past 1 s + 2 s of silence
-            await().pollDelay(Duration.ofMillis(3500))
-                    .atMost(Duration.ofSeconds(5))
-                    .until(() -> true);
+            // the server pings every second; the client's automatic pongs keep it open past 1 s + 2 s of silence:
+            // four more pings span more than three seconds without a frame of the client's own
+            int pingsBefore = alice.pings();
+            await().atMost(Duration.ofSeconds(8)).until(() -> alice.pings() >= pingsBefore + 4);
             alice.send("{\"event\":\"ping\"}");
             alice.awaitEvent("pong");
             assertThat(disconnects("no_pong")).isEqualTo(noPongBefore);
@@ -190,7 +190,7 @@ class NativeWebSocketEndToEndTests {
         Map<String, String> epochs = new LinkedHashMap<>();
         try (WsTestClient client = WsTestClient.connect(port, token(owner))) {
             client.awaitEvent("connection:established");
-            // source 000: ws.send({event: 'subscribe', data: {task_id: 'task-uuid'}})
+            // the native contract (docs/contracts.md): ws.send({event: 'subscribe', data: {task_id: 'task-uuid'}})
             client.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
             epochs.put(taskChannel, subscribedEpoch(client));
             // a client that wants to recover its personal channel learns its epoch the same way
@@ -272,7 +272,7 @@ class NativeWebSocketEndToEndTests {
             publishTaskLog(task, alice, "rendering frame 1");
             owner.awaitEvent("task:log");
 
-            // source 000's subscribe by task id, from someone else
+            // the native contract's subscribe by task id, from someone else
             intruder.send("{\"event\":\"subscribe\",\"data\":{\"task_id\":\"" + task + "\"}}");
             Frame refused = intruder.awaitEvent("error");
             assertThat(refused.json().path("data").path("code").asInt()).isEqualTo(103);
@@ -322,7 +322,7 @@ class NativeWebSocketEndToEndTests {
         return client.awaitEvent("subscribed").json().path("data").path("epoch").asString();
     }
 
-    /** Source 000's send_task_log(user_id, task_id, level, message), through the server API. */
+    /** The task service's send_task_log(user_id, task_id, level, message) (docs/contracts.md), through the server API. */
     private void publishTaskLog(String task, String owner, String message) {
         http.post()
                 .uri("/api/v1/realtime/publish")

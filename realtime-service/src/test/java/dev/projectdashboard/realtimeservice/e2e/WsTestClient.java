@@ -1,7 +1,10 @@
 package dev.projectdashboard.realtimeservice.e2e;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.Disposable;
@@ -37,6 +41,7 @@ public final class WsTestClient implements AutoCloseable {
     private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final Sinks.One<WebSocketCloseStatus> closeStatus = Sinks.one();
     private final Sinks.One<Throwable> failure = Sinks.one();
+    private final AtomicInteger pings = new AtomicInteger();
     private volatile Channel channel;
     private volatile Disposable pinger;
     private final Disposable connection;
@@ -57,7 +62,20 @@ public final class WsTestClient implements AutoCloseable {
                         .build())
                 .uri("ws://localhost:" + port + "/ws" + (token == null ? "" : "?token=" + token))
                 .handle((in, out) -> {
-                    in.withConnection(c -> channel = c.channel());
+                    in.withConnection(c -> {
+                        channel = c.channel();
+                        // after the WebSocket decoder, ahead of Reactor Netty's handler that answers pings (or drops
+                        // them)
+                        c.addHandlerLast("ping-counter", new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext context, Object message) {
+                                if (message instanceof PingWebSocketFrame) {
+                                    pings.incrementAndGet();
+                                }
+                                context.fireChannelRead(message);
+                            }
+                        });
+                    });
                     in.receiveCloseStatus().subscribe(closeStatus::tryEmitValue);
                     Mono<Void> receive = in.aggregateFrames(1 << 20)
                             .receive()
@@ -97,6 +115,11 @@ public final class WsTestClient implements AutoCloseable {
     public void send(String frame) {
         // the pinger may emit at the same time
         outbound.emitNext(frame, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+    }
+
+    /** WebSocket pings received from the server so far. */
+    public int pings() {
+        return pings.get();
     }
 
     /** Stops {@link #keepSendingPings}. */

@@ -39,6 +39,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -229,6 +231,7 @@ public final class DeliveryFixture implements AutoCloseable {
         private final ClientResources replicaResources = RedisConnections.clientResources();
         private final RedisClient replicaClient;
         private final EventStreams streams;
+        private final List<Connection> connected = new CopyOnWriteArrayList<>();
 
         Replica(String name, HubProperties properties, Function<RedisConnections, ChannelPolicy> policyOf) {
             this.name = name;
@@ -236,16 +239,16 @@ public final class DeliveryFixture implements AutoCloseable {
             replicaClient = RedisConnections.createClient(replicaResources, stack.redisUri(), Duration.ofSeconds(5));
             connections = new RedisConnections(replicaClient, stack.redisUri(), Duration.ofSeconds(5));
             ChannelPolicy policy = policyOf.apply(connections);
-            PublicationCodec publications = new PublicationCodec();
+            PublicationCodec publications = new PublicationCodec(Clock.systemUTC());
             streams = new EventStreams(
                     connections,
                     codec,
                     new EventBusMetrics(registry),
                     EVENT_BUS.consumer().toOptions(),
                     EVENT_BUS.publisherOptions());
-            cluster = new RedisCluster(connections, properties, publications);
+            cluster = new RedisCluster(connections, properties, publications, Clock.systemUTC());
             history = new RedisHistory(connections, publications, properties);
-            hub = new LocalHub(properties, policy, cluster, history, registry);
+            hub = new LocalHub(properties, policy, cluster, cluster, history, registry);
             sequencer =
                     new Sequencer(streams, connections, new EventRouter(), publications, properties, List.of(stream));
             tailer = new FanoutTailer(streams, connections, publications, hub);
@@ -270,6 +273,7 @@ public final class DeliveryFixture implements AutoCloseable {
 
         public RecordingConnection connect(RecordingConnection connection) {
             hub.register(connection).block(WAIT);
+            connected.add(connection);
             return connection;
         }
 
@@ -283,8 +287,17 @@ public final class DeliveryFixture implements AutoCloseable {
                     .block(WAIT);
         }
 
+        /**
+         * Gives back what its connections hold in Redis, as a replica's closing connections do, then stops: a later
+         * test class sharing this Redis does not see the counts of this one's connections vanish when this replica's
+         * heartbeat expires.
+         */
         @Override
         public void close() {
+            Flux.fromIterable(connected)
+                    .flatMap(connection -> hub.unregister(connection).onErrorResume(e -> Mono.empty()))
+                    .then()
+                    .block(WAIT);
             kill();
             connections.close();
             replicaClient.shutdown();

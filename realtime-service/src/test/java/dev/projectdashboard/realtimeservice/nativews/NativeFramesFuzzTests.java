@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * connection's inbound stream instead.
  *
  * <p>Under {@code mvn verify} it runs in Jazzer's regression mode: each seed in {@code
- * NativeFramesFuzzTestsInputs/aClientFrameIsParsedOrRefused/} (source 000's frames, this service's, hostile variants)
+ * NativeFramesFuzzTestsInputs/aClientFrameIsParsedOrRefused/} (the contract's native frames (docs/contracts.md), this service's, hostile variants)
  * and every finding saved there, once. To fuzz for real, see "Hostile input" in docs/realtime-service.md ({@code
  * JAZZER_FUZZ=1}, {@code -Djazzer.hooks=true}).
  */

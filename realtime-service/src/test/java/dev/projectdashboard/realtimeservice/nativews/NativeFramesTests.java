@@ -7,6 +7,7 @@ import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.realtimeservice.channel.Position;
 import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.hub.Since;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class NativeFramesTests {
 
     @Test
     void rendersErrorsWithRequestAndChannelOnlyWhenKnown() {
-        NativeFrames frames = new NativeFrames(json);
+        NativeFrames frames = new NativeFrames(json, Clock.systemUTC());
 
         JsonNode full = json.readTree(frames.error(103, "permission denied", "subscribe", "user:bob"));
         JsonNode bare = json.readTree(frames.error(107, "frame is not JSON", null, null));

@@ -144,7 +144,7 @@ class ClaimsChannelPolicyTests {
         assertDenied(BOB, "task:alices");
         assertDenied(WATCHER, "task:alices");
         assertAllowed(ADMIN, "task:alices");
-        // nobody known yet: source 000 subscribes by task id before the first event
+        // nobody known yet: the native contract subscribes by task id (docs/contracts.md) before the first event
         assertAllowed(BOB, "task:t-1");
         assertAllowed(ALICE, "task:t-1");
     }

@@ -114,7 +114,7 @@ class SubscribeProxyTests {
         });
     }
 
-    /** Source 004's handler: reads {@code body.user.user_id}, answers {@code {"status":200|403}} with HTTP 200. */
+    /** The Centrifugo-style (docs/contracts.md) handler: reads {@code body.user.user_id}, answers {@code {"status":200|403}} with HTTP 200. */
     private static Mono<Void> source004(HttpServerRequest request, HttpServerResponse response) {
         return request.receive().aggregate().asString().flatMap(text -> {
             JsonNode json = JSON.readTree(text);

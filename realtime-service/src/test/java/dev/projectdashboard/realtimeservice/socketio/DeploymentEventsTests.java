@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Source 002's {@code event} frames rendered from publications. */
+/** The contract's {@code event} (docs/contracts.md) frames rendered from publications. */
 class DeploymentEventsTests {
 
     private static Publication publication(String type, String data) {

@@ -29,7 +29,7 @@ import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Source 002's frontend unchanged: with {@code dashboard.realtime.public.projects} set, connections without a token
+ * The deployment dashboard's frontend (docs/contracts.md) unchanged: with {@code dashboard.realtime.public.projects} set, connections without a token
  * (Socket.IO and native) may read the public projects' {@code project:} and {@code deployment:} channels, and
  * nothing else, never publish; a token that is there but bad is still refused.
  */
@@ -136,7 +136,7 @@ class PublicProjectsEndToEndTests extends SocketIoServiceTests {
         for (String token : List.of(forged, "")) {
             try (var socket = SocketIoClientDriver.start(base() + SEED_NAMESPACE, "--token", token)) {
                 JsonNode error = socket.next("connect_error", WAIT);
-                assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+                assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoProtocol.UNAUTHORIZED);
                 assertThat(error.path("active").asBoolean()).isFalse();
             }
         }

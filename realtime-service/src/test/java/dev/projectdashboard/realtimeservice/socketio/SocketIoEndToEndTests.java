@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The Socket.IO endpoint against the real {@code socket.io-client} 4.8 from npm (not an imitation), the local
  * stack's Redis and the whole service: deployment CloudEvents published to {@code events:deployments} reach a
- * browser-style client as source 002's {@code event} {@code {type, payload}}.
+ * browser-style client as the contract's {@code event} (docs/contracts.md) {@code {type, payload}}.
  */
 @LocalStackTest
 @SpringBootTest(
@@ -251,7 +251,7 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
         try (var socket = SocketIoClientDriver.start(url(SEED_NAMESPACE), "--token", forged)) {
             JsonNode error = socket.next("connect_error", WAIT);
             assertThat(error.path("message").asString()).isEqualTo("unauthorized");
-            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoProtocol.UNAUTHORIZED);
             assertThat(error.path("active").asBoolean()).isFalse();
         }
     }
@@ -268,7 +268,7 @@ class SocketIoEndToEndTests extends SocketIoServiceTests {
         }
         try (var socket = SocketIoClientDriver.start(url(""))) {
             JsonNode error = socket.next("connect_error", WAIT);
-            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoConnection.UNAUTHORIZED);
+            assertThat(error.path("data").path("code").asInt()).isEqualTo(SocketIoProtocol.UNAUTHORIZED);
             assertThat(error.path("active").asBoolean()).isFalse();
         }
     }

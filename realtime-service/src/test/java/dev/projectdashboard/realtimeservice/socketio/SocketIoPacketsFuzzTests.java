@@ -37,7 +37,7 @@ class SocketIoPacketsFuzzTests {
         }
         switch (packet.type()) {
             case EVENT -> {
-                // what SocketIoConnection reads of an event
+                // what SocketIoProtocol reads of an event
                 assertThat(packet.eventName()).isNotNull();
                 packet.argument(0);
             }

@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What the Socket.IO end-to-end test classes share: the whole service on a random port against the local stack (each
- * class adds its {@code @SpringBootTest} settings), the stock {@code socket.io-client} installed, and source 002's
+ * class adds its {@code @SpringBootTest} settings), the stock {@code socket.io-client} installed, and the deployment dashboard's
  * deployment notifications published as deploy-notifier does.
  */
 @LocalStackTest
@@ -63,7 +63,7 @@ abstract class SocketIoServiceTests {
         return SocketIoClientDriver.JSON.readTree(text);
     }
 
-    // source 002's notifications, minus "type" (which becomes the CloudEvent type)
+    // the deployment notifications (docs/contracts.md, Deployments), minus "type" (which becomes the CloudEvent type)
 
     static String stepData(String project, String deployment, String status) {
         return """

@@ -1,10 +1,12 @@
-package dev.projectdashboard.realtimeservice.fanout;
+package dev.projectdashboard.realtimeservice.config;
 
 import dev.projectdashboard.eventbus.redis.EventStreams;
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import dev.projectdashboard.realtimeservice.channel.ChannelPolicy;
 import dev.projectdashboard.realtimeservice.channel.EventRouter;
 import dev.projectdashboard.realtimeservice.cluster.RedisCluster;
+import dev.projectdashboard.realtimeservice.fanout.FanoutTailer;
+import dev.projectdashboard.realtimeservice.fanout.Sequencer;
 import dev.projectdashboard.realtimeservice.history.PublicationCodec;
 import dev.projectdashboard.realtimeservice.history.RedisChannelOwners;
 import dev.projectdashboard.realtimeservice.history.RedisHistory;
@@ -12,6 +14,7 @@ import dev.projectdashboard.realtimeservice.hub.HubProperties;
 import dev.projectdashboard.realtimeservice.hub.LocalHub;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +27,11 @@ import reactor.util.retry.Retry;
 
 /** Wires the delivery core: history, cluster state, the hub, the sequencer and the fan-out tailer. */
 @Configuration(proxyBeanMethods = false)
-public class FanoutConfiguration {
+public class DeliveryConfiguration {
 
     @Bean
-    PublicationCodec publicationCodec() {
-        return new PublicationCodec();
+    PublicationCodec publicationCodec(Clock clock) {
+        return new PublicationCodec(clock);
     }
 
     @Bean
@@ -47,8 +50,9 @@ public class FanoutConfiguration {
     }
 
     @Bean
-    RedisCluster redisCluster(RedisConnections connections, HubProperties properties, PublicationCodec codec) {
-        return new RedisCluster(connections, properties, codec);
+    RedisCluster redisCluster(
+            RedisConnections connections, HubProperties properties, PublicationCodec codec, Clock clock) {
+        return new RedisCluster(connections, properties, codec, clock);
     }
 
     @Bean
@@ -59,7 +63,7 @@ public class FanoutConfiguration {
             RedisHistory history,
             ObjectProvider<MeterRegistry> registry) {
         return new LocalHub(
-                properties, policy, cluster, history, registry.getIfAvailable(() -> Metrics.globalRegistry));
+                properties, policy, cluster, cluster, history, registry.getIfAvailable(() -> Metrics.globalRegistry));
     }
 
     @Bean

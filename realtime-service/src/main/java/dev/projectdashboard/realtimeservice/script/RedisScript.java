@@ -1,4 +1,4 @@
-package dev.projectdashboard.realtimeservice.cluster;
+package dev.projectdashboard.realtimeservice.script;
 
 import dev.projectdashboard.eventbus.redis.RedisConnections;
 import io.lettuce.core.RedisCommandExecutionException;

@@ -1,4 +1,4 @@
-package dev.projectdashboard.realtimeservice.config;
+package dev.projectdashboard.realtimeservice.transport;
 
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;

@@ -1,52 +1,53 @@
 package dev.projectdashboard.realtimeservice.nativews;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.realtimeservice.channel.Publication;
 import dev.projectdashboard.realtimeservice.channel.Reader;
 import dev.projectdashboard.realtimeservice.hub.CloseReason;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.hub.Since;
 import dev.projectdashboard.realtimeservice.policy.PublishRateLimiter;
+import dev.projectdashboard.realtimeservice.transport.Protocol;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
-import java.time.Instant;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
-import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.publisher.Mono;
 
 /**
- * One {@code /ws} client speaking the native protocol: {@code ping}, {@code subscribe}, {@code unsubscribe},
+ * The native protocol of a {@code /ws} {@link WebSocketConnection}: {@code ping}, {@code subscribe}, {@code unsubscribe},
  * {@code refresh}, {@code publish} in; publications, replies and {@code error} events out. A refused or malformed
  * request is answered with an {@code error} event and the connection stays open.
  */
-final class NativeConnection extends WebSocketConnection {
+final class NativeProtocol implements Protocol {
 
     static final String TRANSPORT = "websocket";
     static final String CLIENT_PUBLICATION_TYPE = "publication";
 
-    private static final Logger log = LoggerFactory.getLogger(NativeConnection.class);
+    private static final Logger log = LoggerFactory.getLogger(NativeProtocol.class);
 
+    private final WebSocketConnection connection;
     private final NativeEndpoint endpoint;
     // created on the first publish: most connections never publish
     private volatile PublishRateLimiter publishLimiter;
 
-    NativeConnection(WebSocketSession session, Reader reader, Instant expiresAt, NativeEndpoint endpoint) {
-        super(
-                session,
-                reader,
-                endpoint.support(),
-                publication -> publication.frame(NativeFrames.FORMAT, NativeFrames::publication));
+    NativeProtocol(WebSocketConnection connection, NativeEndpoint endpoint) {
+        this.connection = connection;
         this.endpoint = endpoint;
-        expiresAt(expiresAt);
     }
 
     @Override
     public String transport() {
         return TRANSPORT;
+    }
+
+    @Override
+    public String frame(Publication publication) {
+        return publication.frame(NativeFrames.FORMAT, NativeFrames::publication);
     }
 
     @Override
@@ -60,33 +61,38 @@ final class NativeConnection extends WebSocketConnection {
     }
 
     @Override
-    protected Mono<Void> opened() {
+    public Mono<Void> opened() {
         // queued before registering so it is the first frame, ahead of anything the personal channels deliver
         send(endpoint.frames()
                 .established(
-                        principal().userId(),
-                        id(),
-                        support.properties().pingInterval().toSeconds()));
-        return endpoint.hub().register(this);
+                        connection.principal().userId(),
+                        connection.id(),
+                        endpoint.support().properties().pingInterval().toSeconds()));
+        return endpoint.hub().register(connection);
     }
 
     @Override
-    protected CloseReason closeReasonFor(Throwable error) {
+    public CloseReason closeReasonFor(Throwable error) {
         if (error instanceof RealtimeException refusal && refusal.code() == RealtimeException.LIMIT_EXCEEDED) {
             return CloseReason.CONNECTION_LIMIT;
         }
         log.warn(
-                "connection {} of {} could not be registered", id(), principal().userId(), error);
+                "connection {} of {} could not be registered",
+                connection.id(),
+                connection.principal().userId(),
+                error);
         return CloseReason.SHUTDOWN;
     }
 
     @Override
-    protected void closed() {
-        endpoint.hub().unregister(this).subscribe(null, error -> log.warn("unregister of {} failed", id(), error));
+    public void closed() {
+        endpoint.hub()
+                .unregister(connection)
+                .subscribe(null, error -> log.warn("unregister of {} failed", connection.id(), error));
     }
 
     @Override
-    protected void onText(String text) {
+    public void onText(String text) {
         NativeFrames.Request request;
         try {
             request = NativeFrames.parse(text);
@@ -110,7 +116,7 @@ final class NativeConnection extends WebSocketConnection {
     private void subscribe(ChannelName channel, Since since) {
         endpoint.hub()
                 .subscribe(
-                        this,
+                        connection,
                         channel,
                         since,
                         subscribed -> send(endpoint.frames().subscribed(subscribed)))
@@ -118,7 +124,7 @@ final class NativeConnection extends WebSocketConnection {
     }
 
     private void unsubscribe(ChannelName channel) {
-        endpoint.hub().unsubscribe(this, channel);
+        endpoint.hub().unsubscribe(connection, channel);
         send(endpoint.frames().unsubscribed(channel.toString()));
     }
 
@@ -128,14 +134,14 @@ final class NativeConnection extends WebSocketConnection {
 
     private void refreshed(Jwt jwt) {
         DashboardPrincipal refreshed = DashboardPrincipal.from(jwt);
-        if (!Objects.equals(refreshed.userId(), principal().userId())) {
+        if (!Objects.equals(refreshed.userId(), connection.principal().userId())) {
             // a connection never changes hands (a public reader does not become a user either): another user's token
             // is an attack or a client bug
             close(CloseReason.INVALID_TOKEN);
             return;
         }
-        reader(Reader.of(refreshed));
-        expiresAt(jwt.getExpiresAt());
+        connection.reader(Reader.of(refreshed));
+        connection.expiresAt(jwt.getExpiresAt());
         send(endpoint.frames().refreshed(jwt.getExpiresAt()));
     }
 
@@ -161,7 +167,7 @@ final class NativeConnection extends WebSocketConnection {
             return;
         }
         endpoint.policy()
-                .authorizePublish(reader(), channel)
+                .authorizePublish(connection.reader(), channel)
                 .then(Mono.defer(
                         () -> endpoint.cluster().publishEphemeral(channel, CLIENT_PUBLICATION_TYPE, payloadJson)))
                 .subscribe(null, failure -> refused(failure, "publish", channel));
@@ -185,9 +191,17 @@ final class NativeConnection extends WebSocketConnection {
         if (failure instanceof RealtimeException refusal) {
             error(refusal.code(), refusal.getMessage(), request, channel.toString());
         } else {
-            log.warn("{} of {} on {} failed", request, id(), channel, failure);
+            log.warn("{} of {} on {} failed", request, connection.id(), channel, failure);
             error(RealtimeException.INTERNAL, "internal error", request, channel.toString());
         }
+    }
+
+    private void send(String frame) {
+        connection.send(frame);
+    }
+
+    private void close(CloseReason reason) {
+        connection.close(reason);
     }
 
     private void error(int code, String message, String request, String channel) {

@@ -9,14 +9,14 @@ import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.realtimeservice.hub.RealtimeException;
 import dev.projectdashboard.realtimeservice.socketio.SocketIoPackets.MalformedPacketException;
 import dev.projectdashboard.realtimeservice.socketio.SocketIoPackets.Packet;
-import dev.projectdashboard.realtimeservice.transport.ConnectionSupport;
+import dev.projectdashboard.realtimeservice.transport.Protocol;
 import dev.projectdashboard.realtimeservice.transport.WebSocketConnection;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -24,16 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One Engine.IO v4 connection over WebSocket and the Socket.IO socket on it, as a hub {@link
- * dev.projectdashboard.realtimeservice.hub.Connection}.
+ * Engine.IO v4 over WebSocket and the Socket.IO socket on it: the protocol of a {@link WebSocketConnection} made by
+ * {@link SocketIoEndpoint}.
  *
  * <p>Engine.IO: the open packet on upgrade, the server's ping {@code 2} every ping interval (the client answers
  * {@code 3}; silence closes with 3012, see {@link WebSocketConnection}), {@code 1} closes. Socket.IO: the client
@@ -46,11 +46,11 @@ import tools.jackson.databind.node.ObjectNode;
  * publications as {@code event} ({@link DeploymentEvents}).
  *
  * <p>One namespace per connection: the stock client opens one Engine.IO connection per namespace unless an app
- * connects several namespaces of the same host at once, which the source 002 frontend does not.
+ * connects several namespaces of the same host at once, which the deployment dashboard's frontend (docs/contracts.md) does not.
  */
-final class SocketIoConnection extends WebSocketConnection {
+final class SocketIoProtocol implements Protocol {
 
-    private static final Logger log = LoggerFactory.getLogger(SocketIoConnection.class);
+    private static final Logger log = LoggerFactory.getLogger(SocketIoProtocol.class);
 
     static final String TRANSPORT = "socket.io";
 
@@ -67,11 +67,12 @@ final class SocketIoConnection extends WebSocketConnection {
     private static final int NOT_CONNECTED = 0;
     private static final int CONNECTING = 1;
     private static final int CONNECTED = 2;
-    private static final AtomicIntegerFieldUpdater<SocketIoConnection> NAMESPACE_STATE =
-            AtomicIntegerFieldUpdater.newUpdater(SocketIoConnection.class, "namespaceState");
-    private static final AtomicIntegerFieldUpdater<SocketIoConnection> UNREGISTERED =
-            AtomicIntegerFieldUpdater.newUpdater(SocketIoConnection.class, "unregistered");
+    private static final AtomicIntegerFieldUpdater<SocketIoProtocol> NAMESPACE_STATE =
+            AtomicIntegerFieldUpdater.newUpdater(SocketIoProtocol.class, "namespaceState");
+    private static final AtomicIntegerFieldUpdater<SocketIoProtocol> UNREGISTERED =
+            AtomicIntegerFieldUpdater.newUpdater(SocketIoProtocol.class, "unregistered");
 
+    private final WebSocketConnection connection;
     private final Hub hub;
     private final ReactiveJwtDecoder jwtDecoder;
     private final SocketIoProperties properties;
@@ -82,56 +83,46 @@ final class SocketIoConnection extends WebSocketConnection {
     private final @Nullable Reader publicReader;
 
     private volatile int namespaceState;
-    private final ConnectedNamespace namespace;
+    // the namespace the client connected: null until its CONNECT succeeded
+    private volatile @Nullable String namespace;
     private volatile boolean registered;
     private volatile int unregistered;
     private volatile @Nullable Disposable connectTimer;
-    // DISCONNECT sent: nothing more goes out, the client is about to close
-    private volatile boolean disconnecting;
 
-    // guarded by this: client requests run one after the other, so a subscribe and an unsubscribe of the same
-    // channel take effect in the order they were sent
-    private @Nullable ArrayDeque<Supplier<Mono<Void>>> pendingRequests;
-    private boolean requestRunning;
+    // client requests run one after the other (concatMap), so a subscribe and an unsubscribe of the same channel take
+    // effect in the order they were sent; one emitter, the event loop reading the connection's frames
+    private final Sinks.Many<Mono<Void>> requests = Sinks.many().unicast().onBackpressureBuffer();
+    // requests running or waiting: at most one running and maxQueuedRequests waiting
+    private final AtomicInteger requestsInFlight = new AtomicInteger();
 
     /**
+     * @param connection the connection this protocol speaks on
      * @param maxQueuedRequests client requests that may wait while one runs: as many as the connection may hold
      *     subscriptions, so a client that subscribes to all it may at once is served
      * @param publicReader who a CONNECT without a token becomes; {@code null}: such a CONNECT is refused
      */
-    SocketIoConnection(
-            WebSocketSession session,
-            ConnectionSupport support,
+    SocketIoProtocol(
+            WebSocketConnection connection,
             Hub hub,
             ReactiveJwtDecoder jwtDecoder,
             SocketIoProperties properties,
             int maxQueuedRequests,
             @Nullable Reader publicReader) {
-        this(session, support, hub, jwtDecoder, properties, maxQueuedRequests, publicReader, new ConnectedNamespace());
-    }
-
-    // the renderer needs the namespace, which is known only after CONNECT, and cannot refer to this in super(…)
-    private SocketIoConnection(
-            WebSocketSession session,
-            ConnectionSupport support,
-            Hub hub,
-            ReactiveJwtDecoder jwtDecoder,
-            SocketIoProperties properties,
-            int maxQueuedRequests,
-            @Nullable Reader publicReader,
-            ConnectedNamespace namespace) {
-        super(session, null, support, publication -> DeploymentEvents.frame(publication, namespace.name));
+        this.connection = connection;
         this.hub = hub;
         this.jwtDecoder = jwtDecoder;
         this.properties = properties;
         this.maxQueuedRequests = maxQueuedRequests;
         this.publicReader = publicReader;
-        this.namespace = namespace;
-    }
-
-    /** The namespace the client connected, shared with the renderer. */
-    private static final class ConnectedNamespace {
-        volatile @Nullable String name;
+        requests.asFlux()
+                .concatMap(
+                        request -> request.onErrorResume(error -> {
+                                    log.warn("connection {}: request failed", connection.id(), error);
+                                    return Mono.empty();
+                                })
+                                .doFinally(signal -> requestsInFlight.decrementAndGet()),
+                        0)
+                .subscribe();
     }
 
     @Override
@@ -140,10 +131,15 @@ final class SocketIoConnection extends WebSocketConnection {
     }
 
     @Override
-    protected Mono<Void> opened() {
-        var settings = support.properties();
+    public String frame(Publication publication) {
+        return DeploymentEvents.frame(publication, namespace);
+    }
+
+    @Override
+    public Mono<Void> opened() {
+        var settings = connection.support().properties();
         send(SocketIoPackets.open(
-                id(),
+                connection.id(),
                 settings.pingInterval().toMillis(),
                 settings.pongTimeout().toMillis(),
                 settings.maxFrameSize().toBytes()));
@@ -161,12 +157,12 @@ final class SocketIoConnection extends WebSocketConnection {
     }
 
     @Override
-    protected void sendPing() {
-        send(SocketIoPackets.PING_FRAME);
+    public String pingFrame() {
+        return SocketIoPackets.PING_FRAME;
     }
 
     @Override
-    protected void onText(String text) {
+    public void onText(String text) {
         if (text.isEmpty()) {
             close(CloseReason.BAD_REQUEST);
             return;
@@ -174,69 +170,47 @@ final class SocketIoConnection extends WebSocketConnection {
         switch (text.charAt(0)) {
             case SocketIoPackets.MESSAGE -> onPacket(text);
             case SocketIoPackets.CLOSE -> close(CloseReason.NORMAL);
-            // pong (the base class noted the sign of life), noop; client pings do not exist in v4 but are harmless
+            // pong (the connection noted the sign of life), noop; client pings do not exist in v4 but are harmless
             case SocketIoPackets.PONG, SocketIoPackets.NOOP, SocketIoPackets.PING -> {}
             default -> close(CloseReason.BAD_REQUEST);
         }
     }
 
     @Override
-    protected void closed() {
+    public void closed() {
         Disposable timer = connectTimer;
         if (timer != null) {
             timer.dispose();
         }
+        // what waits still runs, and finds the connection closed
+        requests.tryEmitComplete();
         if (registered) {
             unregisterOnce();
         }
     }
 
     @Override
-    public boolean deliver(Publication publication) {
-        if (namespace.name == null || disconnecting || DeploymentEvents.typeOf(publication.type()) == null) {
-            // personal channels (user:, system:) carry task and notification events: not part of source 002
-            return true;
-        }
-        // an event on project:x and deployment:y arrives once (the hub delivers each event once per connection)
-        return super.deliver(publication);
+    public boolean accepts(Publication publication) {
+        // personal channels (user:, system:) carry task and notification events, which Socket.IO clients do not get
+        // (docs/contracts.md, realtime-service); an event on project:x and deployment:y arrives once (the hub
+        // delivers each event once per connection)
+        return namespace != null && DeploymentEvents.typeOf(publication.type()) != null;
     }
 
     /**
-     * Closes the connection. An administrator's disconnect ({@link CloseReason#FORCED}) first sends the namespace
-     * DISCONNECT: the stock client then reports {@code io server disconnect} and does not reconnect on its own,
-     * whereas after a plain WebSocket close it would reconnect at once.
+     * An administrator's disconnect ({@link CloseReason#FORCED}) first sends the namespace DISCONNECT: the stock
+     * client then reports {@code io server disconnect} and does not reconnect on its own, whereas after a plain
+     * WebSocket close it would reconnect at once.
      */
     @Override
-    public void close(CloseReason reason) {
-        String ns = namespace.name;
-        if (reason == CloseReason.FORCED && ns != null && isOpen() && !disconnecting) {
-            closeAfter(SocketIoPackets.disconnect(ns), reason);
-            return;
-        }
-        super.close(reason);
-    }
-
-    /**
-     * Sends a last frame and closes later: closing at once would drop it (the outbox discards what is queued when
-     * it closes). The stock client closes the WebSocket itself on a DISCONNECT or CONNECT_ERROR; the close here
-     * follows after the close grace in case it does not.
-     */
-    private void closeAfter(String lastFrame, CloseReason reason) {
-        disconnecting = true;
-        if (!send(lastFrame)) {
-            super.close(reason);
-            return;
-        }
-        Schedulers.parallel()
-                .schedule(
-                        () -> super.close(reason),
-                        support.properties().closeGrace().toMillis(),
-                        TimeUnit.MILLISECONDS);
+    public @Nullable String lastFrame(CloseReason reason) {
+        String ns = namespace;
+        return reason == CloseReason.FORCED && ns != null ? SocketIoPackets.disconnect(ns) : null;
     }
 
     @Override
     public void presence(String channel, PresenceChange change) {
-        // source 002 has no presence events; presence is still listed by the API
+        // Socket.IO clients get no presence events (docs/contracts.md, realtime-service); the API still lists it
     }
 
     /** As a refused subscribe without acknowledgement: an {@code error} event naming the channel. */
@@ -251,19 +225,19 @@ final class SocketIoConnection extends WebSocketConnection {
         try {
             packet = SocketIoPackets.decode(text);
         } catch (MalformedPacketException e) {
-            log.debug("connection {} sent a malformed packet: {}", id(), e.getMessage());
+            log.debug("connection {} sent a malformed packet: {}", connection.id(), e.getMessage());
             close(CloseReason.BAD_REQUEST);
             return;
         }
         switch (packet.type()) {
             case CONNECT -> onConnect(packet);
             case DISCONNECT -> {
-                if (packet.namespace().equals(namespace.name)) {
+                if (packet.namespace().equals(namespace)) {
                     close(CloseReason.NORMAL);
                 }
             }
             case EVENT -> {
-                if (namespaceState != CONNECTED || !packet.namespace().equals(namespace.name)) {
+                if (namespaceState != CONNECTED || !packet.namespace().equals(namespace)) {
                     // the stock server closes too: an event on a namespace the client never connected
                     close(CloseReason.BAD_REQUEST);
                     return;
@@ -293,7 +267,7 @@ final class SocketIoConnection extends WebSocketConnection {
                 refuseConnect(requested, UNAUTHORIZED, "auth.token is required");
                 return;
             }
-            // source 002's frontend sends no credentials: a public reader of the public projects
+            // the dashboard frontend sends no credentials: a public reader of the public projects
             admit(requested, publicReader, null).subscribe(null, error -> onConnectFailed(requested, error));
             return;
         }
@@ -315,22 +289,22 @@ final class SocketIoConnection extends WebSocketConnection {
     }
 
     private Mono<Void> admit(String requested, Reader reader, @Nullable Instant expiresAt) {
-        reader(reader);
-        expiresAt(expiresAt);
-        return hub.register(this).then(Mono.fromRunnable(() -> {
+        connection.reader(reader);
+        connection.expiresAt(expiresAt);
+        return hub.register(connection).then(Mono.fromRunnable(() -> {
             registered = true;
-            if (!isOpen()) {
+            if (!connection.isOpen()) {
                 // closed while the hub was registering it: closed() may have run before registered was set
                 unregisterOnce();
                 return;
             }
-            namespace.name = requested;
+            namespace = requested;
             namespaceState = CONNECTED;
             Disposable timer = connectTimer;
             if (timer != null) {
                 timer.dispose();
             }
-            send(SocketIoPackets.connect(requested, id()));
+            send(SocketIoPackets.connect(requested, connection.id()));
         }));
     }
 
@@ -345,7 +319,7 @@ final class SocketIoConnection extends WebSocketConnection {
                     expired ? "token expired" : "invalid token");
         } else if (error instanceof RealtimeException refusal) {
             // e.g. 106: too many connections for this user; the stock client does not retry after a CONNECT_ERROR
-            closeAfter(
+            connection.closeAfter(
                     SocketIoPackets.connectError(requested, refusal.getMessage(), errorData(refusal.code(), null)),
                     refusal.code() == RealtimeException.LIMIT_EXCEEDED
                             ? CloseReason.CONNECTION_LIMIT
@@ -353,7 +327,7 @@ final class SocketIoConnection extends WebSocketConnection {
         } else {
             // e.g. Redis unreachable: no CONNECT_ERROR (the stock client would stop retrying); 1001 makes it
             // reconnect, possibly to another replica
-            log.warn("connection {} could not be admitted", id(), error);
+            log.warn("connection {} could not be admitted", connection.id(), error);
             close(CloseReason.SHUTDOWN);
         }
     }
@@ -382,14 +356,14 @@ final class SocketIoConnection extends WebSocketConnection {
             return;
         }
         Supplier<Mono<Void>> request = subscribeNamespace != null
-                ? () -> hub.subscribe(this, channel, null, subscribed -> reply(event, ackId, channel, null))
+                ? () -> hub.subscribe(connection, channel, null, subscribed -> reply(event, ackId, channel, null))
                         .then()
                         .onErrorResume(error -> {
                             reply(event, ackId, channel, error);
                             return Mono.empty();
                         })
                 : () -> Mono.fromRunnable(() -> {
-                    hub.unsubscribe(this, channel);
+                    hub.unsubscribe(connection, channel);
                     reply(event, ackId, channel, null);
                 });
         if (!serially(request)) {
@@ -403,7 +377,7 @@ final class SocketIoConnection extends WebSocketConnection {
         }
     }
 
-    /** A project name or deployment id: a string, or a number (deployment ids are numeric in source 002). */
+    /** A project name or deployment id: a string, or a number (deployment ids are numeric, docs/contracts.md). */
     private static String nameArgument(@Nullable JsonNode argument) {
         if (argument != null && (argument.isString() || argument.isIntegralNumber())) {
             return argument.asString();
@@ -417,7 +391,7 @@ final class SocketIoConnection extends WebSocketConnection {
      */
     private void reply(String event, @Nullable Long ackId, @Nullable ChannelName channel, @Nullable Throwable error) {
         var json = SocketIoPackets.json();
-        String ns = namespace.name;
+        String ns = namespace;
         if (ns == null) {
             return;
         }
@@ -437,7 +411,7 @@ final class SocketIoConnection extends WebSocketConnection {
             code = refusal.code();
             message = refusal.getMessage();
         } else {
-            log.warn("connection {}: {} failed", id(), event, error);
+            log.warn("connection {}: {} failed", connection.id(), event, error);
         }
         ObjectNode details = errorData(code, message);
         if (ackId != null) {
@@ -469,8 +443,9 @@ final class SocketIoConnection extends WebSocketConnection {
 
     private void unregisterOnce() {
         if (UNREGISTERED.compareAndSet(this, 0, 1)) {
-            hub.unregister(this)
-                    .subscribe(null, error -> log.warn("connection {} could not be unregistered", id(), error));
+            hub.unregister(connection)
+                    .subscribe(
+                            null, error -> log.warn("connection {} could not be unregistered", connection.id(), error));
         }
     }
 
@@ -480,41 +455,22 @@ final class SocketIoConnection extends WebSocketConnection {
      * @return false when {@code maxQueuedRequests} wait already: the request is not run, the caller refuses it
      */
     private boolean serially(Supplier<Mono<Void>> request) {
-        synchronized (this) {
-            if (requestRunning) {
-                if (pendingRequests == null) {
-                    pendingRequests = new ArrayDeque<>(4);
-                }
-                if (pendingRequests.size() >= maxQueuedRequests) {
-                    return false;
-                }
-                pendingRequests.add(request);
-                return true;
-            }
-            requestRunning = true;
+        if (requestsInFlight.incrementAndGet() > maxQueuedRequests + 1) {
+            requestsInFlight.decrementAndGet();
+            return false;
         }
-        run(request);
+        if (requests.tryEmitNext(Mono.defer(request)).isFailure()) {
+            // completed: the connection is over
+            requestsInFlight.decrementAndGet();
+        }
         return true;
     }
 
-    private void run(Supplier<Mono<Void>> request) {
-        Mono.defer(request)
-                .onErrorResume(error -> {
-                    log.warn("connection {}: request failed", id(), error);
-                    return Mono.empty();
-                })
-                .doFinally(signal -> {
-                    Supplier<Mono<Void>> next;
-                    synchronized (this) {
-                        next = pendingRequests == null ? null : pendingRequests.poll();
-                        if (next == null) {
-                            requestRunning = false;
-                        }
-                    }
-                    if (next != null) {
-                        run(next);
-                    }
-                })
-                .subscribe();
+    private boolean send(String frame) {
+        return connection.send(frame);
+    }
+
+    private void close(CloseReason reason) {
+        connection.close(reason);
     }
 }
