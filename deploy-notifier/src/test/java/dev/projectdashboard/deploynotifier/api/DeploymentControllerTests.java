@@ -50,7 +50,15 @@ import tools.jackson.databind.json.JsonMapper;
 class DeploymentControllerTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String ADMIN = DevTokens.adminToken("root");
+    // minted at the fixed clock's time: the JWT decoder reads the same clock, so a token of the real now would
+    // be issued in its future
+    private static final String ADMIN = DevTokens.builder("root")
+            .roles(List.of("admin"))
+            .projects(List.of("*"))
+            .devices(List.of("*"))
+            .issuedAt(FixedClock.NOW)
+            .expiresAt(FixedClock.NOW.plus(Duration.ofHours(1)))
+            .sign();
 
     @Autowired
     WebTestClient client;
@@ -140,7 +148,12 @@ class DeploymentControllerTests {
 
     @Test
     void anotherUsersProjectIsAnEmptyPageOrA404WithoutAQuery() {
-        String alice = DevTokens.userToken("alice", List.of("user"), List.of("mine"), List.of());
+        String alice = DevTokens.builder("alice")
+                .roles(List.of("user"))
+                .projects(List.of("mine"))
+                .issuedAt(FixedClock.NOW)
+                .expiresAt(FixedClock.NOW.plus(Duration.ofHours(1)))
+                .sign();
 
         assertThat(ok("/api/v1/deployments?project=theirs", alice).path("items"))
                 .isEmpty();
