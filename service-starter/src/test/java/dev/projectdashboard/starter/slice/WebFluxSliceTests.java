@@ -41,4 +41,25 @@ class WebFluxSliceTests {
                 .expectHeader()
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
+
+    @Test
+    void bodyViolationsNameTheFieldsTheClientSent() {
+        client.post()
+                .uri("/api/shipments")
+                .headers(h -> h.setBearerAuth(DevTokens.userToken("alice", List.of())))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"device_id\":\" \",\"items\":[{\"file_name\":\"a.jpg\"},{\"file_name\":\"\"}]}")
+                .exchange()
+                .expectStatus()
+                .isBadRequest()
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.errors.length()")
+                .isEqualTo(2)
+                .jsonPath("$.errors[?(@.field == 'device_id')].message")
+                .isEqualTo("must not be blank")
+                .jsonPath("$.errors[?(@.field == 'items[1].file_name')].message")
+                .isEqualTo("must not be blank");
+    }
 }
