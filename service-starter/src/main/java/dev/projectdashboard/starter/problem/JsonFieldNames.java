@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.introspect.BeanPropertyDefinition;
 import tools.jackson.databind.introspect.ClassIntrospector;
@@ -60,8 +61,10 @@ final class JsonFieldNames {
     }
 
     private BeanPropertyDefinition property(JavaType type, String javaName) {
+        // a tree's keys are the client's own names already
         if (type.isContainerType()
                 || type.isReferenceType()
+                || JsonNode.class.isAssignableFrom(type.getRawClass())
                 || type.getRawClass().getName().startsWith("java.")) {
             return null;
         }

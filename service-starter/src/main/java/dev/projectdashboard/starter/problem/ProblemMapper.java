@@ -301,31 +301,48 @@ public class ProblemMapper {
         return errors;
     }
 
-    private static List<FieldViolation> violationErrors(ConstraintViolationException exception) {
+    private List<FieldViolation> violationErrors(ConstraintViolationException exception) {
         return exception.getConstraintViolations().stream()
-                .map(violation -> new FieldViolation(propertyPath(violation), violation.getMessage()))
+                .map(violation -> new FieldViolation(fieldName(violation), violation.getMessage()))
                 .sorted(java.util.Comparator.comparing(FieldViolation::field))
                 .toList();
     }
 
+    /**
+     * A violation of a validated request object ({@code validator.validate(request)}) names the field as the client
+     * sent it; one of a method parameter keeps its path.
+     */
+    private String fieldName(ConstraintViolation<?> violation) {
+        String path = propertyPath(violation);
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
+                return path;
+            }
+        }
+        return jsonFieldNames.jsonPath(violation.getRootBeanClass(), path);
+    }
+
     /** {@code create.request.name} for a method parameter becomes {@code request.name}. */
     private static String propertyPath(ConstraintViolation<?> violation) {
-        List<String> names = new ArrayList<>();
+        StringBuilder path = new StringBuilder();
         for (Path.Node node : violation.getPropertyPath()) {
             if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
                 continue;
             }
-            String name = node.getName() != null ? node.getName() : "";
-            if (node.getIndex() != null) {
-                name = name + "[" + node.getIndex() + "]";
-            } else if (node.getKey() != null) {
-                name = name + "[" + node.getKey() + "]";
+            // a node in a list or map carries the index of the container before it: items[1].name
+            if (node.isInIterable() && !path.isEmpty()) {
+                Object index = node.getIndex() != null ? node.getIndex() : node.getKey();
+                path.append('[').append(index != null ? index : "").append(']');
             }
-            if (!name.isEmpty()) {
-                names.add(name);
+            String name = node.getName();
+            if (name != null && !name.isEmpty() && !name.startsWith("<")) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(name);
             }
         }
-        return String.join(".", names);
+        return path.toString();
     }
 
     private static String message(MessageSourceResolvable error) {
