@@ -1,6 +1,5 @@
-package dev.projectdashboard.fileservice.web;
+package dev.projectdashboard.fileservice.domain;
 
-import dev.projectdashboard.fileservice.domain.FileNames;
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 import jakarta.validation.ReportAsSingleViolation;
@@ -20,7 +19,7 @@ import java.lang.annotation.Target;
 @Constraint(validatedBy = {})
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)
-@interface ExpirySeconds {
+public @interface ExpirySeconds {
 
     String message() default FileNames.EXPIRY_RULE;
 

@@ -1,6 +1,5 @@
-package dev.projectdashboard.fileservice.web;
+package dev.projectdashboard.fileservice.domain;
 
-import dev.projectdashboard.fileservice.domain.FileNames;
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 import jakarta.validation.ReportAsSingleViolation;
@@ -18,7 +17,7 @@ import java.lang.annotation.Target;
 @Constraint(validatedBy = {})
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)
-@interface ResourceId {
+public @interface ResourceId {
 
     String message() default FileNames.ID_RULE;
 
