@@ -10,6 +10,7 @@ import dev.projectdashboard.fileservice.device.DeviceUploadService;
 import dev.projectdashboard.fileservice.device.DeviceUploads;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
+import dev.projectdashboard.starter.test.ProblemFields;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +19,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /** The internal device-upload API's mapping alone: API key, JSON bodies and problem JSON, the service mocked. */
 @WebFluxTest(DeviceUploadController.class)
@@ -121,23 +121,11 @@ class DeviceUploadControllerTests {
 
     /** The fields a 400 problem JSON names, for a POST of {@code json} to the API's {@code path}. */
     private List<String> problemFields(String path, String json) {
-        JsonNode problem = client.post()
+        return ProblemFields.ofBadRequest(client.post()
                 .uri("/internal/v1/device-uploads" + path)
                 .header("X-Api-Key", DevDefaults.API_KEY)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json)
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectHeader()
-                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody(JsonNode.class)
-                .returnResult()
-                .getResponseBody();
-        assertThat(problem).isNotNull();
-        return problem.path("errors")
-                .valueStream()
-                .map(error -> error.path("field").asString())
-                .toList();
+                .exchange());
     }
 }

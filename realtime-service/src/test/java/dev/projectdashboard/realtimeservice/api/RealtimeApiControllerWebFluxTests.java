@@ -14,6 +14,7 @@ import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
+import dev.projectdashboard.starter.test.ProblemFields;
 import io.lettuce.core.RedisConnectionException;
 import java.net.URI;
 import java.time.Instant;
@@ -27,7 +28,6 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The server API's controller alone, its collaborators mocked: who may call it, the views it answers, and the problem
@@ -214,24 +214,12 @@ class RealtimeApiControllerWebFluxTests {
 
     /** The fields a 400 problem JSON names, for a backend's POST of {@code json} to {@code uri} (sent as it is). */
     private List<String> problemFields(String uri, String json) {
-        JsonNode problem = client.post()
+        return ProblemFields.ofBadRequest(client.post()
                 .uri(URI.create(uri))
                 .header("X-Api-Key", DevDefaults.API_KEY)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json)
-                .exchange()
-                .expectStatus()
-                .isBadRequest()
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody(JsonNode.class)
-                .returnResult()
-                .getResponseBody();
-        assertThat(problem).isNotNull();
-        return problem.path("errors")
-                .valueStream()
-                .map(error -> error.path("field").asString())
-                .toList();
+                .exchange());
     }
 
     /** A 400 problem JSON whose first error names {@code field}, for a backend's GET of {@code uri}. */
