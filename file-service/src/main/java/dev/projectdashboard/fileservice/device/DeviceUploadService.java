@@ -20,7 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.springframework.http.HttpStatus;
@@ -44,8 +43,6 @@ public class DeviceUploadService {
 
     private static final DateTimeFormatter KEY_TIME =
             DateTimeFormatter.ofPattern("yyyy/MM/dd/HHmmss").withZone(ZoneOffset.UTC);
-
-    private static final Pattern DEVICE_KEY = Pattern.compile("([A-Za-z0-9_-]{1,64})/\\d{4}/\\d{2}/\\d{2}/\\d{6}_(.+)");
 
     private final S3ObjectStore store;
     private final UrlSigner signer;
@@ -73,15 +70,16 @@ public class DeviceUploadService {
     }
 
     public Mono<DeviceUploads.Presigned> presign(DeviceUploads.PresignRequest request) {
-        String deviceId = FileNames.id("device_id", request.deviceId());
-        String fileName = FileNames.fileName("file_name", request.fileName());
+        String deviceId = request.deviceId();
+        String fileName = request.fileName();
         long size = size(request.fileSize());
         String contentType = contentType(request.contentType());
-        Duration expiry = FileNames.expiry(request.expireTime(), properties.defaultExpiry());
+        Duration expiry =
+                request.expireTime() == null ? properties.defaultExpiry() : Duration.ofSeconds(request.expireTime());
         String key = deviceId + "/" + KEY_TIME.format(clock.instant()) + "_" + fileName;
         FileProperties.Device device = properties.device();
         if (size <= device.multipartThreshold().toBytes()) {
-            String md5 = md5Base64(request.contentMd5());
+            String md5 = ContentMd5.Check.base64(request.contentMd5());
             UrlSigner.Signed signed = signer.put(key, expiry, put -> {
                 put.contentType(contentType);
                 if (md5 != null) {
@@ -180,9 +178,8 @@ public class DeviceUploadService {
 
     /** Completes a multipart upload, then verifies and records it like {@link #verify}. */
     public Mono<DeviceUploads.Verified> complete(DeviceUploads.CompleteRequest request) {
-        String deviceId = FileNames.id("device_id", request.deviceId());
+        String deviceId = request.deviceId();
         requireOwnKey(deviceId, request.objectKey());
-        requireUploadId(request.uploadId());
         long size = size(request.fileSize());
         Mono<List<CompletedPart>> parts = request.parts() == null
                         || request.parts().isEmpty()
@@ -226,8 +223,6 @@ public class DeviceUploadService {
     }
 
     public Mono<Void> abort(DeviceUploads.AbortRequest request) {
-        deviceKey(request.objectKey());
-        requireUploadId(request.uploadId());
         return known(request.uploadId(), request.objectKey())
                 .then(store.abortMultipartUpload(request.objectKey(), request.uploadId()))
                 .then(multipartUploads.finished(request.uploadId()));
@@ -238,10 +233,10 @@ public class DeviceUploadService {
      * object is a single PUT (a multipart ETag is not an MD5). A mismatch is a 409 and nothing is recorded.
      */
     public Mono<DeviceUploads.Verified> verify(DeviceUploads.VerifyRequest request) {
-        String deviceId = FileNames.id("device_id", request.deviceId());
+        String deviceId = request.deviceId();
         String fileName = requireOwnKey(deviceId, request.objectKey());
         long size = size(request.fileSize());
-        String md5 = md5Base64(request.contentMd5());
+        String md5 = ContentMd5.Check.base64(request.contentMd5());
         String key = request.objectKey();
         return store.head(key).flatMap(head -> {
             if (head.size() != size) {
@@ -294,7 +289,7 @@ public class DeviceUploadService {
 
     private long size(Long fileSize) {
         if (fileSize == null || fileSize < 0) {
-            throw FileNames.invalid("file_size", "must be given and not negative");
+            throw FileNames.invalid("file_size", DeviceUploads.SIZE_RULE);
         }
         if (fileSize > properties.maxSize().toBytes()) {
             throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "The file is larger than the limit")
@@ -314,13 +309,14 @@ public class DeviceUploadService {
     /** The file name part of a device key; 400 unless the key has the device layout. */
     private static String deviceKey(String objectKey) {
         FileNames.objectKey("object_key", objectKey);
-        var matcher = DEVICE_KEY.matcher(objectKey);
+        var matcher = DeviceObjectKey.LAYOUT.matcher(objectKey);
         if (!matcher.matches()) {
-            throw FileNames.invalid("object_key", "must be {device_id}/{YYYY}/{MM}/{DD}/{HHmmss}_{file_name}");
+            throw FileNames.invalid("object_key", DeviceObjectKey.LAYOUT_RULE);
         }
         return matcher.group(2);
     }
 
+    /** Hand-written, not a constraint: it compares two fields of the request. */
     private static String requireOwnKey(String deviceId, String objectKey) {
         String fileName = deviceKey(objectKey);
         if (!objectKey.startsWith(deviceId + "/")) {
@@ -333,24 +329,6 @@ public class DeviceUploadService {
         if (uploadId == null || uploadId.isBlank() || uploadId.length() > 1024) {
             throw FileNames.invalid("upload_id", "must be given");
         }
-    }
-
-    /** Content-MD5 is base64; a 32-digit hex MD5 is converted. */
-    private static String md5Base64(String md5) {
-        if (md5 == null || md5.isBlank()) {
-            return null;
-        }
-        try {
-            byte[] digest = md5.length() == 32
-                    ? HexFormat.of().parseHex(md5)
-                    : Base64.getDecoder().decode(md5);
-            if (digest.length == 16) {
-                return Base64.getEncoder().encodeToString(digest);
-            }
-        } catch (IllegalArgumentException invalid) {
-            // reported below
-        }
-        throw FileNames.invalid("content_md5", "must be a base64 or hex MD5 digest");
     }
 
     private static String unquote(String etag) {

@@ -1,13 +1,27 @@
 package dev.projectdashboard.fileservice.device;
 
+import dev.projectdashboard.fileservice.domain.ExpirySeconds;
+import dev.projectdashboard.fileservice.domain.FileName;
+import dev.projectdashboard.fileservice.domain.FileNames;
+import dev.projectdashboard.fileservice.domain.ResourceId;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Bodies of the internal device-upload API (snake_case on the wire; names follow docs/contracts.md, Cameras over
- * MQTT).
+ * MQTT). The requests carry their rules as constraints, checked by the controller ({@code @Valid}); the service checks
+ * only what depends on its settings, the store or two fields together.
  */
 public final class DeviceUploads {
+
+    /** {@code file_size}'s rule; the configured maximum is the service's to check (a 413, not a 400). */
+    static final String SIZE_RULE = "must be given and not negative";
+
+    static final String UPLOAD_ID_RULE = "must be given";
 
     private DeviceUploads() {}
 
@@ -17,7 +31,12 @@ public final class DeviceUploads {
      * @param expireTime URL lifetime in seconds, 1 … 604800
      */
     public record PresignRequest(
-            String deviceId, String fileName, Long fileSize, String contentType, String contentMd5, Long expireTime) {}
+            @NotNull(message = FileNames.ID_RULE) @ResourceId String deviceId,
+            @NotNull(message = "must not be blank") @FileName String fileName,
+            @NotNull(message = SIZE_RULE) @PositiveOrZero(message = SIZE_RULE) Long fileSize,
+            String contentType,
+            @ContentMd5 String contentMd5,
+            @ExpirySeconds Long expireTime) {}
 
     public record Part(int partNumber, String uploadUrl, String method, Map<String, String> headers) {}
 
@@ -51,11 +70,21 @@ public final class DeviceUploads {
 
     /** {@code parts} may be omitted: the parts the store has are used, which must then be all of them. */
     public record CompleteRequest(
-            String deviceId, String objectKey, String uploadId, Long fileSize, List<CompletedPart> parts) {}
+            @NotNull(message = FileNames.ID_RULE) @ResourceId String deviceId,
+            @DeviceObjectKey String objectKey,
+            @NotBlank(message = UPLOAD_ID_RULE) @Size(max = 1024, message = UPLOAD_ID_RULE) String uploadId,
+            @NotNull(message = SIZE_RULE) @PositiveOrZero(message = SIZE_RULE) Long fileSize,
+            List<CompletedPart> parts) {}
 
-    public record AbortRequest(String objectKey, String uploadId) {}
+    public record AbortRequest(
+            @DeviceObjectKey String objectKey,
+            @NotBlank(message = UPLOAD_ID_RULE) @Size(max = 1024, message = UPLOAD_ID_RULE) String uploadId) {}
 
-    public record VerifyRequest(String deviceId, String objectKey, Long fileSize, String contentMd5) {}
+    public record VerifyRequest(
+            @NotNull(message = FileNames.ID_RULE) @ResourceId String deviceId,
+            @DeviceObjectKey String objectKey,
+            @NotNull(message = SIZE_RULE) @PositiveOrZero(message = SIZE_RULE) Long fileSize,
+            @ContentMd5 String contentMd5) {}
 
     public record Verified(
             boolean verified, String objectKey, String cloudUrl, long size, String etag, String contentType) {}

@@ -93,22 +93,31 @@ public final class FileNames {
      * name (so no {@code ..}, empty segment or backslash).
      */
     public static String objectKey(String field, String value) {
+        String problem = objectKeyProblem(value);
+        if (problem != null) {
+            throw invalid(field, problem);
+        }
+        return value;
+    }
+
+    /** What is wrong with an object key, or {@code null} when it is a valid one (see {@link #objectKey}). */
+    public static String objectKeyProblem(String value) {
         if (value == null || value.isEmpty()) {
-            throw invalid(field, "must not be empty");
+            return "must not be empty";
         }
         if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw invalid(field, "must be at most " + MAX_KEY_BYTES + " bytes");
+            return "must be at most " + MAX_KEY_BYTES + " bytes";
         }
         if (value.startsWith("/")) {
-            throw invalid(field, "must be a relative key");
+            return "must be a relative key";
         }
         for (String segment : value.split("/", -1)) {
             String problem = segmentProblem(segment);
             if (problem != null) {
-                throw invalid(field, "every segment " + problem);
+                return "every segment " + problem;
             }
         }
-        return value;
+        return null;
     }
 
     /** {@code expire_time} in seconds, 1 s … 7 days; the default when absent. */

@@ -2,6 +2,7 @@ package dev.projectdashboard.fileservice.web;
 
 import dev.projectdashboard.fileservice.device.DeviceUploadService;
 import dev.projectdashboard.fileservice.device.DeviceUploads;
+import jakarta.validation.Valid;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,7 +27,7 @@ class DeviceUploadController {
     }
 
     @PostMapping
-    Mono<DeviceUploads.Presigned> presign(@RequestBody DeviceUploads.PresignRequest request) {
+    Mono<DeviceUploads.Presigned> presign(@Valid @RequestBody DeviceUploads.PresignRequest request) {
         return service.presign(request);
     }
 
@@ -40,17 +41,17 @@ class DeviceUploadController {
     }
 
     @PostMapping("/complete")
-    Mono<DeviceUploads.Verified> complete(@RequestBody DeviceUploads.CompleteRequest request) {
+    Mono<DeviceUploads.Verified> complete(@Valid @RequestBody DeviceUploads.CompleteRequest request) {
         return service.complete(request);
     }
 
     @PostMapping("/abort")
-    Mono<Map<String, Object>> abort(@RequestBody DeviceUploads.AbortRequest request) {
+    Mono<Map<String, Object>> abort(@Valid @RequestBody DeviceUploads.AbortRequest request) {
         return service.abort(request).thenReturn(Map.of("aborted", true, "object_key", request.objectKey()));
     }
 
     @PostMapping("/verify")
-    Mono<DeviceUploads.Verified> verify(@RequestBody DeviceUploads.VerifyRequest request) {
+    Mono<DeviceUploads.Verified> verify(@Valid @RequestBody DeviceUploads.VerifyRequest request) {
         return service.verify(request);
     }
 }

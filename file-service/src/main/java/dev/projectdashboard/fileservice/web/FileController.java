@@ -1,6 +1,9 @@
 package dev.projectdashboard.fileservice.web;
 
+import dev.projectdashboard.fileservice.domain.ExpirySeconds;
 import dev.projectdashboard.fileservice.domain.FileKind;
+import dev.projectdashboard.fileservice.domain.FileName;
+import dev.projectdashboard.fileservice.domain.ResourceId;
 import dev.projectdashboard.fileservice.files.FileService;
 import dev.projectdashboard.fileservice.files.FileViews;
 import dev.projectdashboard.fileservice.files.MultipartScanner;

@@ -1,5 +1,6 @@
 package dev.projectdashboard.fileservice.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
@@ -9,6 +10,8 @@ import dev.projectdashboard.fileservice.device.DeviceUploadService;
 import dev.projectdashboard.fileservice.device.DeviceUploads;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
+import dev.projectdashboard.starter.test.ProblemFields;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
@@ -93,5 +96,36 @@ class DeviceUploadControllerTests {
                 .jsonPath("$.errors[0].field")
                 .isEqualTo("file_size");
         verifyNoInteractions(service);
+    }
+
+    @Test
+    void refusesEveryFieldOfAPresignBodyItsConstraintsRefuseByItsSnakeCaseName() {
+        assertThat(problemFields(
+                        "",
+                        "{\"device_id\":\"cam 1\",\"file_name\":\"../a.mp4\",\"file_size\":-1,"
+                                + "\"content_md5\":\"zz\",\"expire_time\":0}"))
+                .containsExactlyInAnyOrder("device_id", "file_name", "file_size", "content_md5", "expire_time");
+        verifyNoInteractions(service);
+    }
+
+    @Test
+    void refusesCompleteVerifyAndAbortBodiesWithoutTheirKeysAndIds() {
+        assertThat(problemFields("/complete", "{\"object_key\":\"cam-1/a.mp4\",\"upload_id\":\" \"}"))
+                .containsExactlyInAnyOrder("device_id", "object_key", "upload_id", "file_size");
+        assertThat(problemFields("/verify", "{\"device_id\":\"cam-1\",\"object_key\":\"../x\",\"file_size\":1}"))
+                .containsExactly("object_key");
+        assertThat(problemFields("/abort", "{\"object_key\":\"cam-1/2026/01/01/000000_a.mp4\"}"))
+                .containsExactly("upload_id");
+        verifyNoInteractions(service);
+    }
+
+    /** The fields a 400 problem JSON names, for a POST of {@code json} to the API's {@code path}. */
+    private List<String> problemFields(String path, String json) {
+        return ProblemFields.ofBadRequest(client.post()
+                .uri("/internal/v1/device-uploads" + path)
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json)
+                .exchange());
     }
 }

@@ -3,7 +3,12 @@ package dev.projectdashboard.realtimeservice.api;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.projectdashboard.realtimeservice.api.ChannelParameter.Kind;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -15,6 +20,16 @@ import tools.jackson.databind.annotation.JsonNaming;
  * strategy.
  */
 final class ApiViews {
+
+    static final String REQUIRED = "is required";
+    static final String AT_MOST = "must be at most {max} characters";
+
+    /** Consumers keep notifications and events in PostgreSQL, whose texts cannot hold a NUL. */
+    static final String NO_NUL = "[^\\x00]*";
+
+    static final String NUL = "must not contain NUL characters";
+    static final String IDEMPOTENCY_KEY = "[A-Za-z0-9._:~+=/-]{1,200}";
+    static final String IDEMPOTENCY_KEY_MESSAGE = "must be 1 to 200 characters of [A-Za-z0-9._:~+=/-]";
 
     private ApiViews() {}
 
@@ -37,25 +52,50 @@ final class ApiViews {
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record NotificationRequest(
-            String userId,
-            String title,
-            String message,
-            @JsonAlias("type") String notificationType,
-            String actionUrl) {}
+            @ChannelParameter(Kind.USER) String userId,
+            @NotBlank(message = REQUIRED) @Size(max = 200, message = AT_MOST) @Pattern(regexp = NO_NUL, message = NUL)
+                    String title,
+            @NotBlank(message = REQUIRED) @Size(max = 4000, message = AT_MOST) @Pattern(regexp = NO_NUL, message = NUL)
+                    String message,
+            @JsonAlias("type")
+                    @Pattern(
+                            regexp = "[A-Za-z0-9_.-]{1,32}",
+                            message = "must be a short word such as info, warning or error")
+                    String notificationType,
+            @Size(max = 2048, message = AT_MOST) @Pattern(regexp = NO_NUL, message = NUL) String actionUrl) {
+
+        /** User id, type and URL without surrounding blanks, blank ones absent; title and message as sent. */
+        NotificationRequest trimmed() {
+            return new NotificationRequest(
+                    trimToNull(userId), title, message, trimToNull(notificationType), trimToNull(actionUrl));
+        }
+
+        private static String trimToNull(String value) {
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+    }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record NotificationSent(boolean success, String message, String channel, String eventId) {}
 
     /** {@code POST /publish}: one event of a catalogue type, with the channel as its CloudEvent subject. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PublishRequest(String channel, String type, JsonNode data) {}
+    record PublishRequest(
+            @NotBlank(message = REQUIRED) @ChannelParameter String channel,
+            @NotBlank(message = REQUIRED) @EventTypeName String type,
+            @EventPayload JsonNode data) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Published(boolean success, String channel, String type, String eventId, String stream, String streamId) {}
 
     /** {@code POST /broadcast}: the same event to several channels, once per key when a key is given. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record BroadcastRequest(List<String> channels, String type, JsonNode data, String idempotencyKey) {}
+    record BroadcastRequest(
+            @NotEmpty(message = "must name at least one channel") @DistinctChannels
+                    List<@NotBlank(message = REQUIRED) @ChannelParameter String> channels,
+            @NotBlank(message = REQUIRED) @EventTypeName String type,
+            @EventPayload JsonNode data,
+            @Pattern(regexp = "\\s*|" + IDEMPOTENCY_KEY, message = IDEMPOTENCY_KEY_MESSAGE) String idempotencyKey) {}
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,6 +1,7 @@
 package dev.projectdashboard.realtimeservice.api;
 
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
+import dev.projectdashboard.starter.validation.ConstraintRefusal;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -11,10 +12,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A path segment that names a channel ({@link Kind#CHANNEL}: {@code namespace:name}) or a user ({@link Kind#USER}:
- * what {@code user:{id}} accepts), refused with what {@link ChannelName} says is wrong.
+ * A path segment or body field that names a channel ({@link Kind#CHANNEL}: {@code namespace:name}) or a user
+ * ({@link Kind#USER}: what {@code user:{id}} accepts), refused with what {@link ChannelName} says is wrong. Null and
+ * blank values pass: whether one is required is {@code @NotBlank}'s to say.
  */
-@Target(ElementType.PARAMETER)
+@Target({ElementType.PARAMETER, ElementType.FIELD, ElementType.TYPE_USE})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = ChannelParameter.Check.class)
 @interface ChannelParameter {
@@ -43,7 +45,7 @@ import java.lang.annotation.Target;
 
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
-            if (value == null) {
+            if (value == null || value.isBlank()) {
                 return true;
             }
             String message;
@@ -57,17 +59,7 @@ import java.lang.annotation.Target;
             } catch (IllegalArgumentException e) {
                 message = kind == Kind.USER ? "must be a user id of [A-Za-z0-9._@~+=-], at most 128" : e.getMessage();
             }
-            context.disableDefaultConstraintViolation();
-            // a literal, not a template: the channel's own text must not be interpolated
-            context.buildConstraintViolationWithTemplate(escape(message)).addConstraintViolation();
-            return false;
-        }
-
-        private static String escape(String message) {
-            return message.replace("\\", "\\\\")
-                    .replace("{", "\\{")
-                    .replace("}", "\\}")
-                    .replace("$", "\\$");
+            return ConstraintRefusal.accept(message, context);
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.projectdashboard.eventbus.EventCodec;
 import dev.projectdashboard.eventbus.EventType;
 import dev.projectdashboard.realtimeservice.channel.ChannelName;
 import dev.projectdashboard.starter.problem.FieldViolation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,23 +63,17 @@ final class EventData {
     private EventData() {}
 
     /**
-     * Adds what is wrong with {@code data} for {@code type} to {@code errors}.
+     * What is wrong with {@code data} for {@code type}. Hand-written, not constraints: the rules walk a JSON tree of
+     * any shape and depend on the event type the same request names.
      *
-     * @param type the event type, or {@code null} when it is unknown (then only the type-independent rules apply)
+     * @param data a JSON object ({@link EventPayload})
+     * @return the refusals, each naming its field ({@code data.progress}); empty when the data fits
      */
-    static void check(List<FieldViolation> errors, EventType type, JsonNode data) {
-        if (data == null || data.isNull() || data.isMissingNode()) {
-            errors.add(new FieldViolation("data", "is required"));
-            return;
-        }
-        if (!data.isObject()) {
-            errors.add(new FieldViolation("data", "must be a JSON object"));
-            return;
-        }
-        int before = errors.size();
+    static List<FieldViolation> check(EventType type, JsonNode data) {
+        List<FieldViolation> errors = new ArrayList<>();
         storable(errors, "data", data);
-        if (type == null || errors.size() > before) {
-            return;
+        if (!errors.isEmpty()) {
+            return errors;
         }
         if (type.type().startsWith("task.")) {
             for (String field : List.of("task_id", "user_id")) {
@@ -96,14 +91,14 @@ final class EventData {
                         "data." + field, "must be an id of 1-128 of [A-Za-z0-9._@~+=-] (it names a channel)"));
             }
         }
-        if (errors.size() > before) {
-            return;
+        if (!errors.isEmpty()) {
+            return errors;
         }
         try {
             STRICT.treeToValue(data, type.dataType());
         } catch (JacksonException e) {
             errors.add(new FieldViolation(path(e), "does not have the type " + type.type() + " gives it"));
-            return;
+            return errors;
         }
         RANGES.getOrDefault(type.type(), Map.of()).forEach((field, range) -> {
             JsonNode value = data.get(field);
@@ -113,6 +108,7 @@ final class EventData {
                 errors.add(new FieldViolation("data." + field, range.message()));
             }
         });
+        return errors;
     }
 
     /** No NUL in any text or key, no number a double cannot hold. */

@@ -19,8 +19,14 @@ import dev.projectdashboard.realtimeservice.hub.Cluster;
 import dev.projectdashboard.realtimeservice.hub.History;
 import dev.projectdashboard.realtimeservice.hub.History.Page;
 import dev.projectdashboard.realtimeservice.hub.PresenceChange;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import java.util.List;
+import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -49,13 +55,19 @@ class RealtimeApiController {
     private final History history;
     private final ServerPublishing publishing;
     private final RealtimeApiProperties properties;
+    private final Validator validator;
 
     RealtimeApiController(
-            Cluster cluster, History history, ServerPublishing publishing, RealtimeApiProperties properties) {
+            Cluster cluster,
+            History history,
+            ServerPublishing publishing,
+            RealtimeApiProperties properties,
+            Validator validator) {
         this.cluster = cluster;
         this.history = history;
         this.publishing = publishing;
         this.properties = properties;
+        this.validator = validator;
     }
 
     /** The contract's (docs/contracts.md) {@code GET /stats}; {@code limit} bounds the {@code active_users} list, not the counts. */
@@ -85,6 +97,7 @@ class RealtimeApiController {
             @RequestParam(name = "action_url", required = false) String actionUrl,
             @RequestBody(required = false) Mono<NotificationRequest> body) {
         NotificationRequest fromQuery = new NotificationRequest(userId, title, message, notificationType, actionUrl);
+        // validated once merged: query and body each may hold only some of the fields
         return body.map(json -> new NotificationRequest(
                         firstOf(json.userId(), userId),
                         firstOf(json.title(), title),
@@ -92,18 +105,19 @@ class RealtimeApiController {
                         firstOf(json.notificationType(), notificationType),
                         firstOf(json.actionUrl(), actionUrl)))
                 .defaultIfEmpty(fromQuery)
+                .map(request -> valid(request.trimmed()))
                 .flatMap(publishing::notify);
     }
 
     @PostMapping("/publish")
-    Mono<Published> publish(@RequestBody PublishRequest request) {
+    Mono<Published> publish(@Valid @RequestBody PublishRequest request) {
         return publishing.publish(request);
     }
 
     /** The key may come in the body ({@code idempotency_key}) or as the {@code Idempotency-Key} header. */
     @PostMapping("/broadcast")
     Mono<ResponseEntity<Broadcasted>> broadcast(
-            @RequestBody BroadcastRequest request,
+            @Valid @RequestBody BroadcastRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         return publishing.broadcast(request, idempotencyKey).map(result -> {
             ResponseEntity.BodyBuilder answer = ResponseEntity.ok();
@@ -115,7 +129,7 @@ class RealtimeApiController {
     }
 
     @GetMapping("/presence/{channel}")
-    Mono<Presence> presence(@PathVariable @ChannelParameter String channel) {
+    Mono<Presence> presence(@PathVariable @NotBlank @ChannelParameter String channel) {
         ChannelName name = ChannelName.parse(channel);
         return cluster.presence(name).onErrorMap(ApiErrors::translate).map(clients -> {
             List<Client> presence = clients.stream().map(ApiViews::client).toList();
@@ -129,7 +143,7 @@ class RealtimeApiController {
 
     @GetMapping("/history/{channel}")
     Mono<HistoryPage> history(
-            @PathVariable @ChannelParameter String channel,
+            @PathVariable @NotBlank @ChannelParameter String channel,
             @RequestParam(name = "since", required = false) @Min(value = 0, message = "must be an offset of 0 or more")
                     Long since,
             @RequestParam(name = "limit", required = false) @ApiLimit(Endpoint.HISTORY) Integer limit) {
@@ -151,7 +165,7 @@ class RealtimeApiController {
 
     /** Closes every connection of the user on every replica (close code 3503: do not reconnect with that token). */
     @PostMapping("/users/{user_id}/disconnect")
-    Mono<Disconnected> disconnect(@PathVariable("user_id") @ChannelParameter(Kind.USER) String userId) {
+    Mono<Disconnected> disconnect(@PathVariable("user_id") @NotBlank @ChannelParameter(Kind.USER) String userId) {
         return cluster.disconnectUser(userId)
                 .onErrorMap(ApiErrors::translate)
                 .map(count -> new Disconnected(userId, count));
@@ -167,6 +181,15 @@ class RealtimeApiController {
                         publication.dataJson()))
                 .toList();
         return new HistoryPage(page.channel(), page.epoch(), page.offset(), page.complete(), items);
+    }
+
+    /** Refuses what the request's constraints refuse, with the problem the starter makes of it (JSON field names). */
+    private NotificationRequest valid(NotificationRequest request) {
+        Set<ConstraintViolation<NotificationRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            throw new ConstraintViolationException(violations);
+        }
+        return request;
     }
 
     private static String firstOf(String preferred, String fallback) {

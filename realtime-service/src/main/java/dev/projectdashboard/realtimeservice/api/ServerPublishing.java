@@ -23,9 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -47,11 +45,7 @@ class ServerPublishing {
 
     static final String DEFAULT_NOTIFICATION_TYPE = "info";
 
-    private static final Pattern NOTIFICATION_TYPE = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:~+=/-]{1,200}");
-    private static final int MAX_TITLE = 200;
-    private static final int MAX_MESSAGE = 4000;
-    private static final int MAX_URL = 2048;
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile(ApiViews.IDEMPOTENCY_KEY);
 
     private final EventPublisher publisher;
     private final BroadcastIdempotency idempotency;
@@ -67,38 +61,18 @@ class ServerPublishing {
         sha256(new byte[0]); // loads the provider now, not on an event loop
     }
 
+    /** @param request a valid request (see {@link NotificationRequest}), trimmed */
     Mono<NotificationSent> notify(NotificationRequest request) {
-        List<FieldViolation> errors = new ArrayList<>();
-        String userId = blankToNull(request.userId());
-        ChannelName channel = ChannelName.SYSTEM_NOTIFICATIONS;
-        if (userId != null) {
-            try {
-                channel = ChannelName.of(ChannelName.USER, userId);
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldViolation("user_id", "must be a user id of [A-Za-z0-9._@~+=-], at most 128"));
-            }
-        }
-        requireText(errors, "title", request.title(), MAX_TITLE);
-        requireText(errors, "message", request.message(), MAX_MESSAGE);
-        String type = blankToNull(request.notificationType());
-        if (type != null && !NOTIFICATION_TYPE.matcher(type).matches()) {
-            errors.add(new FieldViolation("notification_type", "must be a short word such as info, warning or error"));
-        }
-        String actionUrl = blankToNull(request.actionUrl());
-        if (actionUrl != null && actionUrl.length() > MAX_URL) {
-            errors.add(new FieldViolation("action_url", "must be at most " + MAX_URL + " characters"));
-        } else if (actionUrl != null) {
-            refuseNul(errors, "action_url", actionUrl);
-        }
-        if (!errors.isEmpty()) {
-            return Mono.error(ApiErrors.invalid(errors));
-        }
+        String userId = request.userId();
+        ChannelName channel =
+                userId != null ? ChannelName.of(ChannelName.USER, userId) : ChannelName.SYSTEM_NOTIFICATIONS;
+        String type = request.notificationType();
         Notification data = new Notification(
                 userId,
                 request.title(),
                 request.message(),
                 type == null ? DEFAULT_NOTIFICATION_TYPE : type.toLowerCase(Locale.ROOT),
-                actionUrl);
+                request.actionUrl());
         String subject = channel.toString();
         CloudEvent<Notification> event = CloudEvent.of(EventTypes.NOTIFICATION, SOURCE, subject, data, clock);
         return publisher
@@ -111,11 +85,11 @@ class ServerPublishing {
                         event.id()));
     }
 
+    /** @param request a request its constraints found valid */
     Mono<Published> publish(PublishRequest request) {
-        List<FieldViolation> errors = new ArrayList<>();
-        ChannelName channel = channel(errors, "channel", request.channel());
-        EventType type = type(errors, request.type());
-        EventData.check(errors, type, request.data());
+        ChannelName channel = ChannelName.parse(request.channel());
+        EventType type = EventType.of(request.type()).orElseThrow();
+        List<FieldViolation> errors = EventData.check(type, request.data());
         if (!errors.isEmpty()) {
             return Mono.error(ApiErrors.invalid(errors));
         }
@@ -128,33 +102,24 @@ class ServerPublishing {
     }
 
     /**
+     * @param request a request its constraints found valid
      * @param headerKey the {@code Idempotency-Key} header, used when the body names no key
      */
     Mono<BroadcastResult> broadcast(BroadcastRequest request, String headerKey) {
         List<FieldViolation> errors = new ArrayList<>();
-        List<ChannelName> channels = new ArrayList<>();
-        if (request.channels() == null || request.channels().isEmpty()) {
-            errors.add(new FieldViolation("channels", "must name at least one channel"));
-        } else if (request.channels().size() > properties.maxBroadcastChannels()) {
+        // a configured limit, which a constraint's annotation cannot carry
+        if (request.channels().size() > properties.maxBroadcastChannels()) {
             errors.add(new FieldViolation(
                     "channels", "must name at most " + properties.maxBroadcastChannels() + " channels"));
-        } else {
-            LinkedHashSet<String> seen = new LinkedHashSet<>();
-            for (int i = 0; i < request.channels().size(); i++) {
-                String field = "channels[" + i + "]";
-                ChannelName channel = channel(errors, field, request.channels().get(i));
-                if (channel != null && !seen.add(channel.toString())) {
-                    errors.add(new FieldViolation(field, "names " + channel + " twice"));
-                } else if (channel != null) {
-                    channels.add(channel);
-                }
-            }
         }
-        EventType type = type(errors, request.type());
-        EventData.check(errors, type, request.data());
+        List<ChannelName> channels =
+                request.channels().stream().map(ChannelName::parse).toList();
+        EventType type = EventType.of(request.type()).orElseThrow();
+        errors.addAll(EventData.check(type, request.data()));
         String key = blankToNull(request.idempotencyKey()) != null ? request.idempotencyKey() : blankToNull(headerKey);
+        // the header's key is no body field; the body's own key has its constraint
         if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
-            errors.add(new FieldViolation("idempotency_key", "must be 1 to 200 characters of [A-Za-z0-9._:~+=/-]"));
+            errors.add(new FieldViolation("idempotency_key", ApiViews.IDEMPOTENCY_KEY_MESSAGE));
         }
         if (!errors.isEmpty()) {
             return Mono.error(ApiErrors.invalid(errors));
@@ -195,52 +160,6 @@ class ServerPublishing {
                 .collectList()
                 .onErrorMap(ApiErrors::translate)
                 .map(deliveries -> new Broadcasted(true, type.type(), type.stream(), deliveries, key));
-    }
-
-    private static ChannelName channel(List<FieldViolation> errors, String field, String value) {
-        if (value == null || value.isBlank()) {
-            errors.add(new FieldViolation(field, "is required"));
-            return null;
-        }
-        try {
-            return ChannelName.parse(value);
-        } catch (IllegalArgumentException e) {
-            errors.add(new FieldViolation(field, e.getMessage()));
-            return null;
-        }
-    }
-
-    private static EventType type(List<FieldViolation> errors, String value) {
-        if (value == null || value.isBlank()) {
-            errors.add(new FieldViolation("type", "is required"));
-            return null;
-        }
-        return EventType.of(value).orElseGet(() -> {
-            errors.add(new FieldViolation(
-                    "type",
-                    "must be an event type of the catalogue: "
-                            + Arrays.stream(EventType.values())
-                                    .map(EventType::type)
-                                    .toList()));
-            return null;
-        });
-    }
-
-    private static void requireText(List<FieldViolation> errors, String field, String value, int max) {
-        if (value == null || value.isBlank()) {
-            errors.add(new FieldViolation(field, "is required"));
-        } else if (value.length() > max) {
-            errors.add(new FieldViolation(field, "must be at most " + max + " characters"));
-        } else {
-            refuseNul(errors, field, value);
-        }
-    }
-
-    /** Consumers keep notifications in PostgreSQL, whose texts cannot hold a NUL. */
-    private static void refuseNul(List<FieldViolation> errors, String field, String value) {
-        if (value.indexOf('\u0000') >= 0) {
-            errors.add(new FieldViolation(field, "must not contain NUL characters"));
-        }
     }
 
     private static String blankToNull(String value) {

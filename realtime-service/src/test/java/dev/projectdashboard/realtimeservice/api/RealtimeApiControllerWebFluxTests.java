@@ -1,5 +1,6 @@
 package dev.projectdashboard.realtimeservice.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
@@ -13,7 +14,9 @@ import dev.projectdashboard.realtimeservice.hub.PresenceChange;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
+import dev.projectdashboard.starter.test.ProblemFields;
 import io.lettuce.core.RedisConnectionException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -177,6 +180,46 @@ class RealtimeApiControllerWebFluxTests {
                 .expectBody()
                 .jsonPath("$.user_id")
                 .isEqualTo("alice");
+    }
+
+    @Test
+    void publishRefusesABodyItsConstraintsRefuseBeforePublishingAnything() {
+        List<String> fields = problemFields(
+                "/api/v1/realtime/publish", "{\"channel\":\"no-namespace\",\"type\":\"task.unknown\",\"data\":[1]}");
+
+        assertThat(fields).containsExactlyInAnyOrder("channel", "type", "data");
+        verifyNoInteractions(publishing);
+    }
+
+    @Test
+    void broadcastRefusesEachRepeatedChannelAtItsIndexAndABadBodyKeyByItsJsonName() {
+        List<String> fields = problemFields(
+                "/api/v1/realtime/broadcast",
+                "{\"channels\":[\"project:a\",\" \",\"project:a\",\"project:b\",\"project:b\"],"
+                        + "\"type\":\"notification\",\"data\":{\"title\":\"t\"},\"idempotency_key\":\"a b\"}");
+
+        assertThat(fields).containsExactlyInAnyOrder("channels[1]", "channels[2]", "channels[4]", "idempotency_key");
+        verifyNoInteractions(publishing);
+    }
+
+    @Test
+    void notificationsValidateTheQueryAndBodyFieldsTogetherAndNameThemInSnakeCase() {
+        List<String> fields = problemFields(
+                "/api/v1/realtime/notifications?title=" + "t".repeat(201) + "&action_url=/x%00y",
+                "{\"user_id\":\"a b\",\"type\":\"<b>\"}");
+
+        assertThat(fields).containsExactlyInAnyOrder("user_id", "title", "message", "notification_type", "action_url");
+        verifyNoInteractions(publishing);
+    }
+
+    /** The fields a 400 problem JSON names, for a backend's POST of {@code json} to {@code uri} (sent as it is). */
+    private List<String> problemFields(String uri, String json) {
+        return ProblemFields.ofBadRequest(client.post()
+                .uri(URI.create(uri))
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json)
+                .exchange());
     }
 
     /** A 400 problem JSON whose first error names {@code field}, for a backend's GET of {@code uri}. */

@@ -1,11 +1,13 @@
 package dev.projectdashboard.starter.problem;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.json.JsonMapper;
 
 /** RFC 9457 problem JSON for every error a service returns (see docs/contracts.md, Ports and public paths). */
 @AutoConfiguration(
@@ -19,8 +21,9 @@ public class ProblemAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public ProblemMapper problemMapper() {
-        return new ProblemMapper();
+    public ProblemMapper problemMapper(ObjectProvider<JsonMapper> jsonMapper) {
+        // the mapper that reads request bodies names their fields in validation problems
+        return new ProblemMapper(jsonMapper.getIfAvailable(JsonMapper::shared));
     }
 
     @Bean

@@ -6,16 +6,19 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import java.lang.reflect.Type;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -41,6 +44,8 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.netty.Connection;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one place that decides the problem body (RFC 9457) for any exception, used by the controller advice,
@@ -69,6 +74,21 @@ public class ProblemMapper {
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
 
     private static final Set<Integer> UPSTREAM_FAILURES = Set.of(502, 503, 504);
+
+    private final JsonFieldNames jsonFieldNames;
+
+    /** Reports body fields by the names of Jackson's default mapper, which honours {@code @JsonProperty}. */
+    public ProblemMapper() {
+        this(JsonMapper.shared());
+    }
+
+    /**
+     * @param bodyMapper the mapper that reads request bodies: body fields are reported by the names it reads
+     *     ({@code device_id}, {@code items[0].file_name}), not by their Java names
+     */
+    public ProblemMapper(ObjectMapper bodyMapper) {
+        this.jsonFieldNames = new JsonFieldNames(bodyMapper);
+    }
 
     /**
      * The problem response for an exception raised while handling an exchange.
@@ -130,7 +150,10 @@ public class ProblemMapper {
 
     private ProblemResponse map(Throwable error) {
         if (error instanceof WebExchangeBindException bind) {
-            return invalid("The request content is invalid.", bindingErrors(bind.getFieldErrors()), bind);
+            return invalid(
+                    "The request content is invalid.",
+                    bindingErrors(bind.getFieldErrors(), bodyType(bind.getMethodParameter(), bind.getTarget())),
+                    bind);
         }
         if (error instanceof HandlerMethodValidationException validation) {
             return invalid("The request is invalid.", parameterErrors(validation), validation);
@@ -227,20 +250,42 @@ public class ProblemMapper {
         return body;
     }
 
-    private static List<FieldViolation> bindingErrors(List<FieldError> fieldErrors) {
+    private List<FieldViolation> bindingErrors(List<FieldError> fieldErrors, Type bodyType) {
         return fieldErrors.stream()
                 .map(error -> new FieldViolation(
-                        error.getField(),
+                        jsonFieldNames.jsonPath(bodyType, error.getField()),
                         // binding failures carry conversion internals in their default message
                         error.isBindingFailure() ? "has an invalid value" : message(error)))
                 .toList();
     }
 
-    private static List<FieldViolation> parameterErrors(HandlerMethodValidationException validation) {
+    /**
+     * The declared type of a validated body, generics included ({@code List<Item>}); for a {@code Mono<Item>} body
+     * the type it emits. Falls back to the validated object's class.
+     */
+    private static Type bodyType(MethodParameter parameter, Object target) {
+        if (parameter != null) {
+            ResolvableType type = ResolvableType.forMethodParameter(parameter);
+            Class<?> raw = type.resolve();
+            if (raw != null && Publisher.class.isAssignableFrom(raw)) {
+                type = type.getGeneric(0);
+            }
+            if (type.resolve() != null) {
+                return type.getType();
+            }
+        }
+        return target != null ? target.getClass() : null;
+    }
+
+    private List<FieldViolation> parameterErrors(HandlerMethodValidationException validation) {
         List<FieldViolation> errors = new ArrayList<>();
         for (ParameterValidationResult result : validation.getParameterValidationResults()) {
             if (result instanceof ParameterErrors parameterErrors) {
-                errors.addAll(bindingErrors(parameterErrors.getFieldErrors()));
+                // errors of a list's or map's element are relative to that element
+                Type bodyType = parameterErrors.getContainer() != null && parameterErrors.getArgument() != null
+                        ? parameterErrors.getArgument().getClass()
+                        : bodyType(result.getMethodParameter(), parameterErrors.getArgument());
+                errors.addAll(bindingErrors(parameterErrors.getFieldErrors(), bodyType));
                 parameterErrors
                         .getGlobalErrors()
                         .forEach(error -> errors.add(
@@ -256,31 +301,48 @@ public class ProblemMapper {
         return errors;
     }
 
-    private static List<FieldViolation> violationErrors(ConstraintViolationException exception) {
+    private List<FieldViolation> violationErrors(ConstraintViolationException exception) {
         return exception.getConstraintViolations().stream()
-                .map(violation -> new FieldViolation(propertyPath(violation), violation.getMessage()))
+                .map(violation -> new FieldViolation(fieldName(violation), violation.getMessage()))
                 .sorted(java.util.Comparator.comparing(FieldViolation::field))
                 .toList();
     }
 
+    /**
+     * A violation of a validated request object ({@code validator.validate(request)}) names the field as the client
+     * sent it; one of a method parameter keeps its path.
+     */
+    private String fieldName(ConstraintViolation<?> violation) {
+        String path = propertyPath(violation);
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
+                return path;
+            }
+        }
+        return jsonFieldNames.jsonPath(violation.getRootBeanClass(), path);
+    }
+
     /** {@code create.request.name} for a method parameter becomes {@code request.name}. */
     private static String propertyPath(ConstraintViolation<?> violation) {
-        List<String> names = new ArrayList<>();
+        StringBuilder path = new StringBuilder();
         for (Path.Node node : violation.getPropertyPath()) {
             if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
                 continue;
             }
-            String name = node.getName() != null ? node.getName() : "";
-            if (node.getIndex() != null) {
-                name = name + "[" + node.getIndex() + "]";
-            } else if (node.getKey() != null) {
-                name = name + "[" + node.getKey() + "]";
+            // a node in a list or map carries the index of the container before it: items[1].name
+            if (node.isInIterable() && !path.isEmpty()) {
+                Object index = node.getIndex() != null ? node.getIndex() : node.getKey();
+                path.append('[').append(index != null ? index : "").append(']');
             }
-            if (!name.isEmpty()) {
-                names.add(name);
+            String name = node.getName();
+            if (name != null && !name.isEmpty() && !name.startsWith("<")) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(name);
             }
         }
-        return String.join(".", names);
+        return path.toString();
     }
 
     private static String message(MessageSourceResolvable error) {

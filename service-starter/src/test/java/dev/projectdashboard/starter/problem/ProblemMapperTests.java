@@ -2,8 +2,18 @@ package dev.projectdashboard.starter.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.netty.handler.timeout.ReadTimeoutException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Valid;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import jakarta.validation.constraints.NotBlank;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -56,5 +66,26 @@ class ProblemMapperTests {
 
         assertThat(problem.status()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
         assertThat(output.getAll()).contains(" ERROR ", "Request failed", "\tat ");
+    }
+
+    record Line(@JsonProperty("file_name") @NotBlank String fileName) {}
+
+    record Shipment(@JsonProperty("device_id") @NotBlank String deviceId, @Valid List<Line> items) {}
+
+    @Test
+    void violationsOfAValidatedRequestObjectNameTheJsonFields() {
+        Shipment shipment = new Shipment(" ", List.of(new Line("a.jpg"), new Line("")));
+        Set<ConstraintViolation<Shipment>> violations;
+        try (ValidatorFactory validation = Validation.buildDefaultValidatorFactory()) {
+            violations = validation.getValidator().validate(shipment);
+        }
+
+        ProblemResponse problem = mapper.resolve(new ConstraintViolationException(violations), exchange);
+
+        assertThat(problem.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(problem.body().getProperties().get(ProblemMapper.ERRORS_PROPERTY))
+                .asInstanceOf(InstanceOfAssertFactories.list(FieldViolation.class))
+                .extracting(FieldViolation::field)
+                .containsExactly("device_id", "items[1].file_name");
     }
 }

@@ -1,6 +1,9 @@
 package dev.projectdashboard.starter.slice;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.projectdashboard.starter.security.DevTokens;
+import dev.projectdashboard.starter.test.ProblemFields;
 import dev.projectdashboard.starter.testapp.StarterTestApplication;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,5 +43,17 @@ class WebFluxSliceTests {
                 .isUnauthorized()
                 .expectHeader()
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
+    void bodyViolationsNameTheFieldsTheClientSent() {
+        List<String> fields = ProblemFields.ofBadRequest(client.post()
+                .uri("/api/shipments")
+                .headers(h -> h.setBearerAuth(DevTokens.userToken("alice", List.of())))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"device_id\":\" \",\"items\":[{\"file_name\":\"a.jpg\"},{\"file_name\":\"\"}]}")
+                .exchange());
+
+        assertThat(fields).containsExactlyInAnyOrder("device_id", "items[1].file_name");
     }
 }

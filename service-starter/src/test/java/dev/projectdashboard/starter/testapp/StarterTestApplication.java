@@ -1,5 +1,6 @@
 package dev.projectdashboard.starter.testapp;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.DashboardAuthorization;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
@@ -11,6 +12,7 @@ import jakarta.validation.Validator;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +93,12 @@ public class StarterTestApplication {
     /** A body with the kinds of values services take: text, an instant, a whole number and a list of names. */
     public record Reading(@NotBlank String name, Instant at, Long count, List<String> tags) {}
 
+    /** A snake_case body as services take them, with a nested list; problems name its fields in snake_case. */
+    public record Shipment(
+            @JsonProperty("device_id") @NotBlank String deviceId, @Valid @NotEmpty List<ShipmentLine> items) {}
+
+    public record ShipmentLine(@JsonProperty("file_name") @NotBlank String fileName) {}
+
     @RestController
     static class TestController {
 
@@ -129,6 +137,11 @@ public class StarterTestApplication {
         @PostMapping("/api/items")
         Item create(@Valid @RequestBody Item item) {
             return item;
+        }
+
+        @PostMapping("/api/shipments")
+        Shipment ship(@Valid @RequestBody Shipment shipment) {
+            return shipment;
         }
 
         @PostMapping("/api/readings")

@@ -1,28 +1,25 @@
-package dev.projectdashboard.fileservice.web;
+package dev.projectdashboard.fileservice.domain;
 
-import dev.projectdashboard.fileservice.domain.FileNames;
 import jakarta.validation.Constraint;
 import jakarta.validation.Payload;
 import jakarta.validation.ReportAsSingleViolation;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** A presigned URL's {@code expire_time} in seconds: 1 s to 7 days, the longest SigV4 allows. */
+/** A task id: {@link FileNames#ID_PATTERN}. */
 @Documented
-@Min(1)
-@Max(604_800)
+@Pattern(regexp = FileNames.ID_PATTERN)
 @ReportAsSingleViolation
 @Constraint(validatedBy = {})
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)
-@interface ExpirySeconds {
+public @interface ResourceId {
 
-    String message() default FileNames.EXPIRY_RULE;
+    String message() default FileNames.ID_RULE;
 
     Class<?>[] groups() default {};
 

@@ -1,6 +1,6 @@
-package dev.projectdashboard.fileservice.web;
+package dev.projectdashboard.fileservice.domain;
 
-import dev.projectdashboard.fileservice.domain.FileNames;
+import dev.projectdashboard.starter.validation.ConstraintRefusal;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
 @Constraint(validatedBy = FileName.Validator.class)
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)
-@interface FileName {
+public @interface FileName {
 
     String message() default "must be a file name";
 
@@ -36,21 +36,7 @@ import java.lang.annotation.Target;
             if (value == null) {
                 return true;
             }
-            String problem = FileNames.fileNameProblem(value);
-            if (problem == null) {
-                return true;
-            }
-            context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate(escape(problem)).addConstraintViolation();
-            return false;
-        }
-
-        /** The problem is plain text, not a message template: its braces and dollars stay as they are. */
-        private static String escape(String text) {
-            return text.replace("\\", "\\\\")
-                    .replace("{", "\\{")
-                    .replace("}", "\\}")
-                    .replace("$", "\\$");
+            return ConstraintRefusal.accept(FileNames.fileNameProblem(value), context);
         }
     }
 }
