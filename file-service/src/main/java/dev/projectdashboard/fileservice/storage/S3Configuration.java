@@ -1,5 +1,6 @@
 package dev.projectdashboard.fileservice.storage;
 
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -49,7 +50,21 @@ class S3Configuration {
         if (properties.endpointOverride() != null) {
             builder.endpointOverride(properties.endpointOverride());
         }
-        return builder.build();
+        S3Presigner presigner = builder.build();
+        warmUp(presigner, properties.bucket());
+        return presigner;
+    }
+
+    /**
+     * Signs once on the starting thread: the SDK initialises its signing and endpoint machinery lazily, and that first
+     * initialisation, reached by concurrent first requests on event-loop threads, was once caught blocking by
+     * BlockHound (DirectUploadTests' concurrent first reads).
+     */
+    private static void warmUp(S3Presigner presigner, String bucket) {
+        presigner.presignGetObject(presign -> presign.signatureDuration(Duration.ofMinutes(1))
+                .getObjectRequest(get -> get.bucket(bucket).key("warm-up")));
+        presigner.presignPutObject(presign -> presign.signatureDuration(Duration.ofMinutes(1))
+                .putObjectRequest(put -> put.bucket(bucket).key("warm-up")));
     }
 
     private static StaticCredentialsProvider credentials(S3Properties properties) {
