@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
 
 class S3PropertiesTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+    /** The S3 settings of a local endpoint, bound by Config; UrlSignerNonBlockingTests adds the signer to it. */
+    static final ApplicationContextRunner LOCAL_ENDPOINT = new ApplicationContextRunner()
             .withUserConfiguration(Config.class)
             .withPropertyValues(
                     "dashboard.s3.endpoint=http://localhost:9000",
@@ -17,6 +18,8 @@ class S3PropertiesTests {
                     "dashboard.s3.bucket=project-dashboard",
                     "dashboard.s3.access-key=key",
                     "dashboard.s3.secret-key=secret");
+
+    private final ApplicationContextRunner runner = LOCAL_ENDPOINT;
 
     @Test
     void bindsAValidConfiguration() {

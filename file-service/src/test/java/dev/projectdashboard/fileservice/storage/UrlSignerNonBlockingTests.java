@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -20,14 +19,8 @@ import reactor.core.scheduler.Schedulers;
  */
 class UrlSignerNonBlockingTests {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withUserConfiguration(Config.class)
-            .withPropertyValues(
-                    "dashboard.s3.endpoint=http://localhost:9000",
-                    "dashboard.s3.region=us-east-1",
-                    "dashboard.s3.bucket=project-dashboard",
-                    "dashboard.s3.access-key=key",
-                    "dashboard.s3.secret-key=secret");
+    private final ApplicationContextRunner runner =
+            S3PropertiesTests.LOCAL_ENDPOINT.withUserConfiguration(Signer.class);
 
     @Test
     void concurrentFirstSignaturesOfANewSignerDoNotBlockAReactorThread() {
@@ -68,7 +61,6 @@ class UrlSignerNonBlockingTests {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(S3Properties.class)
     @Import({S3Configuration.class, UrlSigner.class})
-    static class Config {}
+    static class Signer {}
 }
