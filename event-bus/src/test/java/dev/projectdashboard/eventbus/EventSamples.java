@@ -109,7 +109,9 @@ public final class EventSamples {
                         "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts",
                         15728640L,
                         2,
-                        1691234567L));
+                        1691234567L,
+                        "upload_1a2b3c4d",
+                        "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts"));
         samples.put(
                 EventType.DEVICE_UPLOAD_PROGRESS,
                 new DeviceUploadProgress(
@@ -120,7 +122,9 @@ public final class EventSamples {
                         15728640L,
                         512,
                         18,
-                        1691234580L));
+                        1691234580L,
+                        "upload_1a2b3c4d",
+                        "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts"));
         samples.put(
                 EventType.DEVICE_UPLOAD_COMPLETED,
                 new DeviceUploadCompleted(
@@ -130,7 +134,9 @@ public final class EventSamples {
                         "https://bucket.example/ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts",
                         32,
                         491,
-                        1691234599L));
+                        1691234599L,
+                        "upload_1a2b3c4d",
+                        "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts"));
         samples.put(
                 EventType.DEVICE_UPLOAD_FAILED,
                 new DeviceUploadFailed(
@@ -140,7 +146,9 @@ public final class EventSamples {
                         "TIMEOUT",
                         "Upload timeout after 300 seconds",
                         2,
-                        1691234899L));
+                        1691234899L,
+                        "upload_1a2b3c4d",
+                        "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts"));
         samples.put(EventType.TASK_PROGRESS, new TaskProgress("user123", task, 50, 10, 20, "正在渲染第10帧"));
         samples.put(EventType.TASK_STATUS, new TaskStatus("user123", task, "rendering", "任务正在渲染中"));
         samples.put(

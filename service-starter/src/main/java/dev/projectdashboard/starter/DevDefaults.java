@@ -18,6 +18,7 @@ import java.util.List;
  *   <tr><td>{@code DEPLOY_WEBHOOK_SECRET}</td><td>{@value #DEPLOY_WEBHOOK_SECRET}</td></tr>
  *   <tr><td>{@code PUSH_ENCRYPTION_KEY}</td><td>{@value #PUSH_ENCRYPTION_KEY} (base64 of 32 bytes)</td></tr>
  *   <tr><td>{@code PUSH_ALLOWED_PRIVATE_NETWORKS}</td><td>{@value #PUSH_ALLOWED_PRIVATE_NETWORKS}</td></tr>
+ *   <tr><td>{@code MQTT_PASSWORD}</td><td>{@value #MQTT_PASSWORD}</td></tr>
  * </table>
  */
 public final class DevDefaults {
@@ -40,6 +41,9 @@ public final class DevDefaults {
     /** Env var of the CIDRs webhook URLs may target although private or loopback. */
     public static final String PUSH_ALLOWED_PRIVATE_NETWORKS_ENV = "PUSH_ALLOWED_PRIVATE_NETWORKS";
 
+    /** Env var of device-bridge's own broker password, which its broker-auth endpoint also accepts. */
+    public static final String MQTT_PASSWORD_ENV = "MQTT_PASSWORD";
+
     /** Development HS256 key for user JWTs (46 bytes); never valid under the {@code prod} profile. */
     public static final String JWT_SECRET = "dev-only-jwt-secret-change-me-0123456789abcdef";
 
@@ -58,6 +62,9 @@ public final class DevDefaults {
     /** Development SSRF exception: loopback only, so local webhook receivers work; not for {@code prod}. */
     public static final String PUSH_ALLOWED_PRIVATE_NETWORKS = "127.0.0.0/8";
 
+    /** Development broker password of device-bridge; never valid under the {@code prod} profile. */
+    public static final String MQTT_PASSWORD = "dev-mqtt-password-change-me";
+
     /** Canonical properties carrying these settings, each resolved from its env var with the dev default. */
     public static final List<Setting> SETTINGS = List.of(
             new Setting(JWT_SECRET_ENV, "dashboard.security.jwt-secret", JWT_SECRET),
@@ -67,7 +74,8 @@ public final class DevDefaults {
             new Setting(
                     PUSH_ALLOWED_PRIVATE_NETWORKS_ENV,
                     "dashboard.secrets.push-allowed-private-networks",
-                    PUSH_ALLOWED_PRIVATE_NETWORKS));
+                    PUSH_ALLOWED_PRIVATE_NETWORKS),
+            new Setting(MQTT_PASSWORD_ENV, "dashboard.secrets.mqtt-password", MQTT_PASSWORD));
 
     private DevDefaults() {}
 

@@ -3,7 +3,8 @@ package dev.projectdashboard.eventbus.payload;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** {@code device.upload_completed}: source 001's {@code upload_completed} status, with the device id of its topic. */
+/** {@code device.upload_completed}: source 001's {@code upload_completed} status, with the device id of its topic and, added by
+ * the bridge, the request and cloud path of the upload it belongs to. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceUploadCompleted(
         @JsonProperty("device_id") String deviceId,
@@ -12,4 +13,6 @@ public record DeviceUploadCompleted(
         @JsonProperty("cloud_url") String cloudUrl,
         @JsonProperty("upload_duration_sec") Integer uploadDurationSec,
         @JsonProperty("average_speed_kbps") Integer averageSpeedKbps,
-        @JsonProperty("timestamp") Long timestamp) {}
+        @JsonProperty("timestamp") Long timestamp,
+        @JsonProperty("request_id") String requestId,
+        @JsonProperty("cloud_file_path") String cloudFilePath) {}

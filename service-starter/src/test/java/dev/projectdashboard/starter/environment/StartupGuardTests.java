@@ -26,7 +26,8 @@ class StartupGuardTests {
                 .hasMessageContaining("DASHBOARD_API_KEY")
                 .hasMessageContaining("DEPLOY_WEBHOOK_SECRET")
                 .hasMessageContaining("PUSH_ENCRYPTION_KEY")
-                .hasMessageContaining("PUSH_ALLOWED_PRIVATE_NETWORKS");
+                .hasMessageContaining("PUSH_ALLOWED_PRIVATE_NETWORKS")
+                .hasMessageContaining("MQTT_PASSWORD");
     }
 
     @Test
@@ -55,7 +56,8 @@ class StartupGuardTests {
                 "DASHBOARD_API_KEY=production-api-key",
                 "DEPLOY_WEBHOOK_SECRET=production-webhook-secret",
                 "PUSH_ENCRYPTION_KEY=cHJvZHVjdGlvbi1rZXktb2YtMzItYnl0ZXMtbG9uZyE=",
-                "PUSH_ALLOWED_PRIVATE_NETWORKS=")) {
+                "PUSH_ALLOWED_PRIVATE_NETWORKS=",
+                "MQTT_PASSWORD=production-mqtt-password")) {
             assertThat(context.isActive()).isTrue();
         }
     }
