@@ -1,5 +1,6 @@
-package dev.projectdashboard.devicebridge.upload;
+package dev.projectdashboard.devicebridge.storage;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
@@ -12,7 +13,10 @@ import org.springframework.validation.annotation.Validated;
  * the bridge still answers devices, with an error response.
  *
  * @param url file-service base URL ({@code FILE_SERVICE_URL})
- * @param timeout upper bound of one call to file-service
+ * @param timeout upper bound of one call to file-service ({@code FILE_SERVICE_TIMEOUT})
+ * @param maxConnections connections kept to file-service per replica
+ * @param maxIdleTime a pooled connection idle this long is closed, below file-service's keep-alive timeout so the
+ *     bridge never sends on a connection the server is closing
  */
 @Validated
 @ConfigurationProperties("dashboard.file-service")
@@ -22,4 +26,6 @@ public record FileServiceProperties(
                         regexp = "https?://[^/\\s?#]+/?",
                         message = "must be an http(s) base URL such as http://localhost:8081")
                 String url,
-        @NotNull @DefaultValue("5s") Duration timeout) {}
+        @NotNull @DefaultValue("5s") Duration timeout,
+        @Min(1) @DefaultValue("100") int maxConnections,
+        @NotNull @DefaultValue("30s") Duration maxIdleTime) {}

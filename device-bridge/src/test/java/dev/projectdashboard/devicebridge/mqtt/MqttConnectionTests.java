@@ -19,7 +19,14 @@ class MqttConnectionTests {
     @Test
     void keepsReconnectingToAnAbsentBrokerAndReportsDown() throws IOException {
         MqttProperties properties = new MqttProperties(
-                "127.0.0.1", unusedPort(), "bridge-test", Duration.ofSeconds(30), Duration.ofSeconds(1));
+                "127.0.0.1",
+                unusedPort(),
+                "bridge-test",
+                "device-bridge",
+                "secret",
+                "device-bridge",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1));
         MqttConfiguration configuration = new MqttConfiguration();
         Mqtt5AsyncClient client = configuration.mqttClient(properties);
         MqttConnection connection = configuration.mqttConnection(client, properties);

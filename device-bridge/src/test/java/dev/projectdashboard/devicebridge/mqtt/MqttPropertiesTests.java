@@ -12,7 +12,10 @@ class MqttPropertiesTests {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(Config.class)
             .withPropertyValues(
-                    "dashboard.mqtt.host=localhost", "dashboard.mqtt.port=1883", "dashboard.mqtt.client-id=bridge-1");
+                    "dashboard.mqtt.host=localhost",
+                    "dashboard.mqtt.port=1883",
+                    "dashboard.mqtt.client-id=bridge-1",
+                    "dashboard.mqtt.password=secret");
 
     @Test
     void bindsAValidConfiguration() {

@@ -1,0 +1,120 @@
+package dev.projectdashboard.devicebridge.camera;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.projectdashboard.localstack.LocalStack;
+import dev.projectdashboard.localstack.LocalStackExtension;
+import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.starter.security.DevTokens;
+import dev.projectdashboard.starter.test.DevelopmentSecrets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * device-bridge against the local stack's broker, PostgreSQL and Redis, with {@link FileServiceStub} signing real URLs
+ * on its S3; devices registered through the API, cameras connected as real MQTT clients.
+ */
+@LocalStackTest
+@DevelopmentSecrets
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dashboard.uploads.rate-limit=20", "dashboard.devices.cache-ttl=1s"})
+@AutoConfigureWebTestClient(timeout = "PT30S")
+public abstract class CameraTestSupport {
+
+    protected static final String ADMIN = DevTokens.adminToken("root");
+
+    protected static FileServiceStub fileService;
+
+    @Autowired
+    protected WebTestClient client;
+
+    private final List<Camera> cameras = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void fileService(DynamicPropertyRegistry registry) {
+        if (fileService == null) {
+            fileService = new FileServiceStub(stack());
+        }
+        registry.add("dashboard.file-service.url", fileService::url);
+    }
+
+    @BeforeEach
+    void bridgeIsSubscribed() {
+        // the bridge subscribes once connected; a request published before that would reach nobody
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> client.get()
+                .uri("/actuator/health/readiness")
+                .exchange()
+                .expectStatus()
+                .isOk());
+        fileService.unavailable(false);
+        fileService.release();
+    }
+
+    @AfterEach
+    void disconnectCameras() {
+        cameras.forEach(Camera::close);
+        cameras.clear();
+    }
+
+    protected static LocalStack stack() {
+        return LocalStackExtension.localStack();
+    }
+
+    protected static String unique(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Registers a device through the API; the answer holds its secret. */
+    protected JsonNode register(String deviceId, String owner) {
+        return client.post()
+                .uri("/api/v1/devices")
+                .headers(headers -> headers.setBearerAuth(ADMIN))
+                .bodyValue(
+                        owner == null
+                                ? Map.of("device_id", deviceId, "name", "Camera " + deviceId)
+                                : Map.of("device_id", deviceId, "name", "Camera " + deviceId, "owner_id", owner))
+                .exchange()
+                .expectStatus()
+                .isCreated()
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    /** A registered device's camera, connected and subscribed to its response topic. */
+    protected Camera camera(String deviceId) {
+        JsonNode credentials = register(deviceId, null);
+        return connect(deviceId, credentials.get("mqtt_password").asString());
+    }
+
+    protected Camera connect(String deviceId, String secret) {
+        Camera camera = Camera.connect(stack().mqttHost(), stack().mqttPort(), deviceId, secret);
+        cameras.add(camera);
+        return camera;
+    }
+
+    protected JsonNode getJson(String path, String token) {
+        return client.get()
+                .uri(path)
+                .headers(headers -> headers.setBearerAuth(token))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(JsonNode.class)
+                .returnResult()
+                .getResponseBody();
+    }
+}
