@@ -35,12 +35,7 @@ import java.lang.annotation.Target;
                 return true;
             }
             return ConstraintRefusal.accept(
-                    isPath(value) ? DeviceKey.problem(value) : FileNames.fileNameProblem(value), context);
-        }
-
-        /** A file name with a separator can only be meant as a full path; as a bare name it would be refused anyway. */
-        static boolean isPath(String fileName) {
-            return fileName.indexOf('/') >= 0;
+                    DeviceKey.isPath(value) ? DeviceKey.problem(value) : FileNames.fileNameProblem(value), context);
         }
     }
 }

@@ -61,14 +61,33 @@ record DeviceKey(String deviceId, String fileName) {
         return nameProblem == null ? null : "file name part " + nameProblem;
     }
 
+    /**
+     * Whether a presign request's {@code file_name} is meant as a whole key: a name with a separator can be nothing
+     * else (as a bare name it would be refused).
+     */
+    static boolean isPath(String fileName) {
+        return fileName.indexOf('/') >= 0;
+    }
+
+    /** {@code key} taken apart, or {@code null} when it is no device key. */
+    static DeviceKey of(String key) {
+        return problem(key) == null ? split(key) : null;
+    }
+
     /** {@code key} taken apart; a 400 naming {@code field} unless it is a device key. */
     static DeviceKey parse(String field, String key) {
         String problem = problem(key);
         if (problem != null) {
             throw FileNames.invalid(field, problem);
         }
+        return split(key);
+    }
+
+    private static DeviceKey split(String key) {
         Matcher matcher = LAYOUT.matcher(key);
-        matcher.matches();
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not checked: " + key);
+        }
         return new DeviceKey(matcher.group("device"), matcher.group("name"));
     }
 }

@@ -157,9 +157,7 @@ public class DeviceUploadService {
             return request.objectKey();
         }
         String fileName = request.fileName();
-        return DeviceFileName.Check.isPath(fileName)
-                ? fileName
-                : DeviceKey.build(request.deviceId(), clock.instant(), fileName);
+        return DeviceKey.isPath(fileName) ? fileName : DeviceKey.build(request.deviceId(), clock.instant(), fileName);
     }
 
     /** What the store already has of a multipart upload, and fresh URLs for the parts still missing. */

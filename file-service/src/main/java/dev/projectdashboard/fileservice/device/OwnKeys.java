@@ -42,8 +42,10 @@ import java.util.regex.Pattern;
                 return true;
             }
             String fileName = request.fileName();
-            DeviceKey path = fileName != null && DeviceFileName.Check.isPath(fileName) ? key(fileName) : null;
-            DeviceKey objectKey = request.objectKey() == null ? null : key(request.objectKey());
+            String key = request.objectKey();
+            // keys invalid on their own (null here) are refused by their own constraints, and compared with nothing
+            DeviceKey path = fileName != null && DeviceKey.isPath(fileName) ? DeviceKey.of(fileName) : null;
+            DeviceKey objectKey = key == null ? null : DeviceKey.of(key);
             context.disableDefaultConstraintViolation();
             boolean valid = true;
             if (path != null && !path.deviceId().equals(deviceId)) {
@@ -51,18 +53,16 @@ import java.util.regex.Pattern;
             }
             if (objectKey != null && !objectKey.deviceId().equals(deviceId)) {
                 valid = refuse("objectKey", OWN_RULE, context);
-            } else if (objectKey != null
-                    && fileName != null
-                    && !(fileName.equals(request.objectKey())
-                            || (path == null && fileName.equals(objectKey.fileName())))) {
+            }
+            boolean fileNameValid = fileName != null
+                    && (DeviceKey.isPath(fileName) ? path != null : FileNames.fileNameProblem(fileName) == null);
+            if (valid
+                    && objectKey != null
+                    && fileNameValid
+                    && !(fileName.equals(key) || fileName.equals(objectKey.fileName()))) {
                 valid = refuse("fileName", "must be object_key or its file name part", context);
             }
             return valid;
-        }
-
-        /** The key taken apart, or {@code null} when it is no device key (its own constraint refuses it). */
-        private static DeviceKey key(String value) {
-            return DeviceKey.problem(value) == null ? DeviceKey.parse("object_key", value) : null;
         }
 
         private static boolean refuse(String property, String rule, ConstraintValidatorContext context) {

@@ -195,6 +195,12 @@ class DeviceUploadControllerTests {
         assertThat(problemFields(presign("ESP32P4_CAM_001/2025/07/11/143023_motion_video.ts", key)))
                 .containsExactly("file_name");
         assertThat(problemFields(presign("143022_motion_video.ts", key))).containsExactly("file_name");
+        // each field refused once, for what is wrong with it alone
+        assertThat(problemFields(presign("x/y.ts", key))).containsExactly("file_name");
+        assertThat(problemFields(presign("OTHER_CAM/2025/07/11/143022_motion_video.ts", key)))
+                .containsExactly("file_name");
+        assertThat(problemFields(presign("other.ts", "OTHER_CAM/2025/07/11/143022_motion_video.ts")))
+                .containsExactly("object_key");
         verifyNoInteractions(service);
     }
 
