@@ -68,7 +68,7 @@ final class AclRules {
     /** The rules of {@code acl} (absent or null: none), in order; rules that can match nothing are left out. */
     static List<Rule> parse(JsonNode acl) {
         List<Rule> rules = new ArrayList<>();
-        if (acl == null || acl.isMissingNode() || acl.isNull()) {
+        if (absent(acl)) {
             return rules;
         }
         if (!acl.isArray()) {
@@ -138,7 +138,7 @@ final class AclRules {
     /** EMQX's optional {@code qos} list; {@code null} for an empty list, which matches no message. */
     private static Qos qos(JsonNode rule) {
         JsonNode node = rule.path("qos");
-        if (node.isMissingNode() || node.isNull()) {
+        if (absent(node)) {
             return Qos.ALL;
         }
         if (!node.isArray()) {
@@ -166,13 +166,18 @@ final class AclRules {
     /** EMQX's optional {@code retain}: true matches only retained publishes, false only the others. */
     private static Retain retain(JsonNode rule) {
         JsonNode node = rule.path("retain");
-        if (node.isMissingNode() || node.isNull()) {
+        if (absent(node)) {
             return Retain.ALL;
         }
         if (!node.isBoolean()) {
             throw invalid(rule, "retain must be true or false");
         }
         return node.booleanValue() ? Retain.RETAINED : Retain.NOT_RETAINED;
+    }
+
+    /** Missing and {@code null} both mean "not given", as EMQX reads them. */
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isMissingNode() || node.isNull();
     }
 
     private static String text(JsonNode rule, String field) {

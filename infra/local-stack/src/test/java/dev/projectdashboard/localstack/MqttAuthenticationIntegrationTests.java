@@ -9,7 +9,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientBuilder;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
@@ -25,15 +27,20 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import dev.projectdashboard.localstack.StubAuthEndpoint.Answer;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,6 +186,24 @@ class MqttAuthenticationIntegrationTests {
     }
 
     @Test
+    void refusesAConnectWhoseWillTheAclDoesNotAllow() {
+        Mqtt5AsyncClient device = mqtt5("CAM_1");
+
+        CompletableFuture<?> connecting = device.connectWith()
+                .simpleAuth()
+                .username("CAM_1")
+                .password("secret".getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .willPublish()
+                .topic("devices/CAM_1/status")
+                .payload("offline".getBytes(StandardCharsets.UTF_8))
+                .applyWillPublish()
+                .send();
+
+        assertThat(connAckCode(connecting)).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+    }
+
+    @Test
     void theBridgeReceivesRequestsThroughItsSharedSubscriptionOnly() throws Exception {
         Mqtt5AsyncClient bridge = mqtt5("device-bridge-" + UUID.randomUUID());
         connect(bridge, "device-bridge", "secret").get(10, TimeUnit.SECONDS);
@@ -294,33 +319,30 @@ class MqttAuthenticationIntegrationTests {
     }
 
     private Mqtt5AsyncClient mqtt5(String clientId) {
-        Mqtt5AsyncClient client = MqttClient.builder()
-                .useMqttVersion5()
-                .identifier(clientId)
-                .serverHost(stack.mqttHost())
-                .serverPort(stack.mqttPort())
-                .buildAsync();
-        clients.add(() -> {
-            if (client.getState().isConnected()) {
-                client.disconnect().get(10, TimeUnit.SECONDS);
-            }
-        });
+        Mqtt5AsyncClient client = builder(clientId).useMqttVersion5().buildAsync();
+        disconnectAfterTest(client, client::disconnect);
         return client;
     }
 
     private Mqtt3AsyncClient mqtt3(String clientId) {
-        Mqtt3AsyncClient client = MqttClient.builder()
-                .useMqttVersion3()
+        Mqtt3AsyncClient client = builder(clientId).useMqttVersion3().buildAsync();
+        disconnectAfterTest(client, client::disconnect);
+        return client;
+    }
+
+    private static MqttClientBuilder builder(String clientId) {
+        return MqttClient.builder()
                 .identifier(clientId)
                 .serverHost(stack.mqttHost())
-                .serverPort(stack.mqttPort())
-                .buildAsync();
+                .serverPort(stack.mqttPort());
+    }
+
+    private void disconnectAfterTest(MqttClient client, Supplier<CompletableFuture<Void>> disconnect) {
         clients.add(() -> {
             if (client.getState().isConnected()) {
-                client.disconnect().get(10, TimeUnit.SECONDS);
+                disconnect.get().get(10, TimeUnit.SECONDS);
             }
         });
-        return client;
     }
 
     private static CompletableFuture<?> connect(Mqtt5AsyncClient client, String username, String password) {
@@ -342,15 +364,11 @@ class MqttAuthenticationIntegrationTests {
     }
 
     private static Mqtt5ConnAckReasonCode connAckCode(CompletableFuture<?> connecting) {
-        try {
-            connecting.get(15, TimeUnit.SECONDS);
-            return Mqtt5ConnAckReasonCode.SUCCESS;
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(Mqtt5ConnAckException.class);
-            return ((Mqtt5ConnAckException) e.getCause()).getMqttMessage().getReasonCode();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return ackCode(
+                connecting,
+                connAck -> Mqtt5ConnAckReasonCode.SUCCESS,
+                Mqtt5ConnAckException.class,
+                e -> e.getMqttMessage().getReasonCode());
     }
 
     private static CompletableFuture<Mqtt5PublishResult> publish(Mqtt5AsyncClient client, String topic, String text) {
@@ -362,58 +380,56 @@ class MqttAuthenticationIntegrationTests {
     }
 
     private static Mqtt5PubAckReasonCode pubAckCode(CompletableFuture<Mqtt5PublishResult> publishing) {
-        try {
-            Mqtt5PublishResult result = publishing.get(10, TimeUnit.SECONDS);
-            return ((Mqtt5PublishResult.Mqtt5Qos1Result) result).getPubAck().getReasonCode();
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(Mqtt5PubAckException.class);
-            return ((Mqtt5PubAckException) e.getCause()).getMqttMessage().getReasonCode();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return ackCode(
+                publishing,
+                result -> ((Mqtt5PublishResult.Mqtt5Qos1Result) result)
+                        .getPubAck()
+                        .getReasonCode(),
+                Mqtt5PubAckException.class,
+                e -> e.getMqttMessage().getReasonCode());
     }
 
     /** Subscribes with QoS 1; each message arrives in {@code into} as "topic payload". */
     private static Mqtt5SubAckReasonCode subAckCode(Mqtt5AsyncClient client, String filter, List<String> into) {
-        try {
-            return client.subscribeWith()
-                    .topicFilter(filter)
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(publish -> into.add(publish.getTopic() + " "
-                            + StandardCharsets.UTF_8.decode(publish.getPayload().orElseThrow())))
-                    .send()
-                    .get(10, TimeUnit.SECONDS)
-                    .getReasonCodes()
-                    .get(0);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(Mqtt5SubAckException.class);
-            return ((Mqtt5SubAckException) e.getCause())
-                    .getMqttMessage()
-                    .getReasonCodes()
-                    .get(0);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return ackCode(
+                client.subscribeWith()
+                        .topicFilter(filter)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(publish -> into.add(text(publish.getTopic(), publish.getPayload())))
+                        .send(),
+                subAck -> subAck.getReasonCodes().get(0),
+                Mqtt5SubAckException.class,
+                e -> e.getMqttMessage().getReasonCodes().get(0));
     }
 
     private static Mqtt3SubAckReturnCode subAckCode(Mqtt3AsyncClient client, String filter, List<String> into) {
+        return ackCode(
+                client.subscribeWith()
+                        .topicFilter(filter)
+                        .qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(publish -> into.add(text(publish.getTopic(), publish.getPayload())))
+                        .send(),
+                subAck -> subAck.getReturnCodes().get(0),
+                Mqtt3SubAckException.class,
+                e -> e.getMqttMessage().getReturnCodes().get(0));
+    }
+
+    private static String text(MqttTopic topic, Optional<ByteBuffer> payload) {
+        return topic + " " + StandardCharsets.UTF_8.decode(payload.orElseThrow());
+    }
+
+    /**
+     * The code of the broker's answer: the HiveMQ client completes the future with a successful one and fails it
+     * with an exception carrying a refusal.
+     */
+    private static <A, E extends Throwable, C> C ackCode(
+            CompletableFuture<A> sending, Function<A, C> fromAck, Class<E> refusal, Function<E, C> fromRefusal) {
         try {
-            return client.subscribeWith()
-                    .topicFilter(filter)
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(publish -> into.add(publish.getTopic() + " "
-                            + StandardCharsets.UTF_8.decode(publish.getPayload().orElseThrow())))
-                    .send()
-                    .get(10, TimeUnit.SECONDS)
-                    .getReturnCodes()
-                    .get(0);
+            return fromAck.apply(sending.get(15, TimeUnit.SECONDS));
         } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(Mqtt3SubAckException.class);
-            return ((Mqtt3SubAckException) e.getCause())
-                    .getMqttMessage()
-                    .getReturnCodes()
-                    .get(0);
-        } catch (Exception e) {
+            assertThat(e.getCause()).isInstanceOf(refusal);
+            return fromRefusal.apply(refusal.cast(e.getCause()));
+        } catch (InterruptedException | TimeoutException e) {
             throw new AssertionError(e);
         }
     }
