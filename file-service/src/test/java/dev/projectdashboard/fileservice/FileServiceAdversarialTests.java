@@ -122,7 +122,8 @@ class FileServiceAdversarialTests extends FileServiceTestSupport {
                 "multipart/form-data",
                 bytes("x"),
                 false));
-        // the internal device API: JSON with wrong types, duplicate keys, NUL, huge numbers, nesting
+        // the internal device API: JSON with wrong types, duplicate keys, NUL, huge numbers, nesting, paths as
+        // file_name / object_key that climb out, belong to another device or carry a NUL
         for (String json : List.of(
                 "{}",
                 "[]",
@@ -138,6 +139,11 @@ class FileServiceAdversarialTests extends FileServiceTestSupport {
                 "{\"device_id\":\"CAM_1\",\"file_name\":\"a.ts\",\"file_size\":1,\"expire_time\":0}",
                 "{\"device_id\":\"CAM_1\",\"file_name\":\"a.ts\",\"file_size\":1,\"content_md5\":\"zz\"}",
                 "{\"device_id\":\"CAM_1\",\"device_id\":\"CAM_2\",\"file_name\":\"a.ts\",\"file_size\":1}",
+                "{\"device_id\":\"CAM_1\",\"file_name\":\"CAM_1/2026/01/01/000000_/../../x.ts\",\"file_size\":1}",
+                "{\"device_id\":\"CAM_1\",\"file_name\":\"CAM_2/2026/01/01/000000_a.ts\",\"file_size\":1}",
+                "{\"device_id\":\"CAM_1\",\"file_name\":\"a.ts\",\"file_size\":1,"
+                        + "\"object_key\":\"CAM_1/2026/01/01/000000_a\\u0000.ts\"}",
+                "{\"device_id\":\"CAM_1\",\"file_name\":\"a.ts\",\"file_size\":1,\"multipart\":\"yes\"}",
                 "{\"device_id\":\"CAM_1\",\"file_name\":\"a.ts\",\"file_size\":1," + "[".repeat(2000) + "]".repeat(2000)
                         + "}",
                 "{\"device_id\":\"CAM_1\"")) {

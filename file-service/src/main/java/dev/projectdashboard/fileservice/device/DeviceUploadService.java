@@ -13,8 +13,6 @@ import dev.projectdashboard.starter.problem.ProblemException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,18 +29,16 @@ import software.amazon.awssdk.services.s3.model.Part;
 
 /**
  * Presigned uploads for cameras (docs/contracts.md, Cameras over MQTT): the device PUTs straight to the store,
- * file-service only signs and afterwards verifies and records. Files above
- * {@code dashboard.files.device.multipart-threshold} get a multipart upload with one presigned URL per part, so after
- * a network drop a camera lists the parts the store already has and re-sends only the missing ones.
+ * file-service only signs and afterwards verifies and records. A file gets one PUT URL (source 001's firmware PUTs
+ * once) unless the request asks for a multipart upload or the file is larger than one PUT may be: then one presigned
+ * URL per part, so after a network drop a camera lists the parts the store already has and re-sends only the missing
+ * ones.
  */
 @Service
 public class DeviceUploadService {
 
     /** S3 allows at most 10 000 parts. */
     private static final int MAX_PARTS = 10_000;
-
-    private static final DateTimeFormatter KEY_TIME =
-            DateTimeFormatter.ofPattern("yyyy/MM/dd/HHmmss").withZone(ZoneOffset.UTC);
 
     private final S3ObjectStore store;
     private final UrlSigner signer;
@@ -69,16 +65,21 @@ public class DeviceUploadService {
         this.clock = clock;
     }
 
+    /**
+     * A URL for one PUT, or a multipart upload when the request asks for one or the file is larger than
+     * {@code dashboard.files.device.single-put-limit}. The key is the request's {@code object_key}, else its
+     * {@code file_name} when that is a full key, else built from the clock; the request's constraints have already
+     * checked that these keys are the device's own.
+     */
     public Mono<DeviceUploads.Presigned> presign(DeviceUploads.PresignRequest request) {
         String deviceId = request.deviceId();
-        String fileName = request.fileName();
         long size = size(request.fileSize());
         String contentType = contentType(request.contentType());
         Duration expiry =
                 request.expireTime() == null ? properties.defaultExpiry() : Duration.ofSeconds(request.expireTime());
-        String key = deviceId + "/" + KEY_TIME.format(clock.instant()) + "_" + fileName;
+        String key = key(request);
         FileProperties.Device device = properties.device();
-        if (size <= device.multipartThreshold().toBytes()) {
+        if (!request.asksForMultipart() && size <= device.singlePutLimit().toBytes()) {
             String md5 = ContentMd5.Check.base64(request.contentMd5());
             UrlSigner.Signed signed = signer.put(key, expiry, put -> {
                 put.contentType(contentType);
@@ -151,9 +152,17 @@ public class DeviceUploadService {
                 });
     }
 
+    private String key(DeviceUploads.PresignRequest request) {
+        if (request.objectKey() != null) {
+            return request.objectKey();
+        }
+        String fileName = request.fileName();
+        return DeviceKey.isPath(fileName) ? fileName : DeviceKey.build(request.deviceId(), clock.instant(), fileName);
+    }
+
     /** What the store already has of a multipart upload, and fresh URLs for the parts still missing. */
     public Mono<DeviceUploads.PartsStatus> parts(String objectKey, String uploadId, Long fileSize, Long expireTime) {
-        deviceKey(objectKey);
+        DeviceKey.parse("object_key", objectKey);
         requireUploadId(uploadId);
         long size = size(fileSize);
         Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
@@ -306,23 +315,13 @@ public class DeviceUploadService {
         return (int) count;
     }
 
-    /** The file name part of a device key; 400 unless the key has the device layout. */
-    private static String deviceKey(String objectKey) {
-        FileNames.objectKey("object_key", objectKey);
-        var matcher = DeviceObjectKey.LAYOUT.matcher(objectKey);
-        if (!matcher.matches()) {
-            throw FileNames.invalid("object_key", DeviceObjectKey.LAYOUT_RULE);
-        }
-        return matcher.group(2);
-    }
-
     /** Hand-written, not a constraint: it compares two fields of the request. */
     private static String requireOwnKey(String deviceId, String objectKey) {
-        String fileName = deviceKey(objectKey);
-        if (!objectKey.startsWith(deviceId + "/")) {
+        DeviceKey key = DeviceKey.parse("object_key", objectKey);
+        if (!key.deviceId().equals(deviceId)) {
             throw FileNames.invalid("object_key", "must belong to device_id");
         }
-        return fileName;
+        return key.fileName();
     }
 
     private static void requireUploadId(String uploadId) {

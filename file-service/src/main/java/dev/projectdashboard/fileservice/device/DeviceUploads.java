@@ -1,7 +1,6 @@
 package dev.projectdashboard.fileservice.device;
 
 import dev.projectdashboard.fileservice.domain.ExpirySeconds;
-import dev.projectdashboard.fileservice.domain.FileName;
 import dev.projectdashboard.fileservice.domain.FileNames;
 import dev.projectdashboard.fileservice.domain.ResourceId;
 import jakarta.validation.constraints.NotBlank;
@@ -26,17 +25,31 @@ public final class DeviceUploads {
     private DeviceUploads() {}
 
     /**
+     * @param fileName a bare file name (the key is built from the clock) or, as source 001's firmware sends it, the
+     *     full key of this device; with {@code objectKey}, that key or its file name part
      * @param contentMd5 MD5 of the whole file, base64 (as the {@code Content-MD5} header) or hex; signed into a
      *     single-PUT URL so the store refuses other bytes, and compared by verify
      * @param expireTime URL lifetime in seconds, 1 … 604800
+     * @param objectKey optional: the key to sign for, a key of this device — how device-bridge gets a fresh URL for
+     *     the key it handed out before, when a camera retries a request whose URL expired
+     * @param multipart optional: {@code true} asks for a multipart upload whatever the size
      */
+    @OwnKeys
     public record PresignRequest(
             @NotNull(message = FileNames.ID_RULE) @ResourceId String deviceId,
-            @NotNull(message = "must not be blank") @FileName String fileName,
+            @NotNull(message = "must not be blank") @DeviceFileName String fileName,
             @NotNull(message = SIZE_RULE) @PositiveOrZero(message = SIZE_RULE) Long fileSize,
             String contentType,
             @ContentMd5 String contentMd5,
-            @ExpirySeconds Long expireTime) {}
+            @ExpirySeconds Long expireTime,
+            @DeviceObjectKey(required = false) String objectKey,
+            Boolean multipart) {
+
+        /** Whether the request asks for a multipart upload. */
+        public boolean asksForMultipart() {
+            return Boolean.TRUE.equals(multipart);
+        }
+    }
 
     public record Part(int partNumber, String uploadUrl, String method, Map<String, String> headers) {}
 

@@ -68,18 +68,22 @@ public record FileProperties(
     public static final Duration MAX_EXPIRY = Duration.ofDays(7);
 
     /**
-     * @param multipartThreshold files larger than this get a presigned multipart upload (resumable per part)
-     * @param partSize part size of those uploads (at least 5 MiB, S3's minimum)
+     * @param singlePutLimit largest file that gets one presigned PUT (S3 takes at most 5 GiB in one PUT; lower it for
+     *     a store that takes less); larger files, and requests that ask for it, get a presigned multipart upload
+     * @param partSize part size of multipart uploads (at least 5 MiB, S3's minimum)
      * @param storageClass {@code x-amz-storage-class} the device must send; empty for the bucket default
      * @param serverSideEncryption {@code x-amz-server-side-encryption} (e.g. {@code AES256}); empty for none
      */
     public record Device(
-            @NotNull @DefaultValue("64MB") DataSize multipartThreshold,
+            @NotNull @DefaultValue("5GB") DataSize singlePutLimit,
             @NotNull @DefaultValue("16MB") DataSize partSize,
             @DefaultValue("") String storageClass,
             @DefaultValue("") String serverSideEncryption) {
 
         public Device {
+            if (singlePutLimit != null && singlePutLimit.toBytes() < 1) {
+                throw new IllegalArgumentException("dashboard.files.device.single-put-limit must be positive");
+            }
             if (partSize != null && partSize.toBytes() < DataSize.ofMegabytes(5).toBytes()) {
                 throw new IllegalArgumentException("dashboard.files.device.part-size must be at least 5MB");
             }

@@ -1,6 +1,7 @@
 package dev.projectdashboard.fileservice.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.fileservice.FileServiceTestSupport;
 import dev.projectdashboard.starter.DevDefaults;
@@ -8,8 +9,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,26 +31,19 @@ class DeviceUploadTests extends FileServiceTestSupport {
         byte[] video = randomBytes(300_000, 11);
         String md5 = Base64.getEncoder()
                 .encodeToString(MessageDigest.getInstance("MD5").digest(video));
-        Map<String, Object> presigned = post(
-                        "",
-                        Map.of(
-                                "device_id",
-                                device,
-                                "file_name",
-                                "motion_video.ts",
-                                "file_size",
-                                video.length,
-                                "content_type",
-                                "video/mp2t",
-                                "content_md5",
-                                md5,
-                                "expire_time",
-                                600))
-                .expectStatus()
-                .isOk()
-                .expectBody(JSON)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> presigned = presign(Map.of(
+                "device_id",
+                device,
+                "file_name",
+                "motion_video.ts",
+                "file_size",
+                video.length,
+                "content_type",
+                "video/mp2t",
+                "content_md5",
+                md5,
+                "expire_time",
+                600));
         String key = (String) presigned.get("cloud_file_path");
         assertThat(key).matches(device + "/\\d{4}/\\d{2}/\\d{2}/\\d{6}_motion_video\\.ts");
         assertThat(presigned).containsEntry("method", "PUT").containsEntry("multipart", false);
@@ -59,13 +56,13 @@ class DeviceUploadTests extends FileServiceTestSupport {
         assertThat(put((String) presigned.get("upload_url"), extra, other)).isIn(400, 403);
         assertThat(put((String) presigned.get("upload_url"), extra, video)).isEqualTo(200);
 
-        post("/verify", Map.of("device_id", device, "object_key", key, "file_size", video.length + 1))
+        verify(device, key, video.length + 1, null)
                 .expectStatus()
                 .isEqualTo(HttpStatus.CONFLICT)
                 .expectBody()
                 .jsonPath("$.stored_size")
                 .isEqualTo(video.length);
-        post("/verify", Map.of("device_id", device, "object_key", key, "file_size", video.length, "content_md5", md5))
+        verify(device, key, video.length, md5)
                 .expectStatus()
                 .isOk()
                 .expectBody()
@@ -78,25 +75,110 @@ class DeviceUploadTests extends FileServiceTestSupport {
     }
 
     @Test
-    void resumesAMultipartUploadByResendingOnlyTheMissingPart() throws Exception {
-        String device = "CAM_" + newTaskId().substring(5, 13);
-        byte[] video = randomBytes(11 * 1024 * 1024 + 5, 12);
-        Map<String, Object> presigned = post(
-                        "",
-                        Map.of(
-                                "device_id",
-                                device,
-                                "file_name",
-                                "long.ts",
-                                "file_size",
-                                video.length,
-                                "content_type",
-                                "video/mp2t"))
+    void signsAFullCloudPathFileNameAsThatKeyThenVerifiesAndRecordsItOnce() throws Exception {
+        String device = "ESP32P4_" + newTaskId().substring(5, 13);
+        String key = device + "/2025/07/11/143022_motion_video.ts";
+        byte[] video = randomBytes(300_000, 13);
+        // hex, as a camera computes it; the URL carries it base64 as Content-MD5
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(video));
+        Map<String, Object> presigned = presign(Map.of(
+                "device_id",
+                device,
+                "file_name",
+                key,
+                "file_size",
+                video.length,
+                "content_type",
+                "video/mp2t",
+                "content_md5",
+                md5));
+        assertThat(presigned)
+                .containsEntry("object_key", key)
+                .containsEntry("cloud_file_path", key)
+                .containsEntry("multipart", false);
+        assertThat(put(presigned, video)).isEqualTo(200);
+        assertThat(s3().getObjectAsBytes(r -> r.bucket(stack().s3Bucket()).key(key))
+                        .asByteArray())
+                .isEqualTo(video);
+
+        String otherMd5 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(new byte[1]));
+        verify(device, key, video.length, otherMd5).expectStatus().isEqualTo(HttpStatus.CONFLICT);
+        assertThat(liveRows(device)).isZero();
+        for (int call = 0; call < 2; call++) {
+            verify(device, key, video.length, md5)
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.verified")
+                    .isEqualTo(true)
+                    .jsonPath("$.object_key")
+                    .isEqualTo(key);
+        }
+        assertThat(liveRows(device)).isEqualTo(1);
+        assertThat(fileEvents())
+                .filteredOn(event -> event.contains("\"type\":\"file.uploaded\"") && event.contains(key))
+                .hasSize(1);
+
+        post("", Map.of("device_id", "OTHER_CAM", "file_name", key, "file_size", video.length))
+                .expectStatus()
+                .isBadRequest()
+                .expectBody()
+                .jsonPath("$.errors[0].field")
+                .isEqualTo("file_name");
+    }
+
+    @Test
+    void signsTheSameKeyAgainWhenAskedForItsObjectKeyAfterTheFirstUrlExpired() throws Exception {
+        String device = "ESP32P4_" + newTaskId().substring(5, 13);
+        byte[] video = randomBytes(100_000, 14);
+        Map<String, Object> first = presign(
+                Map.of("device_id", device, "file_name", "retry.ts", "file_size", video.length, "expire_time", 1));
+        String key = (String) first.get("object_key");
+        assertThat(key).matches(device + "/\\d{4}/\\d{2}/\\d{2}/\\d{6}_retry\\.ts");
+        // the camera was too slow: its URL is refused once expired
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> put(first, video) == 403);
+
+        Map<String, Object> again = presign(
+                Map.of("device_id", device, "file_name", "retry.ts", "file_size", video.length, "object_key", key));
+        assertThat(again).containsEntry("object_key", key).containsEntry("cloud_file_path", key);
+        assertThat(again.get("upload_url")).isNotEqualTo(first.get("upload_url"));
+        assertThat(put(again, video)).isEqualTo(200);
+        assertThat(objectKeys(device + "/")).containsExactly(key);
+        verify(device, key, video.length, null).expectStatus().isOk();
+        assertThat(liveRows(device)).isEqualTo(1);
+    }
+
+    @Test
+    void givesOnePutUrlForAFileAboveTheFormerMultipartThreshold() throws Exception {
+        String device = "ESP32P4_" + newTaskId().substring(5, 13);
+        // above the 6MB these tests used to set as threshold, below their single-put-limit (10MB)
+        byte[] video = randomBytes(7 * 1024 * 1024, 15);
+        Map<String, Object> presigned = presign(Map.of(
+                "device_id", device, "file_name", "big.ts", "file_size", video.length, "content_type", "video/mp2t"));
+        assertThat(presigned)
+                .containsEntry("multipart", false)
+                .containsEntry("method", "PUT")
+                .containsEntry("upload_id", null)
+                .containsEntry("parts", null);
+        assertThat(put(presigned, video)).isEqualTo(200);
+        verify(device, presigned.get("object_key"), video.length, null)
                 .expectStatus()
                 .isOk()
-                .expectBody(JSON)
-                .returnResult()
-                .getResponseBody();
+                .expectBody()
+                .jsonPath("$.size")
+                .isEqualTo(video.length);
+    }
+
+    @Test
+    void resumesAMultipartUploadByResendingOnlyTheMissingPart() throws Exception {
+        String device = "CAM_" + newTaskId().substring(5, 13);
+        // above the tests' single-put-limit (10MB): multipart without asking for it
+        byte[] video = randomBytes(11 * 1024 * 1024 + 5, 12);
+        Map<String, Object> presigned = presign(Map.of(
+                "device_id", device, "file_name", "long.ts", "file_size", video.length, "content_type", "video/mp2t"));
         assertThat(presigned).containsEntry("multipart", true).containsEntry("part_count", 3);
         String key = (String) presigned.get("object_key");
         String uploadId = (String) presigned.get("upload_id");
@@ -151,13 +233,9 @@ class DeviceUploadTests extends FileServiceTestSupport {
     @Test
     void abortsAMultipartUploadAndRefusesForeignKeysAndMissingApiKeys() {
         String device = "CAM_" + newTaskId().substring(5, 13);
-        Map<String, Object> presigned = post(
-                        "", Map.of("device_id", device, "file_name", "a.ts", "file_size", 7_000_000))
-                .expectStatus()
-                .isOk()
-                .expectBody(JSON)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> presigned =
+                presign(Map.of("device_id", device, "file_name", "a.ts", "file_size", 7_000_000, "multipart", true));
+        assertThat(presigned).containsEntry("multipart", true).containsEntry("part_count", 2);
         post("/verify", Map.of("device_id", "OTHER", "object_key", presigned.get("object_key"), "file_size", 1))
                 .expectStatus()
                 .isBadRequest();
@@ -180,13 +258,8 @@ class DeviceUploadTests extends FileServiceTestSupport {
     @Test
     void anUploadIdItDidNotStartForThatKeyIsNotFound() {
         String device = "CAM_" + newTaskId().substring(5, 13);
-        Map<String, Object> presigned = post(
-                        "", Map.of("device_id", device, "file_name", "b.ts", "file_size", 7_000_000))
-                .expectStatus()
-                .isOk()
-                .expectBody(JSON)
-                .returnResult()
-                .getResponseBody();
+        Map<String, Object> presigned =
+                presign(Map.of("device_id", device, "file_name", "b.ts", "file_size", 7_000_000, "multipart", true));
         String key = (String) presigned.get("object_key");
         String uploadId = (String) presigned.get("upload_id");
         String otherKey = "CAM_OTHER/2026/01/01/000000_b.ts";
@@ -214,6 +287,28 @@ class DeviceUploadTests extends FileServiceTestSupport {
                 .uri("/internal/v1/device-uploads/parts?object_key={k}&upload_id={u}&file_size=7000000", key, uploadId)
                 .header("X-Api-Key", DevDefaults.API_KEY)
                 .exchange();
+    }
+
+    private WebTestClient.ResponseSpec verify(String device, Object key, long size, String md5) {
+        Map<String, Object> body = new HashMap<>(Map.of("device_id", device, "object_key", key, "file_size", size));
+        if (md5 != null) {
+            body.put("content_md5", md5);
+        }
+        return post("/verify", body);
+    }
+
+    private Map<String, Object> presign(Map<String, Object> body) {
+        return post("", body)
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int put(Map<String, Object> presigned, byte[] content) throws Exception {
+        return put((String) presigned.get("upload_url"), (Map<String, String>) presigned.get("extra_headers"), content);
     }
 
     private WebTestClient.ResponseSpec post(String path, Map<String, Object> body) {

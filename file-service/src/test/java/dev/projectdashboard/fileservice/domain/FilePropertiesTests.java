@@ -18,7 +18,14 @@ class FilePropertiesTests {
             FileProperties properties = context.getBean(FileProperties.class);
             assertThat(properties.pending().sweepBatch()).isEqualTo(100);
             assertThat(properties.device().partSize().toMegabytes()).isEqualTo(16);
+            assertThat(properties.device().singlePutLimit().toGigabytes()).isEqualTo(5);
         });
+    }
+
+    @Test
+    void refusesASinglePutLimitThatAllowsNoPut() {
+        runner.withPropertyValues("dashboard.files.device.single-put-limit=0")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("single-put-limit"));
     }
 
     @Test

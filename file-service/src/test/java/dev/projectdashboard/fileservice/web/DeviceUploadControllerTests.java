@@ -12,7 +12,10 @@ import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
 import dev.projectdashboard.starter.test.ProblemFields;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
 import org.springframework.http.MediaType;
@@ -117,6 +120,104 @@ class DeviceUploadControllerTests {
         assertThat(problemFields("/abort", "{\"object_key\":\"cam-1/2026/01/01/000000_a.mp4\"}"))
                 .containsExactly("upload_id");
         verifyNoInteractions(service);
+    }
+
+    @Test
+    void passesAFullPathFileNameAndAnObjectKeyOfTheDeviceOnAsTheyAre() {
+        when(service.presign(any())).thenReturn(Mono.empty());
+        String key = "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts";
+
+        for (Map<String, Object> body : List.of(
+                presign(key, null),
+                presign("motion_video.ts", key),
+                presign(key, key),
+                Map.<String, Object>of(
+                        "device_id", "ESP32P4_CAM_001", "file_name", "a.ts", "file_size", 1, "multipart", true))) {
+            client.post()
+                    .uri("/internal/v1/device-uploads")
+                    .header("X-Api-Key", DevDefaults.API_KEY)
+                    .bodyValue(body)
+                    .exchange()
+                    .expectStatus()
+                    .isOk();
+        }
+
+        verify(service)
+                .presign(new DeviceUploads.PresignRequest("ESP32P4_CAM_001", key, 1L, null, null, null, null, null));
+        verify(service)
+                .presign(new DeviceUploads.PresignRequest(
+                        "ESP32P4_CAM_001", "motion_video.ts", 1L, null, null, null, key, null));
+        verify(service)
+                .presign(new DeviceUploads.PresignRequest("ESP32P4_CAM_001", "a.ts", 1L, null, null, null, null, true));
+    }
+
+    /** Paths that are no key of device {@code ESP32P4_CAM_001}, each for its own reason. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "OTHER_CAM/2025/07/11/143022_motion_video.ts",
+                "ESP32P4_CAM_0011/2025/07/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/143022_motion_video.ts",
+                "ESP32P4_CAM_001/videos/motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_",
+                "ESP32P4_CAM_001/25/07/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/13/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/00/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/32/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/02/30/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/243022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/146022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143060_motion_video.ts",
+                "ESP32P4_CAM_001/../2025/07/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_../motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_..",
+                "ESP32P4_CAM_001//2025/07/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts/",
+                "/ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_motion\\video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_motion\u0000video.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_motion\u007fvideo.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_motion\u200evideo.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_motion%2Fvideo.ts",
+                "ESP32P4_CAM_001/2025/07/11/143022_ motion_video.ts"
+            })
+    void refusesAPathThatIsNoKeyOfTheDeviceAsFileNameOrObjectKeyNamingThatField(String path) {
+        assertThat(problemFields(presign(path, null))).containsExactly("file_name");
+        assertThat(problemFields(presign("motion_video.ts", path))).containsExactly("object_key");
+        verifyNoInteractions(service);
+    }
+
+    @Test
+    void refusesAFileNameThatIsNeitherTheObjectKeyNorItsNamePart() {
+        String key = "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts";
+        assertThat(problemFields(presign("other.ts", key))).containsExactly("file_name");
+        assertThat(problemFields(presign("ESP32P4_CAM_001/2025/07/11/143023_motion_video.ts", key)))
+                .containsExactly("file_name");
+        assertThat(problemFields(presign("143022_motion_video.ts", key))).containsExactly("file_name");
+        // each field refused once, for what is wrong with it alone
+        assertThat(problemFields(presign("x/y.ts", key))).containsExactly("file_name");
+        assertThat(problemFields(presign("OTHER_CAM/2025/07/11/143022_motion_video.ts", key)))
+                .containsExactly("file_name");
+        assertThat(problemFields(presign("other.ts", "OTHER_CAM/2025/07/11/143022_motion_video.ts")))
+                .containsExactly("object_key");
+        verifyNoInteractions(service);
+    }
+
+    private static Map<String, Object> presign(String fileName, String objectKey) {
+        return objectKey == null
+                ? Map.of("device_id", "ESP32P4_CAM_001", "file_name", fileName, "file_size", 1)
+                : Map.of(
+                        "device_id", "ESP32P4_CAM_001", "file_name", fileName, "file_size", 1, "object_key", objectKey);
+    }
+
+    /** The fields a 400 problem JSON names, for a presign request of {@code body}. */
+    private List<String> problemFields(Map<String, Object> body) {
+        return ProblemFields.ofBadRequest(client.post()
+                .uri("/internal/v1/device-uploads")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .bodyValue(body)
+                .exchange());
     }
 
     /** The fields a 400 problem JSON names, for a POST of {@code json} to the API's {@code path}. */

@@ -2,6 +2,7 @@ package dev.projectdashboard.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -51,6 +53,10 @@ public final class LocalStack implements AutoCloseable {
         this.postgres = new PostgresNode(
                 workDir.resolve(POSTGRES_DIR), binaries, Ports.resolve(settings.postgresPort(), ports));
         this.mqtt = new MqttNode(workDir.resolve(MQTT_DIR), Ports.resolve(settings.mqttPort(), ports));
+        if (settings.mqttAuthUrl() != null) {
+            // before the broker starts: no client gets in anonymously meanwhile
+            mqtt.authenticator().use(new MqttAuthenticator.Endpoint(settings.mqttAuthUrl(), settings.mqttAuthApiKey()));
+        }
         this.s3 = new S3Node(workDir.resolve(S3_DIR), Ports.resolve(settings.s3Port(), ports));
     }
 
@@ -263,6 +269,45 @@ public final class LocalStack implements AutoCloseable {
 
     public void startS3() {
         step("S3", s3.port(), s3::start);
+    }
+
+    /**
+     * From the next CONNECT on, MQTT clients need a username and password, and an HTTP endpoint in the shape of EMQX
+     * 5.8's HTTP authentication decides: {@code POST authUrl} with {@code X-Api-Key: apiKey} and {@code {"clientid",
+     * "username", "password", "peerhost", "proto_ver"}}; a 200 answer {@code {"result": "allow", "is_superuser",
+     * "acl": […]}} lets the client in with the {@code acl} rules as its only rights (or every right as superuser).
+     * {@code deny}, {@code ignore}, another status, no answer within 5 s or an acl this broker cannot enforce refuse
+     * it; a client without credentials is refused without asking. Clients already connected keep their session.
+     * Kept across {@link #stopMqtt()}/{@link #startMqtt()}; a test that calls this calls {@link #allowAnonymousMqtt()}
+     * when done, since every test class of the JVM shares the stack.
+     */
+    public void requireMqttAuthentication(URI authUrl, String apiKey) {
+        mqtt.authenticator().use(new MqttAuthenticator.Endpoint(authUrl, apiKey));
+        log.info("MQTT clients now authenticated by {}", authUrl);
+    }
+
+    /** Back to the default: any client connects without credentials and may publish and subscribe anything. */
+    public void allowAnonymousMqtt() {
+        mqtt.authenticator().use(null);
+        log.info("MQTT clients connect anonymously again");
+    }
+
+    /** The endpoint deciding MQTT CONNECTs, if {@link #requireMqttAuthentication} is in force. */
+    public Optional<URI> mqttAuthUrl() {
+        return mqtt.authenticator().endpoint().map(MqttAuthenticator.Endpoint::url);
+    }
+
+    /**
+     * Stops the MQTT broker: connected clients lose their connection, and sessions and retained messages are gone
+     * (in-memory persistence, as in every run of the stack). {@link #startMqtt()} brings it back on the same port
+     * with the same authentication setting.
+     */
+    public void stopMqtt() {
+        step("stopping MQTT broker", () -> mqtt.stop());
+    }
+
+    public void startMqtt() {
+        step("MQTT broker", mqtt.port(), mqtt::start);
     }
 
     /** Stops every server (PostgreSQL's process included) and removes the private directory. Idempotent. */

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ports come from {@code LOCAL_STACK_REDIS_PORT} (6379), {@code LOCAL_STACK_POSTGRES_PORT} (5432), {@code
  * LOCAL_STACK_MQTT_PORT} (1883) and {@code LOCAL_STACK_S3_PORT} (9000); files go to {@code LOCAL_STACK_DIR}
- * (default: a private temporary directory removed on exit). When everything is up it writes {@code
+ * (default: a private temporary directory removed on exit). With {@code LOCAL_STACK_MQTT_AUTH_URL} and {@code
+ * LOCAL_STACK_MQTT_AUTH_API_KEY} the MQTT broker lets in only the clients that endpoint allows, from the first
+ * CONNECT on ({@link LocalStack#requireMqttAuthentication}). When everything is up it writes {@code
  * $LOCAL_STACK_DIR/local-stack.env} and prints {@code local-stack ready}. A port in use ends it at once with exit
  * code 2.
  */
@@ -140,7 +142,9 @@ public final class LocalStackMain {
                 settings.mqttPort(),
                 settings.s3Port(),
                 settings.workDir(),
-                cacheHome.resolve("project-dashboard").resolve("local-stack"));
+                cacheHome.resolve("project-dashboard").resolve("local-stack"),
+                settings.mqttAuthUrl(),
+                settings.mqttAuthApiKey());
     }
 
     private static void awaitShutdown(LocalStack stack) {

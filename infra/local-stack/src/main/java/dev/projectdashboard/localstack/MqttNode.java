@@ -1,17 +1,29 @@
 package dev.projectdashboard.localstack;
 
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 
-/** HiveMQ Community Edition, embedded: an MQTT 3.1.1/5 broker inside this JVM. */
+/**
+ * HiveMQ Community Edition, embedded: an MQTT 3.1.1/5 broker inside this JVM. Its one extension authenticates
+ * clients ({@link MqttAuthenticator}); the authenticator outlives a {@link #stop()}, so a restarted broker keeps the
+ * authentication setting.
+ */
 final class MqttNode {
 
     private final Path dir;
     private final int port;
+    private final MqttAuthenticator authenticator = new MqttAuthenticator();
     private EmbeddedHiveMQ broker;
 
     MqttNode(Path dir, int port) {
@@ -21,6 +33,10 @@ final class MqttNode {
 
     int port() {
         return port;
+    }
+
+    MqttAuthenticator authenticator() {
+        return authenticator;
     }
 
     synchronized void start() throws IOException, InterruptedException, ExecutionException {
@@ -56,6 +72,15 @@ final class MqttNode {
                 .withExtensionsFolder(Directories.create(dir.resolve("extensions")))
                 // keep the host's logging configuration: HiveMQ's bootstrap would reset logback to its own
                 .withoutLoggingBootstrap()
+                .withEmbeddedExtension(EmbeddedExtension.builder()
+                        .withId("local-stack-authentication")
+                        .withName("local-stack authentication")
+                        .withVersion("1")
+                        .withAuthor("project-dashboard")
+                        .withPriority(1000)
+                        .withStartPriority(1000)
+                        .withExtensionMain(new AuthenticationExtension(authenticator))
+                        .build())
                 .build();
         try {
             candidate.start().get();
@@ -83,6 +108,20 @@ final class MqttNode {
             candidate.close();
         } catch (Exception e) {
             // the start failure is what the caller needs to see
+        }
+    }
+
+    /** Registers the authenticator; always, so switching authentication on or off needs no broker restart. */
+    private record AuthenticationExtension(MqttAuthenticator authenticator) implements ExtensionMain {
+
+        @Override
+        public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+            Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+        }
+
+        @Override
+        public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+            // HiveMQ drops the extension's registrations itself
         }
     }
 }

@@ -1,8 +1,13 @@
 package dev.projectdashboard.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,11 +23,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The packaged main as a developer runs it: a separate JVM, stopped with SIGTERM. */
+/**
+ * The packaged main as a developer runs it (and {@code ./dashboard up} with MQTT authentication): a separate JVM,
+ * stopped with SIGTERM.
+ */
 class LocalStackMainProcessTests {
 
     @Test
     void runsUntilSigtermThenStopsEverythingAndRemovesItsFiles() throws Exception {
+        try (StubAuthEndpoint endpoint = new StubAuthEndpoint()) {
+            endpoint.answer("CAM_1", StubAuthEndpoint.Answer.allow("[]"));
+            runUntilSigterm(endpoint);
+        }
+    }
+
+    private static void runUntilSigterm(StubAuthEndpoint endpoint) throws Exception {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path childTmp = Files.createTempDirectory(tmp, "main");
         int redisPort = Ports.freePort();
@@ -43,6 +58,8 @@ class LocalStackMainProcessTests {
                         "LOCAL_STACK_POSTGRES_PORT", Integer.toString(postgresPort),
                         "LOCAL_STACK_MQTT_PORT", Integer.toString(mqttPort),
                         "LOCAL_STACK_S3_PORT", Integer.toString(s3Port),
+                        "LOCAL_STACK_MQTT_AUTH_URL", endpoint.url().toString(),
+                        "LOCAL_STACK_MQTT_AUTH_API_KEY", StubAuthEndpoint.API_KEY,
                         // share this JVM's unpacked PostgreSQL instead of unpacking it again
                         "LOCAL_STACK_CACHE_DIR", tmp.toString()));
         builder.environment().remove("LOCAL_STACK_DIR");
@@ -67,6 +84,7 @@ class LocalStackMainProcessTests {
                             "S3_BUCKET=project-dashboard");
             assertThat(output).anyMatch(line -> line.contains("starting PostgreSQL on " + postgresPort));
             assertThat(List.of(redisPort, postgresPort, mqttPort, s3Port)).noneMatch(Ports::isFree);
+            assertMqttClientsAreAuthenticated(mqttPort);
 
             process.destroy(); // SIGTERM
 
@@ -91,6 +109,31 @@ class LocalStackMainProcessTests {
             }
             Directories.deleteRecursively(childTmp);
         }
+    }
+
+    /** The broker asks the endpoint from the environment: anonymous clients are refused, CAM_1 gets in. */
+    private static void assertMqttClientsAreAuthenticated(int mqttPort) throws Exception {
+        Mqtt5BlockingClient anonymous = MqttClient.builder()
+                .useMqttVersion5()
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort)
+                .buildBlocking();
+        assertThatThrownBy(anonymous::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(
+                        e.getMqttMessage().getReasonCode())
+                .isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        Mqtt5BlockingClient device = MqttClient.builder()
+                .useMqttVersion5()
+                .identifier("CAM_1")
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort)
+                .buildBlocking();
+        device.connectWith()
+                .simpleAuth()
+                .username("CAM_1")
+                .password("secret".getBytes(StandardCharsets.UTF_8))
+                .applySimpleAuth()
+                .send();
+        device.disconnect();
     }
 
     private static Path privateDirectory(Path tmp) throws IOException {

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,5 +52,29 @@ class LocalStackMainTests {
         assertThatThrownBy(() -> LocalStackSettings.fromEnvironment(Map.of("LOCAL_STACK_S3_PORT", "nine-thousand")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("LOCAL_STACK_S3_PORT");
+    }
+
+    @Test
+    void readsTheMqttAuthenticationEndpointFromTheEnvironment() {
+        LocalStackSettings settings = LocalStackSettings.fromEnvironment(Map.of(
+                "LOCAL_STACK_MQTT_AUTH_URL", "http://127.0.0.1:8084/internal/mqtt/auth",
+                "LOCAL_STACK_MQTT_AUTH_API_KEY", "key-of-the-registry"));
+
+        assertThat(settings.mqttAuthUrl()).isEqualTo(URI.create("http://127.0.0.1:8084/internal/mqtt/auth"));
+        assertThat(settings.mqttAuthApiKey()).isEqualTo("key-of-the-registry");
+        assertThat(settings.toString()).doesNotContain("key-of-the-registry");
+        assertThat(LocalStackSettings.fromEnvironment(Map.of()).mqttAuthUrl()).isNull();
+    }
+
+    @Test
+    void rejectsAnMqttAuthenticationUrlWithoutItsApiKeyOrThatIsNotHttp() {
+        assertThatThrownBy(() -> LocalStackSettings.fromEnvironment(
+                        Map.of("LOCAL_STACK_MQTT_AUTH_URL", "http://127.0.0.1:8084/internal/mqtt/auth")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LOCAL_STACK_MQTT_AUTH_API_KEY");
+        assertThatThrownBy(() -> LocalStackSettings.fromEnvironment(
+                        Map.of("LOCAL_STACK_MQTT_AUTH_URL", "127.0.0.1:8084", "LOCAL_STACK_MQTT_AUTH_API_KEY", "key")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("LOCAL_STACK_MQTT_AUTH_URL");
     }
 }
