@@ -137,8 +137,12 @@ public final class SuiteRunner {
                 ports.postgres(),
                 ports.mqtt(),
                 ports.s3()));
-        Optional<Started> stack =
-                launch(suite.localStack(), EnvironmentMerger.forLocalStack(userEnvironment, workspace.localStackDir()));
+        Optional<Started> stack = launch(
+                suite.localStack(),
+                EnvironmentMerger.forLocalStack(
+                        userEnvironment,
+                        workspace.localStackDir(),
+                        suite.component("device-bridge").map(Component::port)));
         if (stack.isEmpty()) {
             return failed();
         }

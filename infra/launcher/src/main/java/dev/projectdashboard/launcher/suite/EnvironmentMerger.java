@@ -3,6 +3,7 @@ package dev.projectdashboard.launcher.suite;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,9 +30,32 @@ public final class EnvironmentMerger {
 
     private EnvironmentMerger() {}
 
-    public static Map<String, String> forLocalStack(Map<String, String> user, Path localStackDir) {
+    public static final String MQTT_AUTH_URL = "LOCAL_STACK_MQTT_AUTH_URL";
+    public static final String MQTT_AUTH_API_KEY = "LOCAL_STACK_MQTT_AUTH_API_KEY";
+
+    /** Same name and value as service-starter's DevDefaults (EnvironmentMergerTests keeps them in step). */
+    static final String API_KEY_ENV = "DASHBOARD_API_KEY";
+
+    static final String DEV_API_KEY = "dev-api-key-change-me";
+
+    /**
+     * local-stack's environment: the user's, our directory, and a broker that lets in only the devices and the bridge
+     * device-bridge's auth endpoint admits (docs/device-bridge.md, Broker authentication). A user who sets
+     * {@code LOCAL_STACK_MQTT_AUTH_URL} chooses the endpoint; set empty, the broker takes anonymous clients again (as
+     * it does when the suite has no device-bridge).
+     */
+    public static Map<String, String> forLocalStack(
+            Map<String, String> user, Path localStackDir, Optional<Integer> deviceBridgePort) {
         Map<String, String> env = new LinkedHashMap<>(user);
         env.put(LOCAL_STACK_DIR, localStackDir.toAbsolutePath().toString());
+        String url = user.get(MQTT_AUTH_URL);
+        if (url == null && deviceBridgePort.isPresent()) {
+            env.put(MQTT_AUTH_URL, "http://127.0.0.1:" + deviceBridgePort.get() + "/internal/v1/mqtt/auth");
+            env.putIfAbsent(MQTT_AUTH_API_KEY, user.getOrDefault(API_KEY_ENV, DEV_API_KEY));
+        } else if (url != null && url.isBlank()) {
+            env.remove(MQTT_AUTH_URL);
+            env.remove(MQTT_AUTH_API_KEY);
+        }
         return env;
     }
 

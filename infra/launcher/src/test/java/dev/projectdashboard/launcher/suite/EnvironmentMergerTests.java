@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,11 +102,31 @@ class EnvironmentMergerTests {
     void localStackGetsTheUsersEnvironmentAndOurDirectory() {
         Map<String, String> env = EnvironmentMerger.forLocalStack(
                 Map.of("LOCAL_STACK_REDIS_PORT", "6380", "LOCAL_STACK_DIR", "/elsewhere"),
-                Path.of("/repo/.dashboard/ls"));
+                Path.of("/repo/.dashboard/ls"),
+                Optional.of(8083));
 
         assertThat(env)
                 .containsEntry("LOCAL_STACK_REDIS_PORT", "6380")
                 .containsEntry("LOCAL_STACK_DIR", "/repo/.dashboard/ls");
+    }
+
+    @Test
+    void theBrokerAsksDeviceBridgeWhoMayConnectUnlessTheUserSaysOtherwise() {
+        Map<String, String> env = EnvironmentMerger.forLocalStack(
+                Map.of("DASHBOARD_API_KEY", "my-key"), Path.of("/repo/.dashboard/ls"), Optional.of(18083));
+        assertThat(env)
+                .containsEntry("LOCAL_STACK_MQTT_AUTH_URL", "http://127.0.0.1:18083/internal/v1/mqtt/auth")
+                .containsEntry("LOCAL_STACK_MQTT_AUTH_API_KEY", "my-key");
+
+        Map<String, String> anonymous = EnvironmentMerger.forLocalStack(
+                Map.of("LOCAL_STACK_MQTT_AUTH_URL", ""), Path.of("/repo/.dashboard/ls"), Optional.of(8083));
+        assertThat(anonymous).doesNotContainKeys("LOCAL_STACK_MQTT_AUTH_URL", "LOCAL_STACK_MQTT_AUTH_API_KEY");
+    }
+
+    @Test
+    void theDevelopmentApiKeyIsTheServicesOwn() {
+        assertThat(EnvironmentMerger.API_KEY_ENV).isEqualTo(dev.projectdashboard.starter.DevDefaults.API_KEY_ENV);
+        assertThat(EnvironmentMerger.DEV_API_KEY).isEqualTo(dev.projectdashboard.starter.DevDefaults.API_KEY);
     }
 
     @Test
