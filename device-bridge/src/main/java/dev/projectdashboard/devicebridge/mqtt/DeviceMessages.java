@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -48,6 +49,7 @@ public class DeviceMessages {
     private final Mqtt5AsyncClient client;
     private final MqttProperties properties;
     private final Handlers handlers;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
 
     DeviceMessages(Mqtt5AsyncClient client, MqttProperties properties, Handlers handlers) {
         this.client = client;
@@ -63,6 +65,15 @@ public class DeviceMessages {
 
     String statusFilter() {
         return "$share/" + properties.shareGroup() + "/" + TopicAccess.statusTopic("+");
+    }
+
+    /** Whether the broker granted the subscriptions on the current connection: requests reach this replica. */
+    public boolean subscribed() {
+        return subscribed.get();
+    }
+
+    void unsubscribed() {
+        subscribed.set(false);
     }
 
     /** Subscribes (again); called on every connect. */
@@ -83,6 +94,7 @@ public class DeviceMessages {
                     } else if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
                         log.error("The broker refused the device subscriptions: {}", subAck.getReasonCodes());
                     } else {
+                        subscribed.set(true);
                         log.info("Subscribed to {} and {}", requestFilter(), statusFilter());
                     }
                 });

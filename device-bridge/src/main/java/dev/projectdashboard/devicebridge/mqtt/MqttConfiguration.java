@@ -23,6 +23,8 @@ class MqttConfiguration {
     /** Set once the subscriptions exist; every (re)connect subscribes again through it. */
     private final AtomicReference<Runnable> onConnected = new AtomicReference<>(() -> {});
 
+    private final AtomicReference<Runnable> onDisconnected = new AtomicReference<>(() -> {});
+
     @Bean
     Mqtt5AsyncClient mqttClient(MqttProperties properties) {
         return MqttClient.builder()
@@ -41,6 +43,7 @@ class MqttConfiguration {
                 .applyAutomaticReconnect()
                 // a clean session after a reconnect has no subscriptions: make them again, every time
                 .addConnectedListener(context -> onConnected.get().run())
+                .addDisconnectedListener(context -> onDisconnected.get().run())
                 .buildAsync();
     }
 
@@ -54,6 +57,7 @@ class MqttConfiguration {
             Mqtt5AsyncClient mqttClient, MqttProperties properties, DeviceMessages.Handlers handlers) {
         DeviceMessages messages = new DeviceMessages(mqttClient, properties, handlers);
         onConnected.set(messages::subscribe);
+        onDisconnected.set(messages::unsubscribed);
         return messages;
     }
 

@@ -4,6 +4,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import java.net.URI;
@@ -46,9 +47,22 @@ public final class Camera implements AutoCloseable {
 
     /** Connects as {@code deviceId} with its secret (none: anonymous) and subscribes to its response topic. */
     public static Camera connect(String host, int port, String deviceId, String secret) {
+        Camera camera = login(host, port, deviceId, deviceId, secret);
+        Mqtt5SubAck subAck = camera.subscribe("devices/" + deviceId + "/upload/response");
+        if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
+            throw new IllegalStateException("response topic refused: " + subAck.getReasonCodes());
+        }
+        return camera;
+    }
+
+    /**
+     * Only the broker login, as client {@code clientId} with user {@code deviceId} (no password when {@code secret}
+     * is {@code null}); throws the broker's refusal ({@code Mqtt5ConnAckException}).
+     */
+    public static Camera login(String host, int port, String clientId, String deviceId, String secret) {
         Mqtt5BlockingClient client = MqttClient.builder()
                 .useMqttVersion5()
-                .identifier(deviceId)
+                .identifier(clientId)
                 .serverHost(host)
                 .serverPort(port)
                 .buildBlocking();
@@ -60,19 +74,19 @@ public final class Camera implements AutoCloseable {
                     .applySimpleAuth();
         }
         connect.send();
-        Camera camera = new Camera(deviceId, client);
-        Mqtt5SubAck subAck = camera.subscribe("devices/" + deviceId + "/upload/response");
-        if (subAck.getReasonCodes().stream().anyMatch(code -> code.isError())) {
-            throw new IllegalStateException("response topic refused: " + subAck.getReasonCodes());
-        }
-        return camera;
+        return new Camera(deviceId, client);
     }
 
+    /** The broker's SUBACK, refusals included. */
     public Mqtt5SubAck subscribe(String filter) {
-        return client.subscribeWith()
-                .topicFilter(filter)
-                .qos(MqttQos.AT_LEAST_ONCE)
-                .send();
+        try {
+            return client.subscribeWith()
+                    .topicFilter(filter)
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+        } catch (Mqtt5SubAckException refused) {
+            return refused.getMqttMessage();
+        }
     }
 
     public String deviceId() {

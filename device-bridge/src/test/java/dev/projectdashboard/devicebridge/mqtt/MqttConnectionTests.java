@@ -37,7 +37,7 @@ class MqttConnectionTests {
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> client.getState() == MqttClientState.DISCONNECTED_RECONNECT
                             || client.getState() == MqttClientState.CONNECTING_RECONNECT);
-            StepVerifier.create(new MqttHealthIndicator(client, properties).health())
+            StepVerifier.create(new MqttHealthIndicator(client, properties, () -> true).health())
                     .assertNext(health -> {
                         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
                         assertThat(health.getDetails()).containsKey("state");
