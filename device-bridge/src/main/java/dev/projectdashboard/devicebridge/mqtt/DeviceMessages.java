@@ -29,8 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The devices' side of the broker (docs/device-bridge.md): the shared subscriptions
  * {@code $share/{group}/devices/+/upload/request} and {@code …/status/upload}, one answer on
  * {@code devices/{id}/upload/response} for every request (and on its MQTT 5 response topic, when it names one of the
- * device's own), and status reports handed to {@link StatusUpdates}. Each message is acknowledged once it is answered
- * or applied, so a bridge that dies first leaves it to the broker to hand to another replica.
+ * device's own), and status reports handed to {@link StatusUpdates}.
  */
 public class DeviceMessages {
 
@@ -55,8 +54,12 @@ public class DeviceMessages {
         this.client = client;
         this.properties = properties;
         this.handlers = handlers;
-        // one callback for every subscription, registered once: re-subscribing after a reconnect adds none
-        client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::received, true);
+        // one callback for every subscription, registered once: re-subscribing after a reconnect adds none. Messages
+        // are acknowledged once the callback has queued them: a broker hands a client only a few unacknowledged
+        // messages at a time, so acknowledging after the answer would leave the backlog (and its order) at the broker
+        // instead of in the priority queue here. A replica that dies loses what it queued; source 001's firmware
+        // retries an unanswered request (3 tries, exponential back-off), and the retry is answered idempotently.
+        client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::received);
     }
 
     String requestFilter() {
@@ -103,7 +106,6 @@ public class DeviceMessages {
     private void received(Mqtt5Publish publish) {
         String[] levels = publish.getTopic().getLevels().toArray(String[]::new);
         if (levels.length != 4 || !levels[0].equals("devices")) {
-            publish.acknowledge();
             return;
         }
         String deviceId = levels[1];
@@ -111,8 +113,6 @@ public class DeviceMessages {
             request(deviceId, publish);
         } else if (levels[2].equals("status") && levels[3].equals("upload")) {
             status(deviceId, publish);
-        } else {
-            publish.acknowledge();
         }
     }
 
@@ -121,7 +121,6 @@ public class DeviceMessages {
         if (!DeviceIds.isValid(deviceId)) {
             // not a topic any registered device can have: nobody to answer safely
             count(ErrorCode.INVALID_REQUEST);
-            publish.acknowledge();
             return;
         }
         UploadRequestReader.Read read = handlers.requestReader().read(deviceId, publish.getPayloadAsBytes());
@@ -166,7 +165,7 @@ public class DeviceMessages {
         });
     }
 
-    /** Publishes the answer, then acknowledges the request; completes when both are done. */
+    /** Publishes the answer; completes when the broker has it. */
     private CompletableFuture<Void> answer(
             String deviceId, Mqtt5Publish request, UploadAnswer answer, Timer.Sample sample) {
         byte[] body = handlers.json().writeValueAsBytes(answer);
@@ -184,7 +183,6 @@ public class DeviceMessages {
             }
         }
         return sent.handle((done, error) -> {
-            request.acknowledge();
             if (error != null) {
                 log.warn("Answer to {} of {} not published: {}", answer.requestId(), deviceId, error.toString());
             }
@@ -220,7 +218,6 @@ public class DeviceMessages {
         StatusReader.Read read = handlers.statusReader().read(publish.getPayloadAsBytes());
         if (read.refusal() != null || !DeviceIds.isValid(deviceId)) {
             handlers.statusUpdates().refused(read.refusal() != null ? read.refusal() : "invalid_device_id");
-            publish.acknowledge();
             return;
         }
         handlers.statusUpdates()
@@ -233,7 +230,6 @@ public class DeviceMessages {
                             deviceId,
                             error.toString());
                 })
-                .doFinally(signal -> publish.acknowledge())
                 .subscribe(null, error -> {});
     }
 }

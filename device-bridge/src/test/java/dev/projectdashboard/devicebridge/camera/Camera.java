@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,10 +41,29 @@ public final class Camera implements AutoCloseable {
     private final List<Mqtt5Publish> received = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** One order across all cameras of the JVM, to tell which answer came first. */
+    private static final AtomicLong ARRIVALS = new AtomicLong();
+
+    private final Map<String, Long> answerOrder = new ConcurrentHashMap<>();
+
     private Camera(String deviceId, Mqtt5BlockingClient client) {
         this.deviceId = deviceId;
         this.client = client;
-        client.toAsync().publishes(MqttGlobalPublishFilter.ALL, received::add);
+        client.toAsync().publishes(MqttGlobalPublishFilter.ALL, publish -> {
+            long arrival = ARRIVALS.incrementAndGet();
+            received.add(publish);
+            if (publish.getTopic().toString().endsWith("/upload/response")) {
+                JsonNode id = JSON.readTree(publish.getPayloadAsBytes()).get("request_id");
+                if (id != null && id.isString()) {
+                    answerOrder.putIfAbsent(id.asString(), arrival);
+                }
+            }
+        });
+    }
+
+    /** When each request's first answer arrived, in the JVM-wide order of arrivals. */
+    public Map<String, Long> answerOrder() {
+        return Map.copyOf(answerOrder);
     }
 
     /** Connects as {@code deviceId} with its secret (none: anonymous) and subscribes to its response topic. */

@@ -2,6 +2,8 @@ package dev.projectdashboard.devicebridge.camera;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.projectdashboard.devicebridge.mqtt.DeviceMessages;
+import dev.projectdashboard.devicebridge.mqtt.MqttConnection;
 import dev.projectdashboard.localstack.LocalStack;
 import dev.projectdashboard.localstack.LocalStackExtension;
 import dev.projectdashboard.localstack.LocalStackTest;
@@ -30,7 +32,12 @@ import tools.jackson.databind.JsonNode;
 @DevelopmentSecrets
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"dashboard.uploads.rate-limit=20", "dashboard.devices.cache-ttl=1s"})
+        properties = {
+            "dashboard.uploads.rate-limit=20",
+            "dashboard.devices.cache-ttl=1s",
+            // BacklogIntegrationTests holds file-service's answers longer than the default allows
+            "dashboard.file-service.timeout=30s"
+        })
 @AutoConfigureWebTestClient(timeout = "PT30S")
 public abstract class CameraTestSupport {
 
@@ -40,6 +47,12 @@ public abstract class CameraTestSupport {
 
     @Autowired
     protected WebTestClient client;
+
+    @Autowired
+    private MqttConnection mqttConnection;
+
+    @Autowired
+    private DeviceMessages deviceMessages;
 
     private final List<Camera> cameras = new ArrayList<>();
 
@@ -67,6 +80,20 @@ public abstract class CameraTestSupport {
     void disconnectCameras() {
         cameras.forEach(Camera::close);
         cameras.clear();
+    }
+
+    /**
+     * Runs {@code action} while this context's bridge is off the broker, so that another replica (on the same
+     * shared subscription or its own) gets every request; reconnects it afterwards.
+     */
+    protected void withoutThisBridge(Runnable action) {
+        mqttConnection.stop();
+        try {
+            action.run();
+        } finally {
+            mqttConnection.start();
+            await().atMost(Duration.ofSeconds(20)).until(deviceMessages::subscribed);
+        }
     }
 
     protected static LocalStack stack() {
