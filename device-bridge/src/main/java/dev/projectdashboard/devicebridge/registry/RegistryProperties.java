@@ -12,8 +12,9 @@ import org.springframework.validation.annotation.Validated;
  * @param cacheTtl how long a replica reuses a device record it read (logins, requests); a change made on another
  *     replica (disable, new secret) reaches this one within this time ({@code DEVICES_CACHE_TTL})
  * @param autoRegister local development only: a request from an unknown device registers it, enabled and without
- *     owner, instead of being refused ({@code DEVICES_AUTO_REGISTER}); the {@code prod} profile refuses it. Such a
- *     device still needs a broker login when the broker checks them, so this only serves brokers without checks.
+ *     owner, instead of being refused ({@code DEVICES_AUTO_REGISTER}); the {@code prod} profile refuses to start with it
+ *     ({@link AutoRegistrationGuard}). Such a
+ * device still needs a broker login when the broker checks them, so this only serves brokers without checks.
  */
 @Validated
 @ConfigurationProperties("dashboard.devices")
