@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -49,42 +50,46 @@ public final class InMemoryDeviceStore implements DeviceStore {
     @Override
     public Mono<Device> update(
             String deviceId, String name, String ownerId, Boolean enabled, boolean clearOwner, Instant now) {
-        return Mono.fromSupplier(() -> {
-            Stored changed = devices.computeIfPresent(deviceId, (id, stored) -> {
-                Device device = stored.device();
-                return new Stored(
+        return change(
+                deviceId,
+                stored -> new Stored(
                         new Device(
-                                id,
-                                name != null ? name : device.name(),
-                                clearOwner ? null : ownerId != null ? ownerId : device.ownerId(),
-                                enabled != null ? enabled : device.enabled(),
-                                device.secretIssuedAt(),
-                                device.createdAt(),
+                                deviceId,
+                                name != null ? name : stored.device().name(),
+                                clearOwner
+                                        ? null
+                                        : ownerId != null
+                                                ? ownerId
+                                                : stored.device().ownerId(),
+                                enabled != null ? enabled : stored.device().enabled(),
+                                stored.device().secretIssuedAt(),
+                                stored.device().createdAt(),
                                 now,
-                                device.lastSeenAt()),
-                        stored.secretHash());
-            });
-            return changed == null ? null : changed.device();
-        });
+                                stored.device().lastSeenAt()),
+                        stored.secretHash()));
     }
 
     @Override
     public Mono<Device> replaceSecret(String deviceId, byte[] secretHash, Instant now) {
-        return Mono.fromSupplier(() -> {
-            Stored changed = devices.computeIfPresent(deviceId, (id, stored) -> {
-                Device device = stored.device();
-                return new Stored(
+        return change(
+                deviceId,
+                stored -> new Stored(
                         new Device(
-                                id,
-                                device.name(),
-                                device.ownerId(),
-                                device.enabled(),
+                                deviceId,
+                                stored.device().name(),
+                                stored.device().ownerId(),
+                                stored.device().enabled(),
                                 now,
-                                device.createdAt(),
+                                stored.device().createdAt(),
                                 now,
-                                device.lastSeenAt()),
-                        secretHash);
-            });
+                                stored.device().lastSeenAt()),
+                        secretHash));
+    }
+
+    /** The device as {@code change} leaves it, or empty when there is none. */
+    private Mono<Device> change(String deviceId, UnaryOperator<Stored> change) {
+        return Mono.fromSupplier(() -> {
+            Stored changed = devices.computeIfPresent(deviceId, (id, stored) -> change.apply(stored));
             return changed == null ? null : changed.device();
         });
     }
