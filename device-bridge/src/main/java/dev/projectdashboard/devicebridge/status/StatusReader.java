@@ -39,11 +39,12 @@ public class StatusReader {
         if (body == null || !body.isObject()) {
             return Read.refused("not_an_object");
         }
-        StatusReport.Kind kind = StatusReport.Kind.of(text(body, "event"));
-        if (kind == null) {
-            return Read.refused("unknown_event");
-        }
         try {
+            // inside the try: an event that is not text (e.g. a number) is a wrong type, not an exception
+            StatusReport.Kind kind = StatusReport.Kind.of(text(body, "event"));
+            if (kind == null) {
+                return Read.refused("unknown_event");
+            }
             StatusReport report = new StatusReport(
                     kind,
                     text(body, "file_path"),
