@@ -54,11 +54,17 @@ public class DeviceMessages {
         this.client = client;
         this.properties = properties;
         this.handlers = handlers;
-        // one callback for every subscription, registered once: re-subscribing after a reconnect adds none. Messages
-        // are acknowledged once the callback has queued them: a broker hands a client only a few unacknowledged
-        // messages at a time, so acknowledging after the answer would leave the backlog (and its order) at the broker
-        // instead of in the priority queue here. A replica that dies loses what it queued; source 001's firmware
-        // retries an unanswered request (3 tries, exponential back-off), and the retry is answered idempotently.
+    }
+
+    /**
+     * Registers the one callback for every subscription, before each connection the application opens (the client
+     * drops its callbacks when the application disconnects it; automatic reconnects keep them, and re-subscribing
+     * adds none). Messages are acknowledged once the callback has queued them: a broker hands a client only a few
+     * unacknowledged messages at a time, so acknowledging after the answer would leave the backlog (and its order) at
+     * the broker instead of in the priority queue here. A replica that dies loses what it queued; source 001's
+     * firmware retries an unanswered request (3 tries, exponential back-off), and the retry is answered idempotently.
+     */
+    void listen() {
         client.publishes(MqttGlobalPublishFilter.SUBSCRIBED, this::received);
     }
 

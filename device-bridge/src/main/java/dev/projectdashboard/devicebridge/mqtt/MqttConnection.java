@@ -20,7 +20,10 @@ public class MqttConnection implements SmartLifecycle {
     private final MqttProperties properties;
     private volatile boolean running;
 
-    MqttConnection(Mqtt5AsyncClient client, MqttProperties properties) {
+    private final Runnable beforeConnect;
+
+    MqttConnection(Mqtt5AsyncClient client, MqttProperties properties, Runnable beforeConnect) {
+        this.beforeConnect = beforeConnect;
         this.client = client;
         this.properties = properties;
     }
@@ -28,6 +31,7 @@ public class MqttConnection implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        beforeConnect.run();
         client.connectWith()
                 .cleanStart(true)
                 .keepAlive((int) properties.keepAlive().toSeconds())

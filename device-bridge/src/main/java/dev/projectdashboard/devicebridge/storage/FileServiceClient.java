@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -30,6 +32,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Component
 class FileServiceClient implements Presigner {
+
+    private static final Logger log = LoggerFactory.getLogger(FileServiceClient.class);
 
     private static final String PATH = "/internal/v1/device-uploads";
 
@@ -155,10 +159,11 @@ class FileServiceClient implements Presigner {
                     return detail(response).defaultIfEmpty("").flatMap(detail -> Mono.error(refusal(response, detail)));
                 })
                 .timeout(properties.timeout())
-                .onErrorMap(
-                        error -> !(error instanceof UploadRefused),
-                        error -> new UploadRefused(
-                                ErrorCode.STORAGE_UNAVAILABLE, "Storage is unavailable; retry later", error));
+                .onErrorMap(error -> !(error instanceof UploadRefused), error -> {
+                    log.warn("file-service did not answer: {}", error.toString());
+                    return new UploadRefused(
+                            ErrorCode.STORAGE_UNAVAILABLE, "Storage is unavailable; retry later", error);
+                });
     }
 
     private static UploadRefused refusal(ClientResponse response, String detail) {
@@ -168,7 +173,10 @@ class FileServiceClient implements Presigner {
             case 413 -> new UploadRefused(ErrorCode.FILE_TOO_LARGE, detail.isEmpty() ? "File too large" : detail);
             case 415 ->
                 new UploadRefused(ErrorCode.UNSUPPORTED_TYPE, detail.isEmpty() ? "Content type not allowed" : detail);
-            default -> new UploadRefused(ErrorCode.STORAGE_UNAVAILABLE, "Storage is unavailable; retry later");
+            default -> {
+                log.warn("file-service answered {}: {}", status, detail);
+                yield new UploadRefused(ErrorCode.STORAGE_UNAVAILABLE, "Storage is unavailable; retry later");
+            }
         };
     }
 

@@ -77,10 +77,7 @@ class BrokerAuthIntegrationTests extends CameraTestSupport {
                 .allMatch(code -> code.isError());
 
         // its own request works
-        assertThat(camera.request(camera.sourceRequest("r-own", "a.ts", 10, 1))
-                        .get("success")
-                        .asBoolean())
-                .isTrue();
+        Camera.assertSuccess(camera.request(camera.sourceRequest("r-own", "a.ts", 10, 1)));
         // a request published as the other camera never reaches the bridge: the broker refuses it (and drops the
         // client that tried)
         Map<String, Object> forged = victim.sourceRequest("r-forged", "a.ts", 10, 1);
@@ -90,10 +87,7 @@ class BrokerAuthIntegrationTests extends CameraTestSupport {
             // MQTT 5: PUBACK NOT_AUTHORIZED, then the broker disconnects
         }
         // the victim's own request, sent after the forged one, is answered; the forged one never was
-        assertThat(victim.request(victim.sourceRequest("r-real", "a.ts", 10, 1))
-                        .get("success")
-                        .asBoolean())
-                .isTrue();
+        Camera.assertSuccess(victim.request(victim.sourceRequest("r-real", "a.ts", 10, 1)));
         assertThat(victim.answers("r-forged")).isEmpty();
         assertThat(getJson("/api/v1/devices/" + theirs + "/uploads", ADMIN).get("uploads"))
                 .extracting(upload -> upload.get("request_id").asString())
@@ -104,37 +98,21 @@ class BrokerAuthIntegrationTests extends CameraTestSupport {
     void theBridgeLogsInAgainAfterABrokerRestartAndKeepsAnswering() {
         restartBroker();
         Camera camera = camera(unique("CAM"));
-        assertThat(camera.request(camera.sourceRequest("r-after", "a.ts", 10, 1))
-                        .get("success")
-                        .asBoolean())
-                .isTrue();
+        Camera.assertSuccess(camera.request(camera.sourceRequest("r-after", "a.ts", 10, 1)));
     }
 
     @Test
     void aRotatedSecretReplacesTheOldOneAndADisabledDeviceCannotLogIn() {
         String id = unique("CAM");
         String old = register(id, null).get("mqtt_password").asString();
-        JsonNode rotated = client.post()
-                .uri("/api/v1/devices/" + id + "/secret")
-                .headers(headers -> headers.setBearerAuth(ADMIN))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(JsonNode.class)
-                .returnResult()
-                .getResponseBody();
+        JsonNode rotated =
+                postJson("/api/v1/devices/" + id + "/secret", Map.of(), headers -> headers.setBearerAuth(ADMIN));
         String fresh = rotated.get("mqtt_password").asString();
         assertThat(fresh).isNotEqualTo(old).startsWith("dsec_");
         assertThatThrownBy(() -> connect(id, old)).isInstanceOf(Mqtt5ConnAckException.class);
         connect(id, fresh).close();
 
-        client.patch()
-                .uri("/api/v1/devices/" + id)
-                .headers(headers -> headers.setBearerAuth(ADMIN))
-                .bodyValue(Map.of("enabled", false))
-                .exchange()
-                .expectStatus()
-                .isOk();
+        disable(id);
         assertThatThrownBy(() -> connect(id, fresh)).isInstanceOf(Mqtt5ConnAckException.class);
     }
 
@@ -165,30 +143,15 @@ class BrokerAuthIntegrationTests extends CameraTestSupport {
                 .exchange()
                 .expectStatus()
                 .isUnauthorized();
-        JsonNode acl = client.post()
-                .uri("/internal/v1/mqtt/acl")
-                .header("X-Api-Key", DevDefaults.API_KEY)
-                .bodyValue(Map.of("username", id, "topic", "devices/OTHER/upload/response", "action", "subscribe"))
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(JsonNode.class)
-                .returnResult()
-                .getResponseBody();
+        JsonNode acl = postJson(
+                "/internal/v1/mqtt/acl",
+                Map.of("username", id, "topic", "devices/OTHER/upload/response", "action", "subscribe"),
+                headers -> headers.set("X-Api-Key", DevDefaults.API_KEY));
         assertThat(acl.get("result").asString()).isEqualTo("deny");
     }
 
     private JsonNode auth(Map<String, String> body) {
-        return client.post()
-                .uri("/internal/v1/mqtt/auth")
-                .header("X-Api-Key", DevDefaults.API_KEY)
-                .bodyValue(body)
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(JsonNode.class)
-                .returnResult()
-                .getResponseBody();
+        return postJson("/internal/v1/mqtt/auth", body, headers -> headers.set("X-Api-Key", DevDefaults.API_KEY));
     }
 
     private void restartBroker() {

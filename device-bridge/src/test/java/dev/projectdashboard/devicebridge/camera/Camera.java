@@ -186,6 +186,14 @@ public final class Camera implements AutoCloseable {
         return answers;
     }
 
+    /** Fails with the whole answer when it is not a success, so the error code shows. */
+    public static JsonNode assertSuccess(JsonNode answer) {
+        org.assertj.core.api.Assertions.assertThat(answer.get("success").asBoolean())
+                .as("answer %s", answer)
+                .isTrue();
+        return answer;
+    }
+
     /** Everything received, on any topic. */
     public List<Mqtt5Publish> received() {
         return List.copyOf(received);

@@ -30,7 +30,7 @@ class CameraIntegrationTests extends CameraTestSupport {
 
         JsonNode answer = camera.request(camera.sourceRequest("upload_1a2b3c4d", cloudPath, recording.length, 2));
 
-        assertThat(answer.get("success").asBoolean()).isTrue();
+        Camera.assertSuccess(answer);
         assertThat(answer.get("request_id").asString()).isEqualTo("upload_1a2b3c4d");
         assertThat(answer.get("method").asString()).isEqualTo("PUT");
         assertThat(answer.get("content_type").asString()).isEqualTo("video/mp2t");
@@ -127,7 +127,7 @@ class CameraIntegrationTests extends CameraTestSupport {
         String id = unique("CAM");
         Camera camera = camera(id);
         JsonNode answer = camera.request(camera.sourceRequest("r-bare", "clip.ts", 1024, 1));
-        assertThat(answer.get("success").asBoolean()).isTrue();
+        Camera.assertSuccess(answer);
         assertThat(answer.get("cloud_file_path").asString())
                 .startsWith(id + "/" + PATH_DATE.format(Instant.now()).substring(0, 4))
                 .matches(java.util.regex.Pattern.quote(id) + "/\\d{4}/\\d{2}/\\d{2}/\\d{6}_clip\\.ts");
@@ -209,13 +209,7 @@ class CameraIntegrationTests extends CameraTestSupport {
     void aDisabledDeviceIsRefused() {
         String id = unique("CAM");
         Camera camera = camera(id);
-        client.patch()
-                .uri("/api/v1/devices/" + id)
-                .headers(headers -> headers.setBearerAuth(ADMIN))
-                .bodyValue(Map.of("enabled", false))
-                .exchange()
-                .expectStatus()
-                .isOk();
+        disable(id);
         // the cache of this replica was cleared by the change itself
         assertThat(code(camera.request(camera.sourceRequest("r-1", "a.ts", 10, 1))))
                 .isEqualTo("UNAUTHORIZED");
@@ -256,7 +250,7 @@ class CameraIntegrationTests extends CameraTestSupport {
         // the retry works, and the failed attempt left nothing behind
         camera.send(camera.sourceRequest("r-1", "a.ts", 10, 1));
         await().atMost(Duration.ofSeconds(15)).until(() -> camera.answers("r-1").size() == 2);
-        assertThat(camera.answers("r-1").get(1).get("success").asBoolean()).isTrue();
+        Camera.assertSuccess(camera.answers("r-1").get(1));
         assertThat(getJson("/api/v1/devices/" + id + "/uploads", ADMIN).get("uploads"))
                 .hasSize(1);
     }

@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -134,10 +136,27 @@ public abstract class CameraTestSupport {
     }
 
     protected JsonNode getJson(String path, String token) {
-        return client.get()
-                .uri(path)
-                .headers(headers -> headers.setBearerAuth(token))
+        return okJson(client.get().uri(path).headers(headers -> headers.setBearerAuth(token)));
+    }
+
+    /** An admin's {@code PATCH /api/v1/devices/{id}} with {@code enabled:false}. */
+    protected void disable(String deviceId) {
+        client.patch()
+                .uri("/api/v1/devices/" + deviceId)
+                .headers(headers -> headers.setBearerAuth(ADMIN))
+                .bodyValue(Map.of("enabled", false))
                 .exchange()
+                .expectStatus()
+                .isOk();
+    }
+
+    /** A POST that must answer 200 with JSON; {@code headers} adds the credentials. */
+    protected JsonNode postJson(String path, Object body, Consumer<HttpHeaders> headers) {
+        return okJson(client.post().uri(path).headers(headers).bodyValue(body));
+    }
+
+    private static JsonNode okJson(WebTestClient.RequestHeadersSpec<?> request) {
+        return request.exchange()
                 .expectStatus()
                 .isOk()
                 .expectBody(JsonNode.class)

@@ -17,6 +17,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.resources.LoopResources;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -46,6 +47,7 @@ public final class FileServiceStub implements AutoCloseable {
     private final S3Client s3;
     private final String bucket;
     private final DisposableServer server;
+    private final LoopResources loops;
     private final AtomicReference<CompletableFuture<Void>> gate =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
     private volatile boolean unavailable;
@@ -74,7 +76,10 @@ public final class FileServiceStub implements AutoCloseable {
         } catch (SdkException exists) {
             // made by an earlier test class
         }
+        // its own event loop: a Spring context closing in this JVM disposes Reactor Netty's global one
+        this.loops = LoopResources.create("file-service-stub", 1, true);
         this.server = HttpServer.create()
+                .runOn(loops)
                 .host("127.0.0.1")
                 .port(0)
                 .route(routes -> routes.post("/internal/v1/device-uploads", this::presign)
@@ -195,6 +200,7 @@ public final class FileServiceStub implements AutoCloseable {
     @Override
     public void close() {
         server.disposeNow();
+        loops.dispose();
         presigner.close();
         s3.close();
     }

@@ -57,10 +57,7 @@ class MosquittoIntegrationTests extends CameraTestSupport {
                 camera.subscribe("devices/" + other + "/upload/response");
                 Camera victim = Camera.connect(mosquitto.host(), mosquitto.port(), other, otherSecret);
                 try {
-                    assertThat(victim.request(victim.sourceRequest("r-victim", "v.ts", 10, 1))
-                                    .get("success")
-                                    .asBoolean())
-                            .isTrue();
+                    Camera.assertSuccess(victim.request(victim.sourceRequest("r-victim", "v.ts", 10, 1)));
                 } finally {
                     victim.close();
                 }
@@ -68,7 +65,7 @@ class MosquittoIntegrationTests extends CameraTestSupport {
                 String cloudPath = id + "/2025/07/11/143022_motion_video.ts";
                 byte[] recording = "recorded through mosquitto".getBytes(StandardCharsets.UTF_8);
                 JsonNode answer = camera.request(camera.sourceRequest("upload_mosq", cloudPath, recording.length, 2));
-                assertThat(answer.get("success").asBoolean()).as("%s", answer).isTrue();
+                Camera.assertSuccess(answer);
                 assertThat(answer.get("cloud_file_path").asString()).isEqualTo(cloudPath);
                 assertThat(camera.upload(answer, recording)).isEqualTo(200);
                 camera.status(Map.of("event", "upload_started", "file_path", "/sdcard/m.ts", "cloud_path", cloudPath));

@@ -42,9 +42,7 @@ class ReplicaIntegrationTests extends CameraTestSupport {
             for (Camera camera : cameras) {
                 for (int i = 0; i < perCamera; i++) {
                     JsonNode answer = camera.answers("r-" + i).get(0);
-                    assertThat(answer.get("success").asBoolean())
-                            .as("%s", answer)
-                            .isTrue();
+                    Camera.assertSuccess(answer);
                 }
             }
             // no late duplicate either: both replicas together answered exactly the requests sent

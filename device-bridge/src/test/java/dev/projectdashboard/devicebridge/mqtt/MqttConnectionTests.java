@@ -29,7 +29,7 @@ class MqttConnectionTests {
                 Duration.ofSeconds(1));
         MqttConfiguration configuration = new MqttConfiguration();
         Mqtt5AsyncClient client = configuration.mqttClient(properties);
-        MqttConnection connection = configuration.mqttConnection(client, properties);
+        MqttConnection connection = new MqttConnection(client, properties, () -> {});
 
         connection.start();
         try {
