@@ -590,7 +590,17 @@ public final class DeviceBridgeBenchmark {
             out.append(spread(of, "device-bridge p99", step -> step.bridge().p99(), " ms"));
             out.append(spread(of, "echo p99", step -> step.echo().p99(), " ms"));
             out.append(spread(of, "p99 ratio bridge / echo", Step::ratio, ""));
-            out.append(spread(of, "lost", step -> step.bridge().lost(), ""));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "- lost: %s of %,d each%n",
+                    String.join(
+                            " / ",
+                            of.stream()
+                                    .mapToLong(step -> step.bridge().lost())
+                                    .sorted()
+                                    .mapToObj(lost -> String.format(Locale.ROOT, "%,d", lost))
+                                    .toList()),
+                    of.get(0).bridge().sent()));
             out.append(spread(of, "device-bridge CPU per answer", step -> step.cpuMsPerRequest(BRIDGE), " ms"));
             out.append(spread(of, "file-service CPU per answer", step -> step.cpuMsPerRequest(FILES), " ms"));
             out.append(spread(of, "PostgreSQL CPU per answer", step -> step.cpuMsPerRequest(CpuUsage.POSTGRES), " ms"));
