@@ -522,12 +522,7 @@ public final class DeviceBridgeBenchmark {
         out.append(Report.dateAndCommit(started)).append('\n');
         out.append(Report.machineLine());
         out.append(Report.commandLine(settings.commandLine()));
-        out.append(Report.loadAverages(loadBefore, loadAfter))
-                .append(
-                        Report.busy(loadBefore)
-                                ? " — **the machine was busy before the run (other work, or bench/run's own jar"
-                                        + " build)**"
-                                : "")
+        out.append(Report.loadAveragesWarned(loadBefore, loadAfter))
                 .append(String.format(
                         Locale.ROOT,
                         "; processes outside the bench used up to %.2f cores during a measured window (column \"%s\")",
@@ -642,17 +637,8 @@ public final class DeviceBridgeBenchmark {
             step.bridge().examples().forEach((kind, body) -> examples.putIfAbsent("device-bridge: " + kind, body));
             step.echo().examples().forEach((kind, body) -> examples.putIfAbsent("echo: " + kind, body));
         });
-        if (!examples.isEmpty()) {
-            out.append("\nFirst answer of each kind that was not the one asked for:\n\n");
-            examples.forEach((kind, body) -> out.append("- ")
-                    .append(kind)
-                    .append(": `")
-                    .append(Report.oneLine(body).replace("`", "'"))
-                    .append("`\n"));
-        }
-        for (String note : notes) {
-            out.append("\nNote: ").append(note).append('\n');
-        }
+        out.append(Report.examples("First answer of each kind that was not the one asked for:", examples));
+        out.append(Report.notes(notes));
         out.append(verdict());
         return out.toString();
     }
