@@ -24,7 +24,7 @@ class DeviceBridgeBenchmarkTests {
         DeviceBridgeBenchmark.Settings settings =
                 DeviceBridgeBenchmark.parse(new String[] {"device-bridge", "--quick", "--seconds", "5"});
 
-        assertThat(settings.devices()).containsExactly(100);
+        assertThat(settings.devices()).containsExactly(50);
         assertThat(settings.runs()).isEqualTo(1);
         assertThat(settings.seconds()).isEqualTo(5);
         assertThat(settings.report()).isNotEqualTo(Path.of("bench/REPORT.md"));
