@@ -1,6 +1,8 @@
 package dev.projectdashboard.bench;
 
 import dev.projectdashboard.bench.deploynotifier.DeployNotifierBenchmark;
+import dev.projectdashboard.bench.devicebridge.CameraSmoke;
+import dev.projectdashboard.bench.devicebridge.DeviceBridgeBenchmark;
 import dev.projectdashboard.bench.realtime.RealtimeBenchmark;
 
 /**
@@ -18,6 +20,8 @@ public final class BenchMain {
                     case FileUploadBenchmark.NAME -> FileUploadBenchmark.main(args);
                     case RealtimeBenchmark.NAME -> RealtimeBenchmark.main(args);
                     case DeployNotifierBenchmark.NAME -> DeployNotifierBenchmark.main(args);
+                    case DeviceBridgeBenchmark.NAME -> DeviceBridgeBenchmark.main(args);
+                    case CameraSmoke.NAME -> CameraSmoke.main(args);
                     default -> usage();
                 };
         // the local stack and the embedded servers leave non-daemon threads behind: end the JVM once the benchmark
@@ -29,6 +33,8 @@ public final class BenchMain {
         System.err.print(FileUploadBenchmark.USAGE);
         System.err.print(RealtimeBenchmark.USAGE);
         System.err.print(DeployNotifierBenchmark.USAGE);
+        System.err.print(DeviceBridgeBenchmark.USAGE);
+        System.err.print(CameraSmoke.USAGE);
         return CommandLine.WRONG_USAGE;
     }
 }

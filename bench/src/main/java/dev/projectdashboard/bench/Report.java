@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * bench/REPORT.md: one section per benchmark between {@code <!-- begin NAME -->} and {@code <!-- end NAME -->}, so a
@@ -129,6 +130,38 @@ public final class Report {
     /** "- Load average (1/5/15 min) at the start: …, at the end: …", without its line end. */
     public static String loadAverages(String before, String after) {
         return "- Load average (1/5/15 min) at the start: " + before + ", at the end: " + after;
+    }
+
+    /**
+     * {@link #loadAverages} followed, when the machine was {@link #busy} at the start, by a warning that the numbers
+     * were taken on a busy machine; without its line end.
+     */
+    public static String loadAveragesWarned(String before, String after) {
+        return loadAverages(before, after)
+                + (busy(before)
+                        ? " — **the machine was busy before the run (other work, or bench/run's own jar build)**"
+                        : "");
+    }
+
+    /** "{heading}" and one list item per kind, "- kind: `first body seen`"; nothing when there are none. */
+    public static String examples(String heading, Map<String, String> firstByKind) {
+        if (firstByKind.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("\n").append(heading).append("\n\n");
+        firstByKind.forEach((kind, body) -> out.append("- ")
+                .append(kind)
+                .append(": `")
+                .append(oneLine(body).replace("`", "'"))
+                .append("`\n"));
+        return out.toString();
+    }
+
+    /** One "Note: …" paragraph per note. */
+    public static String notes(List<String> notes) {
+        StringBuilder out = new StringBuilder();
+        notes.forEach(note -> out.append("\nNote: ").append(note).append('\n'));
+        return out.toString();
     }
 
     /** "- {service} jar: `{path}`, built {time} UTC" ({@link #builtAt(Path)}), without its line end. */

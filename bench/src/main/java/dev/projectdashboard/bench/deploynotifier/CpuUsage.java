@@ -18,40 +18,40 @@ import java.util.stream.Stream;
  * reading is 0). The total is the sum over all processes rather than {@code /proc/stat}, whose busy time disagreed
  * with the processes' own in this VM (less than their sum in one step), so the columns add up.
  */
-final class CpuUsage {
+public final class CpuUsage {
 
-    static final String BENCH = "bench JVM";
-    static final String POSTGRES = "PostgreSQL";
-    static final String REDIS = "Redis";
-    static final String OTHER = "other processes";
-    static final String MACHINE = "all processes";
+    public static final String BENCH = "bench JVM";
+    public static final String POSTGRES = "PostgreSQL";
+    public static final String REDIS = "Redis";
+    public static final String OTHER = "other processes";
+    public static final String MACHINE = "all processes";
 
     /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every mainstream architecture. */
     private static final double TICKS_PER_SECOND = 100;
 
     /** CPU ticks (utime + stime) of every process at one moment, and the group of those the bench names. */
-    record Snapshot(long nanos, Map<Long, Long> ticks, Map<Long, String> groups) {}
+    public record Snapshot(long nanos, Map<Long, Long> ticks, Map<Long, String> groups) {}
 
     private final Map<String, Long> watched = new LinkedHashMap<>();
     private final String stackDir;
 
     /** @param stackDir the local stack's directory: its PostgreSQL server names it on its command line */
-    CpuUsage(Path stackDir) {
+    public CpuUsage(Path stackDir) {
         this.stackDir = stackDir.toAbsolutePath().toString();
         watched.put(BENCH, ProcessHandle.current().pid());
     }
 
-    void watch(String name, long pid) {
+    public void watch(String name, long pid) {
         watched.put(name, pid);
     }
 
     /** The groups a report lists, in order: this JVM, the services, PostgreSQL, Redis, the rest, the total. */
-    List<String> groups() {
+    public List<String> groups() {
         return Stream.concat(watched.keySet().stream(), Stream.of(POSTGRES, REDIS, OTHER, MACHINE))
                 .toList();
     }
 
-    Snapshot snapshot() {
+    public Snapshot snapshot() {
         List<Long> all = processes();
         Map<Long, String> groups = new HashMap<>();
         watched.forEach((name, pid) -> groups.put(pid, name));
@@ -74,7 +74,7 @@ final class CpuUsage {
     }
 
     /** Cores used per group between two snapshots (1.0 = one core busy all the time). */
-    static Map<String, Double> cores(Snapshot from, Snapshot to, List<String> groups) {
+    public static Map<String, Double> cores(Snapshot from, Snapshot to, List<String> groups) {
         double seconds = Math.max(1e-9, (to.nanos() - from.nanos()) / 1e9);
         Map<String, Double> cores = new LinkedHashMap<>();
         groups.forEach(group -> cores.put(group, 0.0));

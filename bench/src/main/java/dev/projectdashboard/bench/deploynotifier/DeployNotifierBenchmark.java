@@ -611,12 +611,7 @@ public final class DeployNotifierBenchmark {
         out.append(Report.dateAndCommit(started)).append(" (plus the working tree's changes)\n");
         out.append(Report.machineLine());
         out.append(Report.commandLine(settings.commandLine()));
-        out.append(Report.loadAverages(loadBefore, loadAfter))
-                .append(
-                        Report.busy(loadBefore)
-                                ? " — **the machine was busy before the run (other work, or bench/run's own jar"
-                                        + " build)**"
-                                : "")
+        out.append(Report.loadAveragesWarned(loadBefore, loadAfter))
                 .append(String.format(
                         Locale.ROOT,
                         "; processes outside the bench used at most %.2f cores during a measured window (column"
@@ -721,17 +716,8 @@ public final class DeployNotifierBenchmark {
         Map<String, String> examples = new LinkedHashMap<>();
         ingestSteps.forEach(step -> step.examples().forEach(examples::putIfAbsent));
         rateSteps.forEach(step -> step.examples().forEach(examples::putIfAbsent));
-        if (!examples.isEmpty()) {
-            out.append("\nFirst answer of each error kind:\n\n");
-            examples.forEach((kind, body) -> out.append("- ")
-                    .append(kind)
-                    .append(": `")
-                    .append(Report.oneLine(body).replace("`", "'"))
-                    .append("`\n"));
-        }
-        for (String note : notes) {
-            out.append("\nNote: ").append(note).append('\n');
-        }
+        out.append(Report.examples("First answer of each error kind:", examples));
+        out.append(Report.notes(notes));
         out.append(verdict());
         return out.toString();
     }
