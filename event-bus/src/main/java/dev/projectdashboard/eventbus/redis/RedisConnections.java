@@ -1,7 +1,9 @@
 package dev.projectdashboard.eventbus.redis;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -121,6 +123,24 @@ public final class RedisConnections implements AutoCloseable {
     }
 
     /** Closes a connection from {@link #openDedicated}. */
+    /**
+     * Calls {@code action} each time {@code connection} loses its socket. Lettuce then reconnects by itself and sends
+     * again what was in flight, so a caller that must know (a tailer whose stream may be gone with the server) learns
+     * it only this way. Returns what removes the listener.
+     */
+    public Runnable onDisconnect(StatefulRedisConnection<String, String> connection, Runnable action) {
+        RedisConnectionStateListener listener = new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                if (handler == connection) {
+                    action.run();
+                }
+            }
+        };
+        client.addListener(listener);
+        return () -> client.removeListener(listener);
+    }
+
     public Mono<Void> release(StatefulRedisConnection<String, String> connection) {
         dedicated.remove(connection);
         return Mono.fromCompletionStage(connection::closeAsync)

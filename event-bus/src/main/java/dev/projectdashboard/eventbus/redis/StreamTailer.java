@@ -8,6 +8,7 @@ import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,14 +92,23 @@ public final class StreamTailer {
             Map<String, String> lastIds = new ConcurrentHashMap<>(fromIds);
             Map<String, String> lastEventIds = new ConcurrentHashMap<>();
             AtomicBoolean recovering = new AtomicBoolean();
+            AtomicBoolean reconnected = new AtomicBoolean();
             return Flux.usingWhen(
-                            connections.openDedicated(),
-                            connection -> {
-                                RedisReactiveCommands<String, String> redis = connection.reactive();
+                            connections
+                                    .openDedicated()
+                                    .map(connection -> new Watched(
+                                            connection,
+                                            connections.onDisconnect(connection, () -> reconnected.set(true)))),
+                            watched -> {
+                                RedisReactiveCommands<String, String> redis =
+                                        watched.connection().reactive();
                                 return resolve(redis, lastIds, lastEventIds, recovering.getAndSet(false))
-                                        .thenMany(readForever(redis, lastIds, lastEventIds));
+                                        .thenMany(readForever(redis, lastIds, lastEventIds, reconnected));
                             },
-                            connections::release)
+                            watched -> {
+                                watched.unwatch().run();
+                                return connections.release(watched.connection());
+                            })
                     .retryWhen(Retry.backoff(Long.MAX_VALUE, MIN_BACKOFF)
                             .maxBackoff(MAX_BACKOFF)
                             .transientErrors(true)
@@ -114,16 +124,22 @@ public final class StreamTailer {
         });
     }
 
+    /** A dedicated connection and what stops watching it for disconnects. */
+    private record Watched(StatefulRedisConnection<String, String> connection, Runnable unwatch) {}
+
     private Flux<List<StreamEntry>> readForever(
             RedisReactiveCommands<String, String> redis,
             Map<String, String> lastIds,
-            Map<String, String> lastEventIds) {
+            Map<String, String> lastEventIds,
+            AtomicBoolean reconnected) {
         XReadArgs args = XReadArgs.Builder.count(batchSize).block(blockTimeout);
         Duration readTimeout = blockTimeout.plus(connections.commandTimeout());
         return Mono.defer(
                         () -> redis.xread(args, offsets(lastIds)).collectList().timeout(readTimeout))
-                .flatMap(messages -> messages.isEmpty()
-                        // an idle stream is the moment to notice a reset one cheaply
+                .flatMap(messages -> messages.isEmpty() || reconnected.getAndSet(false)
+                        // an idle stream is the moment to notice a reset one cheaply; after Lettuce reconnected by
+                        // itself (re-sending the read with our old position), a server that came back without the
+                        // stream may hold new entries below that position: check before taking any, and read again
                         ? detectResets(redis, lastIds, lastEventIds).then(Mono.<List<StreamEntry>>empty())
                         // off Lettuce's I/O thread: subscribers' work must not stall the connection decoding replies
                         : Mono.fromCallable(() -> decode(messages, lastIds, lastEventIds))
