@@ -74,8 +74,10 @@ public class UploadRequests {
                 .then(checkRate(deviceId))
                 .then(Mono.defer(() -> {
                     String contentType = checkedContentType(request);
-                    return store.find(deviceId, request.requestId())
-                            .flatMap(existing -> repeat(existing, request))
+                    // most requests are new: sign first and let the insert tell a repeat (one database round trip,
+                    // not two). A multipart request is looked up first, as signing one starts an upload in the store.
+                    Mono<Upload> known = request.multipart() ? store.find(deviceId, request.requestId()) : Mono.empty();
+                    return known.flatMap(existing -> repeat(existing, request))
                             .switchIfEmpty(Mono.defer(() -> first(request, contentType)));
                 }))
                 .onErrorResume(
@@ -159,7 +161,7 @@ public class UploadRequests {
             return store.insert(upload)
                     .flatMap(inserted -> inserted
                             ? publishRequested(request, upload).thenReturn(answer)
-                            // another replica answered the same request first: repeat its answer, not ours
+                            // answered before (a retry of the device, or another replica first): repeat that answer
                             : store.find(upload.deviceId(), upload.requestId())
                                     .flatMap(stored -> repeat(stored, request)));
         });
