@@ -327,7 +327,8 @@ public final class DeviceBridgeBenchmark {
             for (int i = 0; i < ids.size(); i++) {
                 logins.add(new Fleet.Login(ids.get(i), ids.get(i), secrets.get(i)));
             }
-            cameras.connectAll(logins, 100, Duration.ofSeconds(300));
+            // a fleet reconnecting with jitter, not all at once: each login is a broker-auth call to device-bridge
+            cameras.connectAll(logins, 20, Duration.ofSeconds(300));
             notes.add(String.format(
                     Locale.ROOT,
                     "registering %,d devices took %.1f s (16 requests in flight); connecting them through the auth"
@@ -710,8 +711,9 @@ public final class DeviceBridgeBenchmark {
                 EchoServer.FILTER));
         out.append("- The path measured: device → broker → device-bridge (shared subscription"
                 + " `$share/device-bridge/devices/+/upload/request`) → JSON → device registry (cached) → rate limit"
-                + " (Redis) → PostgreSQL lookup of the request id → file-service `POST /internal/v1/device-uploads`"
-                + " (presign) → PostgreSQL insert → answer published → broker → device; `device.upload_requested`"
+                + " (Redis) → file-service `POST /internal/v1/device-uploads` (presign) → PostgreSQL insert (which"
+                + " also tells a repeated request id) → answer published → broker → device (the request is"
+                + " acknowledged to the broker once queued in device-bridge); `device.upload_requested`"
                 + " goes to Redis without being waited for.\n");
         out.append("- CPU: each process's utime + stime from /proc/<pid>/stat over the sending window (cores = CPU"
                 + " seconds / wall seconds).\n\n");
