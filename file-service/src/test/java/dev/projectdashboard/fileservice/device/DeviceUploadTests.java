@@ -282,6 +282,59 @@ class DeviceUploadTests extends FileServiceTestSupport {
         parts(key, uploadId).expectStatus().isNotFound();
     }
 
+    @Test
+    void signsABatchOfRequestsEachUsableOnItsOwnAndRefusesOnlyTheBadOne() throws Exception {
+        String device = "ESP32P4_" + newTaskId().substring(5, 13);
+        String first = device + "/2025/07/11/143022_motion_video.ts";
+        byte[] video = randomBytes(50_000, 12);
+        byte[] picture = randomBytes(20_000, 13);
+
+        Map<String, Object> batch = post(
+                        "/batch",
+                        Map.of(
+                                "requests",
+                                List.of(
+                                        Map.of("device_id", device, "file_name", first, "file_size", video.length),
+                                        Map.of(
+                                                "device_id",
+                                                device,
+                                                "file_name",
+                                                "OTHER_CAM/2025/07/11/143022_x.ts",
+                                                "file_size",
+                                                1),
+                                        Map.of(
+                                                "device_id",
+                                                device,
+                                                "file_name",
+                                                "snapshot.jpg",
+                                                "file_size",
+                                                picture.length,
+                                                "content_type",
+                                                "image/jpeg"))))
+                .expectStatus()
+                .isOk()
+                .expectBody(JSON)
+                .returnResult()
+                .getResponseBody();
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) batch.get("results");
+        assertThat(results).extracting(result -> result.get("status")).containsExactly(200, 400, 200);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> video1 = (Map<String, Object>) results.get(0).get("upload");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> snapshot = (Map<String, Object>) results.get(2).get("upload");
+        assertThat(video1).containsEntry("cloud_file_path", first);
+        assertThat((String) snapshot.get("cloud_file_path"))
+                .matches(device + "/\\d{4}/\\d{2}/\\d{2}/\\d{6}_snapshot\\.jpg");
+        assertThat(put(video1, video)).isEqualTo(200);
+        assertThat(put(snapshot, picture)).isEqualTo(200);
+        verify(device, first, video.length, null).expectStatus().isOk();
+        verify(device, snapshot.get("cloud_file_path"), picture.length, null)
+                .expectStatus()
+                .isOk();
+    }
+
     private WebTestClient.ResponseSpec parts(String key, String uploadId) {
         return client.get()
                 .uri("/internal/v1/device-uploads/parts?object_key={k}&upload_id={u}&file_size=7000000", key, uploadId)

@@ -2,6 +2,7 @@ package dev.projectdashboard.fileservice.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -9,8 +10,10 @@ import static org.mockito.Mockito.when;
 import dev.projectdashboard.fileservice.device.DeviceUploadService;
 import dev.projectdashboard.fileservice.device.DeviceUploads;
 import dev.projectdashboard.starter.DevDefaults;
+import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.test.DevelopmentSecrets;
 import dev.projectdashboard.starter.test.ProblemFields;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webflux.test.autoconfigure.WebFluxTest;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -201,6 +205,95 @@ class DeviceUploadControllerTests {
                 .containsExactly("file_name");
         assertThat(problemFields(presign("other.ts", "OTHER_CAM/2025/07/11/143022_motion_video.ts")))
                 .containsExactly("object_key");
+        verifyNoInteractions(service);
+    }
+
+    @Test
+    void answersEachRequestOfABatchInItsOrderWithItsOwnStatusAndBody() {
+        String key = "ESP32P4_CAM_001/2025/07/11/143022_motion_video.ts";
+        when(service.presign(any())).thenAnswer(call -> {
+            DeviceUploads.PresignRequest request = call.getArgument(0);
+            if (request.fileSize() > 100) {
+                return Mono.error(new ProblemException(HttpStatus.CONTENT_TOO_LARGE, "file_size is above the limit"));
+            }
+            return Mono.just(new DeviceUploads.Presigned(
+                    true,
+                    false,
+                    "http://s3/" + request.fileName(),
+                    "PUT",
+                    "video/mp2t",
+                    request.fileName(),
+                    request.fileName(),
+                    1L,
+                    3600L,
+                    Map.of("Content-Type", "video/mp2t"),
+                    null,
+                    null,
+                    null,
+                    null));
+        });
+
+        client.post()
+                .uri("/internal/v1/device-uploads/batch")
+                .header("X-Api-Key", DevDefaults.API_KEY)
+                .bodyValue(Map.of(
+                        "requests",
+                        List.of(
+                                presign(key, null),
+                                presign("../escape.ts", null),
+                                Map.of("device_id", "ESP32P4_CAM_001", "file_name", "big.ts", "file_size", 101),
+                                presign("ESP32P4_CAM_001/2025/07/11/143023_second.ts", null))))
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody()
+                .jsonPath("$.results.length()")
+                .isEqualTo(4)
+                .jsonPath("$.results[0].status")
+                .isEqualTo(200)
+                .jsonPath("$.results[0].upload.upload_url")
+                .isEqualTo("http://s3/" + key)
+                .jsonPath("$.results[0].upload.extra_headers.Content-Type")
+                .isEqualTo("video/mp2t")
+                .jsonPath("$.results[0].problem")
+                .doesNotExist()
+                .jsonPath("$.results[1].status")
+                .isEqualTo(400)
+                .jsonPath("$.results[1].problem.errors[0].field")
+                .isEqualTo("file_name")
+                .jsonPath("$.results[1].upload")
+                .doesNotExist()
+                .jsonPath("$.results[2].status")
+                .isEqualTo(413)
+                .jsonPath("$.results[2].problem.detail")
+                .isEqualTo("file_size is above the limit")
+                .jsonPath("$.results[3].upload.cloud_file_path")
+                .isEqualTo("ESP32P4_CAM_001/2025/07/11/143023_second.ts");
+        // the request its constraints refused never reached the service
+        verify(service, times(3)).presign(any());
+    }
+
+    @Test
+    void refusesABatchThatIsEmptyTooLargeOrNotABatch() {
+        List<Map<String, Object>> tooMany =
+                Collections.nCopies(DeviceUploadController.MAX_BATCH + 1, presign("a.ts", null));
+        for (String body : List.of("{\"requests\":[]}", "{}", "{\"requests\":[null]}")) {
+            assertThat(ProblemFields.ofBadRequest(client.post()
+                            .uri("/internal/v1/device-uploads/batch")
+                            .header("X-Api-Key", DevDefaults.API_KEY)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(body)
+                            .exchange()))
+                    .as(body)
+                    .isNotEmpty()
+                    .allSatisfy(field -> assertThat(field).startsWith("requests"));
+        }
+        assertThat(ProblemFields.ofBadRequest(client.post()
+                        .uri("/internal/v1/device-uploads/batch")
+                        .header("X-Api-Key", DevDefaults.API_KEY)
+                        .bodyValue(Map.of("requests", tooMany))
+                        .exchange()))
+                .containsExactly("requests");
         verifyNoInteractions(service);
     }
 
