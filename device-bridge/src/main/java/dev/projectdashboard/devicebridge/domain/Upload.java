@@ -41,6 +41,57 @@ public record Upload(
         Instant finishedAt,
         Instant updatedAt) {
 
+    /**
+     * A request just answered with a URL: {@link UploadState#REQUESTED}, sent once, no progress yet.
+     *
+     * @param response the JSON answer given
+     * @param urlExpiresAt when that answer's URL expires
+     */
+    public static Upload requested(
+            String deviceId,
+            String requestId,
+            String objectKey,
+            String fileName,
+            String contentType,
+            long fileSize,
+            Priority priority,
+            String contentMd5,
+            boolean multipart,
+            String uploadId,
+            String response,
+            Instant urlExpiresAt,
+            Instant at) {
+        return new Upload(
+                deviceId,
+                requestId,
+                objectKey,
+                fileName,
+                contentType,
+                fileSize,
+                priority,
+                UploadState.REQUESTED,
+                null,
+                contentMd5,
+                multipart,
+                uploadId,
+                response,
+                urlExpiresAt,
+                1,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                at,
+                null,
+                null,
+                at);
+    }
+
     /** The camera began uploading its local file {@code localFile}. */
     public Upload started(String localFile, Instant at) {
         return new Upload(

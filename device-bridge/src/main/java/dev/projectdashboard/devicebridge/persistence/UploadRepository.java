@@ -7,10 +7,14 @@ import dev.projectdashboard.devicebridge.domain.Priority;
 import dev.projectdashboard.devicebridge.domain.Upload;
 import dev.projectdashboard.devicebridge.domain.UploadState;
 import dev.projectdashboard.devicebridge.status.StatusStore;
+import dev.projectdashboard.devicebridge.upload.Batcher;
 import dev.projectdashboard.devicebridge.upload.UploadStore;
 import io.r2dbc.spi.Readable;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -26,10 +30,34 @@ public class UploadRepository implements UploadStore, StatusStore {
             + " request_count, progress_percent, bytes_uploaded, speed_kbps, eta_sec, duration_sec, retry_count,"
             + " error_code, error_message, verified, requested_at, started_at, finished_at, updated_at";
 
+    /** Rows per insert statement at most: 14 parameters each, far below PostgreSQL's 65,535. */
+    private static final int INSERT_BATCH = 50;
+
+    /** The named parameters of one inserted row before its two timestamps, in the statement's column order. */
+    private static final List<String> INSERTED = List.of(
+            "device",
+            "request",
+            "key",
+            "name",
+            "type",
+            "size",
+            "priority",
+            "status",
+            "md5",
+            "multipart",
+            "upload",
+            "response",
+            "expires");
+
+    /** Insert statements out at once; what arrives meanwhile goes in the next. */
+    private static final int INSERTS_IN_FLIGHT = 4;
+
     private final DatabaseClient database;
+    private final Batcher<Upload, Boolean> inserts;
 
     UploadRepository(DatabaseClient database) {
         this.database = database;
+        this.inserts = new Batcher<>("upload insert", this::insertAll, INSERT_BATCH, INSERTS_IN_FLIGHT);
     }
 
     @Override
@@ -44,28 +72,58 @@ public class UploadRepository implements UploadStore, StatusStore {
 
     @Override
     public Mono<Boolean> insert(Upload upload) {
-        return database.sql("insert into device_upload (device_id, request_id, object_key, file_name, content_type,"
-                        + " file_size, priority, status, content_md5, multipart, upload_id, response, url_expires_at,"
-                        + " request_count, requested_at, updated_at) values (:device, :request, :key, :name, :type,"
-                        + " :size, :priority, :status, :md5, :multipart, :upload, :response, :expires, 1, :now, :now)"
-                        + " on conflict (device_id, request_id) do nothing")
-                .bind("device", upload.deviceId())
-                .bind("request", upload.requestId())
-                .bind("key", upload.objectKey())
-                .bind("name", upload.fileName())
-                .bind("type", text(upload.contentType()))
-                .bind("size", upload.fileSize())
-                .bind("priority", (short) upload.priority().value())
-                .bind("status", upload.state().value())
-                .bind("md5", text(upload.contentMd5()))
-                .bind("multipart", upload.multipart())
-                .bind("upload", text(upload.uploadId()))
-                .bind("response", text(upload.response()))
-                .bind("expires", at(upload.urlExpiresAt()))
-                .bind("now", at(upload.requestedAt()))
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows > 0);
+        return inserts.submit(upload);
+    }
+
+    /**
+     * The uploads of a batch in one statement (one round trip and one commit however many there are); each is
+     * {@code true} when its row is new. A request id already stored, or twice in the batch, is inserted once: the
+     * first of the batch is the new one.
+     */
+    private Mono<List<Boolean>> insertAll(List<Upload> uploads) {
+        StringBuilder sql = new StringBuilder("insert into device_upload (device_id, request_id, object_key, file_name,"
+                + " content_type, file_size, priority, status, content_md5, multipart, upload_id, response,"
+                + " url_expires_at, request_count, requested_at, updated_at) values ");
+        for (int i = 0; i < uploads.size(); i++) {
+            String row = "_" + i;
+            sql.append(i == 0 ? "(" : ", (")
+                    .append(INSERTED.stream().map(name -> ":" + name + row).collect(Collectors.joining(", ")))
+                    .append(", 1, :now")
+                    .append(row)
+                    .append(", :now")
+                    .append(row)
+                    .append(")");
+        }
+        sql.append(" on conflict (device_id, request_id) do nothing returning device_id, request_id");
+        DatabaseClient.GenericExecuteSpec insert = database.sql(sql.toString());
+        for (int i = 0; i < uploads.size(); i++) {
+            Upload upload = uploads.get(i);
+            insert = insert.bind("device_" + i, upload.deviceId())
+                    .bind("request_" + i, upload.requestId())
+                    .bind("key_" + i, upload.objectKey())
+                    .bind("name_" + i, upload.fileName())
+                    .bind("type_" + i, text(upload.contentType()))
+                    .bind("size_" + i, upload.fileSize())
+                    .bind("priority_" + i, (short) upload.priority().value())
+                    .bind("status_" + i, upload.state().value())
+                    .bind("md5_" + i, text(upload.contentMd5()))
+                    .bind("multipart_" + i, upload.multipart())
+                    .bind("upload_" + i, text(upload.uploadId()))
+                    .bind("response_" + i, text(upload.response()))
+                    .bind("expires_" + i, at(upload.urlExpiresAt()))
+                    .bind("now_" + i, at(upload.requestedAt()));
+        }
+        return insert.map(row -> List.of(row.get("device_id", String.class), row.get("request_id", String.class)))
+                .all()
+                .collect(Collectors.toSet())
+                .map(inserted -> {
+                    List<Boolean> answers = new ArrayList<>(uploads.size());
+                    for (Upload upload : uploads) {
+                        // remove: a second row of the same request in this batch is not new
+                        answers.add(inserted.remove(List.of(upload.deviceId(), upload.requestId())));
+                    }
+                    return answers;
+                });
     }
 
     @Override

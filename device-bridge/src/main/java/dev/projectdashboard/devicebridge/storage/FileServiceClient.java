@@ -3,6 +3,7 @@ package dev.projectdashboard.devicebridge.storage;
 import dev.projectdashboard.devicebridge.domain.ErrorCode;
 import dev.projectdashboard.devicebridge.domain.UploadAnswer;
 import dev.projectdashboard.devicebridge.domain.UploadRefused;
+import dev.projectdashboard.devicebridge.upload.Batcher;
 import dev.projectdashboard.devicebridge.upload.Presigner;
 import dev.projectdashboard.starter.security.DashboardSecurityProperties;
 import io.netty.channel.ChannelOption;
@@ -40,6 +41,7 @@ class FileServiceClient implements Presigner {
     private final WebClient client;
     private final FileServiceProperties properties;
     private final Clock clock;
+    private final Batcher<Call, Signed> presignCalls;
 
     FileServiceClient(FileServiceProperties properties, DashboardSecurityProperties security, Clock clock) {
         this.properties = properties;
@@ -61,10 +63,50 @@ class FileServiceClient implements Presigner {
                 .clientConnector(new ReactorClientHttpConnector(http))
                 .defaultHeader("X-Api-Key", security.apiKey())
                 .build();
+        this.presignCalls = new Batcher<>(
+                "file-service presign", this::presignAll, properties.presignBatch(), properties.presignCalls());
     }
 
     @Override
     public Mono<Presigned> presign(Call call) {
+        return presignCalls
+                .submit(call)
+                .onErrorMap(
+                        error -> !(error instanceof UploadRefused),
+                        error -> new UploadRefused(
+                                ErrorCode.STORAGE_UNAVAILABLE, "Storage is unavailable; retry later", error))
+                .flatMap(signed ->
+                        signed.refused() != null ? Mono.error(signed.refused()) : Mono.just(signed.presigned()));
+    }
+
+    /** One request's answer in a batch: what it was signed, or why not. */
+    private record Signed(Presigned presigned, UploadRefused refused) {}
+
+    /**
+     * Signs a batch in one call ({@code POST /internal/v1/device-uploads/batch}); each request keeps its own answer
+     * or refusal. A batch file-service cannot answer is {@code STORAGE_UNAVAILABLE} for each of its requests.
+     */
+    private Mono<List<Signed>> presignAll(List<Call> calls) {
+        List<Map<String, Object>> requests = new ArrayList<>(calls.size());
+        calls.forEach(call -> requests.add(presignBody(call)));
+        return exchange(client.post()
+                        .uri(PATH + "/batch")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("requests", requests)))
+                .map(body -> {
+                    List<Signed> signed = new ArrayList<>(calls.size());
+                    for (JsonNode result : body.path("results")) {
+                        int status = result.path("status").asInt();
+                        signed.add(
+                                status == 200
+                                        ? new Signed(presigned(result.path("upload")), null)
+                                        : new Signed(null, refusal(status, problemDetail(result.path("problem")))));
+                    }
+                    return signed;
+                });
+    }
+
+    private static Map<String, Object> presignBody(Call call) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("device_id", call.deviceId());
         body.put("file_name", call.fileName());
@@ -78,11 +120,7 @@ class FileServiceClient implements Presigner {
         }
         body.put("expire_time", call.expirySeconds());
         body.put("multipart", call.multipart());
-        return exchange(client.post()
-                        .uri(PATH)
-                        .contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(body))
-                .map(FileServiceClient::presigned);
+        return body;
     }
 
     @Override
@@ -156,7 +194,10 @@ class FileServiceClient implements Presigner {
                     if (response.statusCode().is2xxSuccessful()) {
                         return response.bodyToMono(JsonNode.class);
                     }
-                    return detail(response).defaultIfEmpty("").flatMap(detail -> Mono.error(refusal(response, detail)));
+                    return detail(response)
+                            .defaultIfEmpty("")
+                            .flatMap(detail ->
+                                    Mono.error(refusal(response.statusCode().value(), detail)));
                 })
                 .timeout(properties.timeout())
                 .onErrorMap(error -> !(error instanceof UploadRefused), error -> {
@@ -166,8 +207,7 @@ class FileServiceClient implements Presigner {
                 });
     }
 
-    private static UploadRefused refusal(ClientResponse response, String detail) {
-        int status = response.statusCode().value();
+    private static UploadRefused refusal(int status, String detail) {
         return switch (status) {
             case 400 -> new UploadRefused(ErrorCode.INVALID_REQUEST, detail.isEmpty() ? "Invalid request" : detail);
             case 413 -> new UploadRefused(ErrorCode.FILE_TOO_LARGE, detail.isEmpty() ? "File too large" : detail);
@@ -183,17 +223,19 @@ class FileServiceClient implements Presigner {
     /** The problem's {@code detail} and, for a 400, the first field error's reason. */
     private static Mono<String> detail(ClientResponse response) {
         return response.bodyToMono(JsonNode.class)
-                .map(problem -> {
-                    JsonNode errors = problem.path("errors");
-                    if (errors.isArray() && !errors.isEmpty()) {
-                        JsonNode first = errors.get(0);
-                        return first.path("field").asString("") + " "
-                                + first.path("message").asString("");
-                    }
-                    return problem.path("detail").asString("");
-                })
-                .map(String::trim)
+                .map(FileServiceClient::problemDetail)
                 .onErrorResume(unreadable -> Mono.empty());
+    }
+
+    private static String problemDetail(JsonNode problem) {
+        JsonNode errors = problem.path("errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            JsonNode first = errors.get(0);
+            return (first.path("field").asString("") + " "
+                            + first.path("message").asString(""))
+                    .trim();
+        }
+        return problem.path("detail").asString("").trim();
     }
 
     private static Presigned presigned(JsonNode body) {

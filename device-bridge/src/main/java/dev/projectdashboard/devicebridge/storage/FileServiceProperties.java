@@ -1,5 +1,6 @@
 package dev.projectdashboard.devicebridge.storage;
 
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -17,6 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConnections connections kept to file-service per replica
  * @param maxIdleTime a pooled connection idle this long is closed, below file-service's keep-alive timeout so the
  *     bridge never sends on a connection the server is closing
+ * @param presignBatch presign requests sent in one call at most ({@code FILE_SERVICE_PRESIGN_BATCH}; file-service takes
+ *     up to 100); requests that arrive while {@code presignCalls} calls are out wait and go together in the next
+ * @param presignCalls presign calls out at once per replica ({@code FILE_SERVICE_PRESIGN_CALLS})
  */
 @Validated
 @ConfigurationProperties("dashboard.file-service")
@@ -28,4 +32,6 @@ public record FileServiceProperties(
                 String url,
         @NotNull @DefaultValue("5s") Duration timeout,
         @Min(1) @DefaultValue("100") int maxConnections,
-        @NotNull @DefaultValue("30s") Duration maxIdleTime) {}
+        @NotNull @DefaultValue("30s") Duration maxIdleTime,
+        @Min(1) @Max(100) @DefaultValue("50") int presignBatch,
+        @Min(1) @DefaultValue("4") int presignCalls) {}

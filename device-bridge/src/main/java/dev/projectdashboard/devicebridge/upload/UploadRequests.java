@@ -6,7 +6,6 @@ import dev.projectdashboard.devicebridge.domain.Upload;
 import dev.projectdashboard.devicebridge.domain.UploadAnswer;
 import dev.projectdashboard.devicebridge.domain.UploadRefused;
 import dev.projectdashboard.devicebridge.domain.UploadRequest;
-import dev.projectdashboard.devicebridge.domain.UploadState;
 import dev.projectdashboard.devicebridge.registry.DeviceRegistry;
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.eventbus.EventPublisher;
@@ -128,8 +127,7 @@ public class UploadRequests {
                 properties.urlExpiry().toSeconds());
         return presigner.presign(call).flatMap(presigned -> {
             UploadAnswer answer = answerOf(request.requestId(), presigned);
-            Instant now = clock.instant();
-            Upload upload = new Upload(
+            Upload upload = Upload.requested(
                     request.deviceId(),
                     request.requestId(),
                     presigned.objectKey(),
@@ -137,27 +135,12 @@ public class UploadRequests {
                     presigned.contentType(),
                     request.fileSize(),
                     request.priority(),
-                    UploadState.REQUESTED,
-                    null,
                     request.contentMd5(),
                     presigned.multipart(),
                     presigned.uploadId(),
                     write(answer),
                     Instant.ofEpochSecond(presigned.expiresAt()),
-                    1,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    now,
-                    null,
-                    null,
-                    now);
+                    clock.instant());
             return store.insert(upload)
                     .flatMap(inserted -> inserted
                             ? publishRequested(request, upload).thenReturn(answer)

@@ -256,6 +256,21 @@ class CameraIntegrationTests extends CameraTestSupport {
     }
 
     @Test
+    void aRequestTheStoreRefusesGetsThatRefusalsCodeWhileTheOthersOfItsBatchAreSigned() {
+        Camera camera = camera(unique("CAM"));
+        Map<String, Object> refused = camera.sourceRequest("r-refused", "a.ts", 10, 1);
+        refused.put("metadata", Map.of("content_type", FileServiceStub.REFUSED_TYPE));
+
+        camera.send(refused);
+        camera.send(camera.sourceRequest("r-fine", "b.ts", 10, 1));
+
+        JsonNode answer = camera.answer("r-refused");
+        assertThat(code(answer)).isEqualTo("UNSUPPORTED_TYPE");
+        assertThat(answer.get("error_message").asString()).isEqualTo("Content type not allowed by the store");
+        Camera.assertSuccess(camera.answer("r-fine"));
+    }
+
+    @Test
     void anObjectThatIsNotWhatTheCameraReportedFailsTheUpload() throws Exception {
         String id = unique("CAM");
         Camera camera = camera(id);

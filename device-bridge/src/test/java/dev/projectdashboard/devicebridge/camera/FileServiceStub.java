@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
@@ -39,6 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FileServiceStub implements AutoCloseable {
 
+    /** A content type device-bridge allows and this stand-in refuses, as file-service's own list may. */
+    public static final String REFUSED_TYPE = "video/x-refused-by-store";
+
     private static final DateTimeFormatter KEY_TIME =
             DateTimeFormatter.ofPattern("yyyy/MM/dd/HHmmss").withZone(ZoneOffset.UTC);
 
@@ -52,6 +58,7 @@ public final class FileServiceStub implements AutoCloseable {
             new AtomicReference<>(CompletableFuture.completedFuture(null));
     private volatile boolean unavailable;
     private final AtomicInteger presigns = new AtomicInteger();
+    private final List<Integer> batches = new CopyOnWriteArrayList<>();
 
     public FileServiceStub(LocalStack stack) {
         AwsBasicCredentials credentials = AwsBasicCredentials.create(stack.s3AccessKey(), stack.s3SecretKey());
@@ -83,6 +90,7 @@ public final class FileServiceStub implements AutoCloseable {
                 .host("127.0.0.1")
                 .port(0)
                 .route(routes -> routes.post("/internal/v1/device-uploads", this::presign)
+                        .post("/internal/v1/device-uploads/batch", this::presignAll)
                         .post("/internal/v1/device-uploads/verify", this::verify))
                 .bindNow();
     }
@@ -105,9 +113,14 @@ public final class FileServiceStub implements AutoCloseable {
         this.unavailable = unavailable;
     }
 
-    /** How many presign calls arrived. */
+    /** How many presign requests were signed, alone or in a batch. */
     public int presigns() {
         return presigns.get();
+    }
+
+    /** The size of each batch call that arrived, in order. */
+    public List<Integer> batches() {
+        return List.copyOf(batches);
     }
 
     public S3Client s3() {
@@ -119,43 +132,72 @@ public final class FileServiceStub implements AutoCloseable {
     }
 
     private Mono<Void> presign(HttpServerRequest request, HttpServerResponse response) {
-        presigns.incrementAndGet();
+        return received(request).flatMap(bytes -> {
+            if (unavailable) {
+                return problem(response, 503, "Storage is unavailable");
+            }
+            presigns.incrementAndGet();
+            return send(response, 200, sign(json.readTree(bytes)));
+        });
+    }
+
+    /** file-service's batch call: one answer per request, in order, each {@code {status, upload}}. */
+    private Mono<Void> presignAll(HttpServerRequest request, HttpServerResponse response) {
+        return received(request).flatMap(bytes -> {
+            if (unavailable) {
+                return problem(response, 503, "Storage is unavailable");
+            }
+            JsonNode requests = json.readTree(bytes).path("requests");
+            batches.add(requests.size());
+            List<Map<String, Object>> results = new ArrayList<>();
+            for (JsonNode one : requests) {
+                if (REFUSED_TYPE.equals(one.path("content_type").asString())) {
+                    results.add(Map.of(
+                            "status",
+                            415,
+                            "problem",
+                            Map.of("status", 415, "detail", "Content type not allowed by the store")));
+                    continue;
+                }
+                presigns.incrementAndGet();
+                results.add(Map.of("status", 200, "upload", sign(one)));
+            }
+            return send(response, 200, Map.of("results", results));
+        });
+    }
+
+    /** The body, once the test lets answers through, on a thread that may block (the S3 SDK's signer). */
+    private Mono<byte[]> received(HttpServerRequest request) {
         return request.receive()
                 .aggregate()
                 .asByteArray()
                 .flatMap(bytes -> Mono.fromFuture(gate.get()).thenReturn(bytes))
-                .publishOn(Schedulers.boundedElastic())
-                .flatMap(bytes -> {
-                    if (unavailable) {
-                        return problem(response, 503, "Storage is unavailable");
-                    }
-                    JsonNode body = json.readTree(bytes);
-                    String deviceId = body.path("device_id").asString();
-                    String fileName = body.path("file_name").asString();
-                    String key = body.hasNonNull("object_key")
-                            ? body.get("object_key").asString()
-                            : fileName.contains("/")
-                                    ? fileName
-                                    : deviceId + "/" + KEY_TIME.format(Instant.now()) + "_" + fileName;
-                    String contentType = body.path("content_type").asString("application/octet-stream");
-                    long expiry = body.path("expire_time").asLong(3600);
-                    PresignedPutObjectRequest signed =
-                            presigner.presignPutObject(put -> put.signatureDuration(Duration.ofSeconds(expiry))
-                                    .putObjectRequest(object ->
-                                            object.bucket(bucket).key(key).contentType(contentType)));
-                    Map<String, Object> answer = new LinkedHashMap<>();
-                    answer.put("success", true);
-                    answer.put("multipart", false);
-                    answer.put("upload_url", signed.url().toString());
-                    answer.put("method", "PUT");
-                    answer.put("content_type", contentType);
-                    answer.put("cloud_file_path", key);
-                    answer.put("object_key", key);
-                    answer.put("expires_at", signed.expiration().getEpochSecond());
-                    answer.put("expires_in", expiry);
-                    answer.put("extra_headers", Map.of("Content-Type", contentType));
-                    return send(response, 200, answer);
-                });
+                .publishOn(Schedulers.boundedElastic());
+    }
+
+    private Map<String, Object> sign(JsonNode body) {
+        String deviceId = body.path("device_id").asString();
+        String fileName = body.path("file_name").asString();
+        String key = body.hasNonNull("object_key")
+                ? body.get("object_key").asString()
+                : fileName.contains("/") ? fileName : deviceId + "/" + KEY_TIME.format(Instant.now()) + "_" + fileName;
+        String contentType = body.path("content_type").asString("application/octet-stream");
+        long expiry = body.path("expire_time").asLong(3600);
+        PresignedPutObjectRequest signed = presigner.presignPutObject(put -> put.signatureDuration(
+                        Duration.ofSeconds(expiry))
+                .putObjectRequest(object -> object.bucket(bucket).key(key).contentType(contentType)));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("success", true);
+        answer.put("multipart", false);
+        answer.put("upload_url", signed.url().toString());
+        answer.put("method", "PUT");
+        answer.put("content_type", contentType);
+        answer.put("cloud_file_path", key);
+        answer.put("object_key", key);
+        answer.put("expires_at", signed.expiration().getEpochSecond());
+        answer.put("expires_in", expiry);
+        answer.put("extra_headers", Map.of("Content-Type", contentType));
+        return answer;
     }
 
     private Mono<Void> verify(HttpServerRequest request, HttpServerResponse response) {
