@@ -120,6 +120,19 @@ public final class FileNames {
         return null;
     }
 
+    /** Whether {@code value}, a file name or an object key, is meant as a key: a file name never holds {@code /}. */
+    public static boolean isObjectKey(String value) {
+        return value != null && value.indexOf('/') >= 0;
+    }
+
+    /**
+     * What is wrong with {@code value} as a file name or, when it holds {@code /}, as an object key; {@code null} when
+     * nothing is.
+     */
+    public static String fileOrKeyProblem(String value) {
+        return isObjectKey(value) ? objectKeyProblem(value) : fileNameProblem(value);
+    }
+
     /** {@code expire_time} in seconds, 1 s … 7 days; the default when absent. */
     public static Duration expiry(Long seconds, Duration defaultExpiry) {
         if (seconds == null) {

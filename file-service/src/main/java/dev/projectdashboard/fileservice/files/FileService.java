@@ -10,6 +10,7 @@ import dev.projectdashboard.fileservice.storage.S3ObjectStore;
 import dev.projectdashboard.fileservice.storage.SlabPool;
 import dev.projectdashboard.fileservice.storage.UrlSigner;
 import dev.projectdashboard.starter.problem.ProblemException;
+import dev.projectdashboard.starter.security.ApiKeyAuthentication;
 import dev.projectdashboard.starter.security.DashboardPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -47,6 +49,16 @@ public class FileService {
 
     private static final DateTimeFormatter DAY =
             DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+    /** Lifetime of a service's download URL when it names none: source 003's {@code {{file_url}}} is valid one hour. */
+    static final Duration SERVICE_URL_EXPIRY = Duration.ofHours(1);
+
+    /**
+     * Services calling the internal API ({@code X-Api-Key}) read every task's files, as an admin does: the user checks
+     * of a read apply to them unchanged and refuse nothing. Never used to write.
+     */
+    private static final DashboardPrincipal SERVICES = new DashboardPrincipal(
+            ApiKeyAuthentication.PRINCIPAL, Set.of(DashboardPrincipal.ADMIN_ROLE), Set.of(), Set.of());
 
     private final S3ObjectStore store;
     private final SlabPool slabs;
@@ -155,16 +167,57 @@ public class FileService {
         FileNames.fileName("filename", fileName);
         FileKind fileKind = kind == null ? null : FileKind.ofParameter(kind);
         Duration expiry = FileNames.expiry(expireTime, properties.defaultExpiry());
-        return settle(user, pending.awaitingName(taskId, fileName, fileKind), true)
-                .then(files.findLive(taskId, fileName, fileKind))
-                .filter(file -> file.kind() != FileKind.DEVICE)
-                .flatMap(file -> visible(user, file))
+        return liveByName(user, taskId, fileName, fileKind)
                 .switchIfEmpty(Mono.error(FileService::notFound))
-                .map(file -> {
-                    UrlSigner.Signed signed = signer.get(file.objectKey(), file.fileName(), expiry);
-                    return new FileViews.DownloadUrl(
-                            signed.url(), file.fileName(), file.objectKey(), expiry.toSeconds(), signed.expiresAt());
-                });
+                .map(file -> downloadUrl(file, expiry));
+    }
+
+    /**
+     * A presigned GET of a task's file for another service (push-service's {@code {{file_url}}}), whichever user owns
+     * the task. {@code file} is either a file name of the task, meaning its result file of that name or else its scene
+     * file of that name (the kinds {@code GET /download} serves; results first, since callers name a task's result
+     * files), or the full object key of one of the task's files. Files PUT through upload URLs are recorded first, as
+     * for a user's download. The URL lives {@code expire_time} seconds, one hour when absent.
+     */
+    public Mono<FileViews.DownloadUrl> downloadUrlForService(String taskId, String file, Long expireTime) {
+        FileNames.id("task_id", taskId);
+        Duration expiry = FileNames.expiry(expireTime, SERVICE_URL_EXPIRY);
+        Mono<FileRecord> found = FileNames.isObjectKey(file)
+                ? liveOfTask(taskId, FileNames.objectKey("file", file))
+                : liveByName(SERVICES, taskId, FileNames.fileName("file", file), FileKind.RESULT)
+                        .switchIfEmpty(Mono.defer(() -> liveByName(SERVICES, taskId, file, FileKind.SCENE)));
+        return found.switchIfEmpty(Mono.error(FileService::notFound)).map(record -> downloadUrl(record, expiry));
+    }
+
+    /**
+     * The newest live file of that name in the task, of that kind or ({@code null}) of any kind but device files, that
+     * {@code user} may read; the files PUT through upload URLs for that name are recorded first.
+     */
+    private Mono<FileRecord> liveByName(DashboardPrincipal user, String taskId, String fileName, FileKind kind) {
+        return settle(user, pending.awaitingName(taskId, fileName, kind), true)
+                .then(files.findLive(taskId, fileName, kind))
+                .filter(file -> file.kind() != FileKind.DEVICE)
+                .flatMap(file -> visible(user, file));
+    }
+
+    /**
+     * The live file of that key if it is one of the task's that {@code GET /download} could serve (no device file),
+     * for a service; the task's files PUT through upload URLs for that key are recorded first.
+     */
+    private Mono<FileRecord> liveOfTask(String taskId, String objectKey) {
+        return settle(
+                        SERVICES,
+                        pending.awaitingKey(objectKey)
+                                .filter(upload -> upload.taskId().equals(taskId)),
+                        true)
+                .then(files.findLive(objectKey))
+                .filter(file -> file.kind() != FileKind.DEVICE && file.taskId().equals(taskId));
+    }
+
+    private FileViews.DownloadUrl downloadUrl(FileRecord file, Duration expiry) {
+        UrlSigner.Signed signed = signer.get(file.objectKey(), file.fileName(), expiry);
+        return new FileViews.DownloadUrl(
+                signed.url(), file.fileName(), file.objectKey(), expiry.toSeconds(), signed.expiresAt());
     }
 
     /**
