@@ -145,6 +145,16 @@ public final class BodyTemplate {
         return out.toString();
     }
 
+    /**
+     * Whether the template names {@code variable} (as written between the braces): {@code file_url} costs a call to
+     * file-service, made only for templates that use it.
+     */
+    public boolean uses(String variable) {
+        return parts.stream()
+                .anyMatch(part ->
+                        part instanceof Slot slot && slot.variable().name.equals(variable));
+    }
+
     /** The template text as given to {@link #parse}. */
     public String source() {
         return source;

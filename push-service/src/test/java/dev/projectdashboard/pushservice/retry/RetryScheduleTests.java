@@ -1,4 +1,4 @@
-package dev.projectdashboard.pushservice.delivery;
+package dev.projectdashboard.pushservice.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,8 +1,8 @@
-package dev.projectdashboard.pushservice.delivery;
+package dev.projectdashboard.pushservice.retry;
 
-import static dev.projectdashboard.pushservice.delivery.RetryDecision.DELIVERED;
-import static dev.projectdashboard.pushservice.delivery.RetryDecision.GIVE_UP;
-import static dev.projectdashboard.pushservice.delivery.RetryDecision.RETRY;
+import static dev.projectdashboard.pushservice.retry.RetryDecision.DELIVERED;
+import static dev.projectdashboard.pushservice.retry.RetryDecision.GIVE_UP;
+import static dev.projectdashboard.pushservice.retry.RetryDecision.RETRY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

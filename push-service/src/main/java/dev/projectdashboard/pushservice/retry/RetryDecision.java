@@ -1,4 +1,4 @@
-package dev.projectdashboard.pushservice.delivery;
+package dev.projectdashboard.pushservice.retry;
 
 /** What to do after one delivery attempt, as {@link RetryRules#classify} decides it. */
 public enum RetryDecision {

@@ -1,4 +1,4 @@
-package dev.projectdashboard.pushservice.delivery;
+package dev.projectdashboard.pushservice.retry;
 
 import java.time.Duration;
 import java.time.Instant;

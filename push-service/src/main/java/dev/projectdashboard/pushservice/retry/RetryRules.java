@@ -1,4 +1,4 @@
-package dev.projectdashboard.pushservice.delivery;
+package dev.projectdashboard.pushservice.retry;
 
 import dev.projectdashboard.pushservice.ssrf.AddressRefusedException;
 import dev.projectdashboard.pushservice.ssrf.WebhookUrlException;

@@ -1,0 +1,111 @@
+package dev.projectdashboard.pushservice.delivery;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Attempts what is due and nobody holds (docs/push-service.md, Durability): retries whose backoff ended, deliveries a
+ * replica gave back, and those whose lease expired because their replica died. Each replica looks every
+ * {@code poll-interval}; {@code FOR UPDATE SKIP LOCKED} leasing lets any number of them look at once, each delivery
+ * going to one. Also keeps the dead-letter gauge and trims the push log.
+ */
+public class DeliveryScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryScheduler.class);
+
+    private static final Duration HOUSEKEEPING = Duration.ofSeconds(30);
+
+    private final DeliveryStore store;
+    private final PushLogStore logs;
+    private final DeliveryAttempts attempts;
+    private final DeliveryProperties properties;
+    private final Clock clock;
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile Disposable polling;
+    private volatile Disposable housekeeping;
+
+    public DeliveryScheduler(
+            DeliveryStore store,
+            PushLogStore logs,
+            DeliveryAttempts attempts,
+            DeliveryProperties properties,
+            MeterRegistry meters,
+            Clock clock) {
+        this.store = store;
+        this.logs = logs;
+        this.attempts = attempts;
+        this.properties = properties;
+        this.clock = clock;
+        Gauge.builder("push_dlq_size", deadLettered, AtomicLong::get)
+                .description("Deliveries in the dead-letter queue")
+                .register(meters);
+    }
+
+    /** Leases what is due now and attempts it; completes when those attempts are stored. */
+    public Mono<Long> runOnce() {
+        Instant now = clock.instant();
+        return store.claimDue(attempts.owner(), now, now.plus(properties.lease()), properties.claimBatch())
+                .flatMap(attempts::attempt, properties.concurrency())
+                .count();
+    }
+
+    @Override
+    public void start() {
+        polling = Flux.interval(properties.pollInterval())
+                .onBackpressureDrop()
+                .concatMap(
+                        tick -> runOnce().onErrorResume(error -> {
+                            log.warn("Looking for due deliveries failed: {}", error.toString());
+                            return Mono.just(0L);
+                        }),
+                        0)
+                .subscribe();
+        housekeeping = Flux.interval(Duration.ZERO, HOUSEKEEPING)
+                .onBackpressureDrop()
+                .concatMap(
+                        tick -> housekeeping().onErrorResume(error -> {
+                            log.warn("Push housekeeping failed: {}", error.toString());
+                            return Mono.empty();
+                        }),
+                        0)
+                .subscribe();
+    }
+
+    private Mono<Void> housekeeping() {
+        Instant before = clock.instant().minus(properties.logRetention());
+        return store.countDead(null)
+                .doOnNext(deadLettered::set)
+                .then(logs.deleteOlderThan(before, 10_000))
+                .doOnNext(deleted -> {
+                    if (deleted > 0) {
+                        log.info("Deleted {} push log rows older than {}", deleted, before);
+                    }
+                })
+                .then();
+    }
+
+    @Override
+    public void stop() {
+        if (polling != null) {
+            polling.dispose();
+        }
+        if (housekeeping != null) {
+            housekeeping.dispose();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return polling != null && !polling.isDisposed();
+    }
+}
