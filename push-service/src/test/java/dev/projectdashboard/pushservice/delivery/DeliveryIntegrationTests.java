@@ -3,6 +3,8 @@ package dev.projectdashboard.pushservice.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.projectdashboard.eventbus.Streams;
+import dev.projectdashboard.eventbus.test.StreamContents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -232,6 +234,119 @@ class DeliveryIntegrationTests extends PushTestSupport {
             await().atMost(Duration.ofSeconds(7)).until(() -> sink.received().size() == 10);
             assertThat(slow.received()).isNotEmpty();
         }
+    }
+
+    @Test
+    void fileUrlIsTheTasksFirstResultFilePresignedForAnHourAndEmptyWhenItHasNone() {
+        register(Map.of("name", "files", "url", sink.url("/files"), "body_template", SOURCE_TEMPLATE));
+        String withFile = unique("T");
+        String without = unique("T");
+
+        completed(withFile, List.of("frame_001.png", "frame_002.png"));
+        completed(without, List.of("missing.png"));
+
+        await().atMost(WAIT).until(() -> sink.received().size() == 2);
+        Map<String, String> fileUrls = new java.util.HashMap<>();
+        for (WebhookSink.Received request : sink.received()) {
+            JsonNode body = JSON.readTree(request.body());
+            fileUrls.put(body.get("task_id").asString(), body.get("file_url").asString());
+        }
+        assertThat(fileUrls)
+                .containsEntry(withFile, "http://files.example/" + withFile + "/frame_001.png?expires=3600")
+                .containsEntry(without, "");
+    }
+
+    @Test
+    void whileFileServiceIsDownTheAttemptWaitsWithoutSpendingARetry() {
+        FILE_SERVICE.unavailable(true);
+        try {
+            register(Map.of("name", "files", "url", sink.url("/waits"), "body_template", SOURCE_TEMPLATE));
+            String taskId = unique("T");
+            completed(taskId, List.of("frame_009.png"));
+            await().atMost(WAIT).until(() -> FILE_SERVICE.requests().stream()
+                    .anyMatch(request -> request.path("task_id").asString().equals(taskId)));
+            assertThat(sink.received()).isEmpty();
+        } finally {
+            FILE_SERVICE.unavailable(false);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.received().size() == 1);
+        assertThat(sink.received().get(0).header("webhook-id")).startsWith("msg_");
+        assertThat(JSON.readTree(sink.received().get(0).body()).get("file_url").asString())
+                .contains("frame_009.png");
+    }
+
+    @Test
+    void everyOutcomeIsAnnouncedOnTheWebhooksStreamAndCounted() {
+        sink.answer(WebhookSink.Answer.status(500), WebhookSink.Answer.status(200));
+        String webhookId = register(Map.of("name", "announced", "url", sink.url("/announced")))
+                .get("id")
+                .asString();
+        String taskId = unique("T");
+
+        completed(taskId);
+
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(StreamContents.withSubject(Streams.WEBHOOKS, "task:" + taskId).stream()
+                                .map(event -> event.get("type").asString()))
+                        .containsExactly("webhook.failed", "webhook.delivered"));
+        JsonNode delivered = StreamContents.withSubject(Streams.WEBHOOKS, "task:" + taskId)
+                .get(1)
+                .get("data");
+        assertThat(delivered.get("webhook_id").asString()).isEqualTo(webhookId);
+        assertThat(delivered.get("http_status").asInt()).isEqualTo(200);
+        assertThat(delivered.get("retry_count").asInt()).isEqualTo(1);
+        String metrics = client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        assertThat(metrics.lines()
+                        .filter(line -> line.startsWith("push_attempts_total{")
+                                && line.contains("webhook=\"" + webhookId + "\"")))
+                .anyMatch(line -> line.contains("outcome=\"delivered\"") && line.endsWith(" 1.0"))
+                .anyMatch(line -> line.contains("outcome=\"retry\"") && line.endsWith(" 1.0"));
+        assertThat(metrics)
+                .contains("push_delivery_latency_seconds_bucket")
+                .contains("push_dlq_size")
+                .contains("resilience4j_circuitbreaker_state");
+    }
+
+    @Test
+    void anEndpointThatKeepsFailingIsPausedAndProbedInsteadOfHammered() {
+        sink.otherwise(WebhookSink.Answer.status(503));
+        register(Map.of("name", "down", "url", sink.url("/down"), "retry_delays", List.of(1, 1, 1, 1, 1, 1)));
+
+        for (int i = 0; i < 8; i++) {
+            completed(unique("T"));
+        }
+
+        // five failures open the breaker (dashboard.push.delivery.breaker-failures); the rest wait for its pause
+        await().atMost(WAIT).until(() -> sink.received().size() >= 5);
+        int atOpening = sink.received().size();
+        await().atMost(WAIT).until(() -> sink.received().size() > atOpening);
+        List<WebhookSink.Received> requests = sink.received();
+        Duration pause = Duration.between(
+                requests.get(atOpening - 1).at(), requests.get(atOpening).at());
+        assertThat(pause).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aRateLimitedWebhookGetsNoMoreThanItsRateAndEverythingStillArrives() {
+        register(Map.of("name", "slow consumer", "url", sink.url("/limited"), "rate_limit", 2));
+
+        for (int i = 0; i < 6; i++) {
+            completed(unique("T"));
+        }
+
+        await().atMost(WAIT).until(() -> sink.received().size() == 6);
+        List<WebhookSink.Received> requests = sink.received();
+        // two a second: six take at least two more seconds after the first two
+        assertThat(Duration.between(requests.get(0).at(), requests.get(5).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1800));
+        assertThat(requests).extracting(request -> request.header("webhook-id")).doesNotHaveDuplicates();
     }
 
     private static String hmacHex(String secret, String body) throws Exception {

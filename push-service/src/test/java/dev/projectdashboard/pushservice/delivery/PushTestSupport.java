@@ -18,6 +18,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,6 +64,14 @@ abstract class PushTestSupport {
     EventPublisher events;
 
     final WebhookSink sink = new WebhookSink();
+
+    /** One for the whole JVM: the Spring context (cached across test classes) keeps its URL. */
+    static final FileServiceStub FILE_SERVICE = new FileServiceStub();
+
+    @DynamicPropertySource
+    static void fileService(DynamicPropertyRegistry registry) {
+        registry.add("dashboard.push.file-service-url", FILE_SERVICE::url);
+    }
 
     private final List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -138,13 +148,18 @@ abstract class PushTestSupport {
 
     /** Publishes source 003's example task as {@code task.completed} and returns the event id. */
     String completed(String taskId) {
+        return completed(taskId, List.of());
+    }
+
+    /** The same, with these {@code result_files}. */
+    String completed(String taskId, List<String> resultFiles) {
         JsonNode result = JSON.readTree("{\"invoice_number\": \"INV-2025-001\", \"amount\": 1000.00}");
         JsonNode meta = JSON.readTree("{\"file_name\": \"invoice.pdf\", \"page_count\": 3, \"rule_id\": \"RULE_001\"}");
         CloudEvent<TaskCompleted> event = CloudEvent.of(
                 EventTypes.TASK_COMPLETED,
                 "/tests",
                 "task:" + taskId,
-                new TaskCompleted("alice", taskId, List.of(), 12.5, 0.3, result, meta));
+                new TaskCompleted("alice", taskId, resultFiles, 12.5, 0.3, result, meta));
         events.publish(event).block(Duration.ofSeconds(10));
         return event.id();
     }
