@@ -4,9 +4,6 @@ import dev.projectdashboard.pushservice.webhook.EndpointGuard.Endpoint;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import java.io.ByteArrayOutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,7 +15,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Sends one attempt with Reactor Netty over a shared connection pool, to the address the {@code EndpointGuard}
- * checked (the URL's host still names the request: {@code Host}, and SNI for https). Redirects are not followed (a
+ * checked ({@link PinnedResolver}: the URL's host still names the request: {@code Host}, and SNI for https). Redirects are not followed (a
  * 3xx is the endpoint's answer). Never fails: a timeout or a connection error is a {@link Response} with its error.
  */
 public final class HttpSender {
@@ -38,6 +35,7 @@ public final class HttpSender {
             Integer status, Map<String, String> headers, String body, long durationMs, Throwable error) {}
 
     private final HttpClient client;
+    private final PinnedResolver addresses = new PinnedResolver();
 
     public HttpSender(int maxConnections, Duration maxIdleTime) {
         this.client = HttpClient.create(ConnectionProvider.builder("webhooks")
@@ -46,6 +44,7 @@ public final class HttpSender {
                         .maxIdleTime(maxIdleTime)
                         .evictInBackground(maxIdleTime)
                         .build())
+                .resolver(addresses)
                 .followRedirect(false)
                 .keepAlive(true);
     }
@@ -53,19 +52,9 @@ public final class HttpSender {
     public Mono<Response> send(Request request) {
         Endpoint endpoint = request.endpoint();
         long started = System.nanoTime();
-        InetSocketAddress address;
-        try {
-            // resolved already: Netty connects to it as it is, and the host name stays for the request and TLS
-            address = new InetSocketAddress(
-                    InetAddress.getByAddress(
-                            endpoint.uri().getHost(), endpoint.address().getAddress()),
-                    endpoint.port());
-        } catch (UnknownHostException impossible) {
-            return Mono.just(failed(impossible, started));
-        }
+        addresses.pin(endpoint.uri().getHost(), endpoint.address());
         int connectMillis = (int) Math.min(request.timeout().toMillis(), 10_000);
-        return client.remoteAddress(() -> address)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
+        return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis)
                 .responseTimeout(request.timeout())
                 .headers(headers -> request.headers().forEach(headers::set))
                 .post()
