@@ -165,6 +165,17 @@ class DeliveryIntegrationTests extends PushTestSupport {
                         .get("http_status")
                         .asInt())
                 .isEqualTo(302);
+
+        // both back through the bulk re-push of the webhook's dead letters, now that the endpoint accepts them
+        JsonNode repushed =
+                post("/api/v1/push/dlq/retry", Map.of("webhook_id", webhookId, "event_type", "task.completed"));
+        assertThat(repushed.get("repushed").asLong()).isEqualTo(2);
+        await().atMost(WAIT).until(() -> sink.received().size() == 4);
+        assertThat(sink.received().subList(2, 4))
+                .extracting(request -> request.header("webhook-id"))
+                .containsExactlyInAnyOrderElementsOf(sink.received().subList(0, 2).stream()
+                        .map(request -> request.header("webhook-id"))
+                        .toList());
     }
 
     @Test
