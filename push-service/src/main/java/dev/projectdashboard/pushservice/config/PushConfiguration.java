@@ -97,7 +97,7 @@ class PushConfiguration {
             DeliveryProperties properties,
             MeterRegistry meters,
             Clock clock) {
-        return new DeliveryScheduler(store, logs, attempts, properties, meters, clock);
+        return new DeliveryScheduler(store, logs, attempts::attempt, attempts.owner(), properties, meters, clock);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -27,23 +28,30 @@ public class DeliveryScheduler implements SmartLifecycle {
 
     private final DeliveryStore store;
     private final PushLogStore logs;
-    private final DeliveryAttempts attempts;
+    private final Function<DueDelivery, Mono<Void>> attempt;
+    private final String owner;
     private final DeliveryProperties properties;
     private final Clock clock;
     private final AtomicLong deadLettered = new AtomicLong();
     private volatile Disposable polling;
     private volatile Disposable housekeeping;
 
+    /**
+     * @param attempt attempts a leased delivery ({@link DeliveryAttempts#attempt}); completes when its outcome is stored
+     * @param owner the replica name that leases ({@link DeliveryAttempts#owner()})
+     */
     public DeliveryScheduler(
             DeliveryStore store,
             PushLogStore logs,
-            DeliveryAttempts attempts,
+            Function<DueDelivery, Mono<Void>> attempt,
+            String owner,
             DeliveryProperties properties,
             MeterRegistry meters,
             Clock clock) {
         this.store = store;
         this.logs = logs;
-        this.attempts = attempts;
+        this.attempt = attempt;
+        this.owner = owner;
         this.properties = properties;
         this.clock = clock;
         Gauge.builder("push_dlq_size", deadLettered, AtomicLong::get)
@@ -51,12 +59,23 @@ public class DeliveryScheduler implements SmartLifecycle {
                 .register(meters);
     }
 
-    /** Leases what is due now and attempts it; completes when those attempts are stored. */
+    /**
+     * Leases what is due now and attempts it, batch after batch while batches come back full (a backlog is drained
+     * at once, not one batch per poll); completes when those attempts are stored, with how many there were.
+     */
     public Mono<Long> runOnce() {
-        Instant now = clock.instant();
-        return store.claimDue(attempts.owner(), now, now.plus(properties.lease()), properties.claimBatch())
-                .flatMap(attempts::attempt, properties.concurrency())
-                .count();
+        return claimBatch()
+                .expand(claimed -> claimed >= properties.claimBatch() ? claimBatch() : Mono.empty())
+                .reduce(0L, Long::sum);
+    }
+
+    private Mono<Long> claimBatch() {
+        return Mono.defer(() -> {
+            Instant now = clock.instant();
+            return store.claimDue(owner, now, now.plus(properties.lease()), properties.claimBatch())
+                    .flatMap(due -> attempt.apply(due).thenReturn(due), properties.concurrency())
+                    .count();
+        });
     }
 
     @Override
