@@ -71,7 +71,7 @@ public final class PushServiceBenchmark {
 
     public static final String USAGE =
             """
-            usage: bench/run push-service [--quick] [--compare-rate 250] [--rates 250,500] [--window 256]
+            usage: bench/run push-service [--quick] [--compare-rate 250] [--rates 250,500,750] [--window 256]
                                           [--warm-up-seconds 60] [--seconds 15] [--runs 3] [--sinks 4]
                                           [--dead-timeout 2] [--timeout-seconds 30] [--drain-seconds 60]
                                           [--sink-server netty|jdk] [--sink-threads 2] [--reference-seconds 10]
@@ -240,7 +240,7 @@ public final class PushServiceBenchmark {
         String[] named =
                 Arrays.stream(args).filter(arg -> !arg.equals("--quick")).toArray(String[]::new);
         double compareRate = 250;
-        List<Double> rates = quick ? List.of(250.0) : List.of(250.0, 500.0);
+        List<Double> rates = quick ? List.of(250.0) : List.of(250.0, 500.0, 750.0);
         int window = 256;
         double warmUp = quick ? 20 : 60;
         double seconds = quick ? 5 : 15;

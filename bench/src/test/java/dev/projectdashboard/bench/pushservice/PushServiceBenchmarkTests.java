@@ -18,7 +18,7 @@ class PushServiceBenchmarkTests {
         assertThat(settings.compareRate() * settings.sinks())
                 .as("the goal's 1,000 deliveries/s")
                 .isEqualTo(1000);
-        assertThat(settings.rates()).containsExactly(250.0, 500.0);
+        assertThat(settings.rates()).containsExactly(250.0, 500.0, 750.0);
         assertThat(settings.runs()).isEqualTo(3);
         assertThat(settings.deadTimeout()).isEqualTo(2);
         assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(30));
