@@ -21,6 +21,8 @@ final class Arrivals {
     /** publishedAt of an event not (yet) published: nanoTime may be any other value, 0 and negatives included. */
     private static final long NOT_PUBLISHED = Long.MIN_VALUE;
 
+    private static final int SECONDS = 600;
+
     private final int step;
     private final int sinks;
     private final long timeoutNanos;
@@ -41,6 +43,11 @@ final class Arrivals {
     private final LongAdder unknown = new LongAdder();
     private final LongAdder inWindow = new LongAdder();
     private final AtomicLong lastArrival = new AtomicLong();
+    /** The first publication's nanoTime: second 0 of the step. */
+    private final AtomicLong origin = new AtomicLong(NOT_PUBLISHED);
+    /** Highest latency (µs) of the events published in each second of the step, the last bucket taking the rest. */
+    private final AtomicLongArray worstBySecond = new AtomicLongArray(SECONDS);
+
     private volatile long windowStart = Long.MIN_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
     /** Released once per event when its last healthy delivery arrives (the closed-loop step waits on it). */
@@ -76,6 +83,7 @@ final class Arrivals {
 
     /** Event {@code index} is about to be published (call before handing it to Redis). */
     void publishing(int index, long nanos) {
+        origin.compareAndSet(NOT_PUBLISHED, nanos);
         missing.set(index, sinks);
         publishedAt.set(index, nanos);
         published.increment();
@@ -104,6 +112,8 @@ final class Arrivals {
         long latency = Math.max(0, nanos - sent);
         latencyMicros.recordValue(
                 Math.min(latency / 1000, Duration.ofMinutes(10).toNanos() / 1000));
+        int second = (int) Math.min(SECONDS - 1, Math.max(0, (sent - origin.get()) / 1_000_000_000L));
+        worstBySecond.accumulateAndGet(second, latency / 1000, Math::max);
         delivered.increment();
         if (latency > timeoutNanos) {
             late.increment();
@@ -188,6 +198,18 @@ final class Arrivals {
     /** Whether every expected delivery has arrived. */
     boolean complete() {
         return delivered.sum() >= expected();
+    }
+
+    /**
+     * The highest latency (µs) of the events published in seconds {@code [from, to)} of the step (second 0 begins
+     * with its first publication); 0 when none arrived.
+     */
+    long worstMicros(int from, int to) {
+        long worst = 0;
+        for (int second = Math.max(0, from); second < Math.min(SECONDS, to); second++) {
+            worst = Math.max(worst, worstBySecond.get(second));
+        }
+        return worst;
     }
 
     /** Latencies (µs) of the first arrivals recorded since the previous call. */

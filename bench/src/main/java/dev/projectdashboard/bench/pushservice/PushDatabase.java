@@ -10,13 +10,26 @@ import java.util.List;
 /**
  * Reads push-service's deliveries ({@code push.delivery}) after a step, outside the measured windows: how many of a
  * step's deliveries to the healthy sinks did not go out straight from the intake (given back because their endpoint's
- * bulkhead was full, or retried) and so waited for the scheduler, and how many deliveries to the dead sink are
- * pending.
+ * bulkhead was full, or retried) and so waited for the scheduler, how many are still pending, and how far behind the
+ * scheduler is.
  */
 final class PushDatabase implements AutoCloseable {
 
-    /** A step's deliveries as push-service stored them. */
-    record Counts(long healthy, long healthyRescheduled, long healthyRetried, long deadPending) {}
+    /**
+     * A step's deliveries as push-service stored them, read after the step's wait.
+     *
+     * @param healthyPending of the rescheduled ones, those still pending
+     * @param overdue pending deliveries of any step and webhook due over a second ago and not leased: the
+     *     scheduler's backlog
+     * @param oldestOverdueSeconds how long the oldest of those has been due
+     */
+    record Counts(
+            long healthy,
+            long healthyRescheduled,
+            long healthyRetried,
+            long healthyPending,
+            long overdue,
+            double oldestOverdueSeconds) {}
 
     private final Connection connection;
 
@@ -26,25 +39,38 @@ final class PushDatabase implements AutoCloseable {
 
     /**
      * @param healthyWebhooks ids of the healthy sinks' webhooks
-     * @param deadWebhook id of the dead sink's webhook, null when none is registered
      */
-    Counts counts(int step, List<String> healthyWebhooks, String deadWebhook) throws SQLException {
+    Counts counts(int step, List<String> healthyWebhooks) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("select"
                 + " count(*) filter (where webhook_id::text = any(?)),"
                 // stored with next_attempt_at = created_at; a later one was given back (postponed) or retried
                 + " count(*) filter (where webhook_id::text = any(?) and next_attempt_at > created_at),"
                 + " count(*) filter (where webhook_id::text = any(?) and attempts > 1),"
-                + " count(*) filter (where webhook_id::text = ? and status = 'PENDING')"
+                // given back and not sent since (one whose answer is being stored right now is not counted)
+                + " count(*) filter (where webhook_id::text = any(?) and status = 'PENDING'"
+                + " and next_attempt_at > created_at)"
                 + " from push.delivery where task_id like ?")) {
             String[] healthy = healthyWebhooks.toArray(String[]::new);
             query.setArray(1, connection.createArrayOf("text", healthy));
             query.setArray(2, connection.createArrayOf("text", healthy));
             query.setArray(3, connection.createArrayOf("text", healthy));
-            query.setString(4, deadWebhook == null ? "" : deadWebhook);
+            query.setArray(4, connection.createArrayOf("text", healthy));
             query.setString(5, TaskIds.PREFIX.replace("_", "\\_") + step + "\\_%");
-            try (ResultSet rows = query.executeQuery()) {
+            try (ResultSet rows = query.executeQuery();
+                    PreparedStatement backlog = connection.prepareStatement("select count(*),"
+                            + " coalesce(extract(epoch from now() - min(next_attempt_at)), 0) from push.delivery"
+                            + " where status = 'PENDING' and next_attempt_at < now() - interval '1 second'"
+                            + " and (lease_until is null or lease_until < now())");
+                    ResultSet due = backlog.executeQuery()) {
                 rows.next();
-                return new Counts(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4));
+                due.next();
+                return new Counts(
+                        rows.getLong(1),
+                        rows.getLong(2),
+                        rows.getLong(3),
+                        rows.getLong(4),
+                        due.getLong(1),
+                        due.getDouble(2));
             }
         }
     }

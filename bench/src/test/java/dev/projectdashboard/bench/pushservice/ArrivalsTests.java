@@ -101,4 +101,22 @@ class ArrivalsTests {
         arrivals.arrived(1, 0, 4);
         assertThat(outstanding.availablePermits()).isEqualTo(1);
     }
+
+    @Test
+    void tellsTheWorstLatencyBySecondOfPublication() {
+        long second = 1_000_000_000L;
+        Arrivals arrivals = new Arrivals(1, 3, 1, Duration.ofSeconds(30));
+        arrivals.publishing(0, 10 * second);
+        arrivals.publishing(1, 11 * second);
+        arrivals.publishing(2, 15 * second);
+
+        arrivals.arrived(0, 0, 10 * second + 90 * MS);
+        arrivals.arrived(0, 1, 11 * second + 5 * MS);
+        arrivals.arrived(0, 2, 15 * second + 7 * MS);
+
+        assertThat(arrivals.worstMicros(0, 3)).isEqualTo(90_000);
+        assertThat(arrivals.worstMicros(3, Integer.MAX_VALUE)).isEqualTo(7_000);
+        assertThat(arrivals.worstMicros(1, 2)).isEqualTo(5_000);
+        assertThat(arrivals.worstMicros(6, 9)).isZero();
+    }
 }
