@@ -6,6 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads push-service's deliveries ({@code push.delivery}) after a step, outside the measured windows: how many of a
@@ -85,6 +88,44 @@ final class PushDatabase implements AutoCloseable {
                 return rows.getLong(1);
             }
         }
+    }
+
+    /**
+     * What became of the given deliveries, counted by kind: {@code healthy}, {@code dead} or {@code other} webhook,
+     * status, attempts and push log rows ({@code gone} when the delivery no longer exists).
+     */
+    Map<String, Long> describe(List<String> deliveryIds, List<String> healthyWebhooks, String deadWebhook)
+            throws SQLException {
+        Map<String, Long> kinds = new TreeMap<>();
+        try (PreparedStatement query = connection.prepareStatement("select d.id::text, d.webhook_id::text,"
+                + " d.status, d.attempts, (select count(*) from push.push_log l where l.delivery_id = d.id)"
+                + " from push.delivery d where d.id::text = any(?)")) {
+            query.setArray(1, connection.createArrayOf("text", deliveryIds.toArray(String[]::new)));
+            long found = 0;
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    found++;
+                    String webhook = rows.getString(2);
+                    String sink = healthyWebhooks.contains(webhook)
+                            ? "healthy sink"
+                            : webhook.equals(deadWebhook) ? "dead sink" : "other webhook";
+                    kinds.merge(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s, %s, %d attempt(s), %d push log row(s)",
+                                    sink,
+                                    rows.getString(3),
+                                    rows.getInt(4),
+                                    rows.getLong(5)),
+                            1L,
+                            Long::sum);
+                }
+            }
+            if (found < deliveryIds.size()) {
+                kinds.put("gone (its webhook deleted)", deliveryIds.size() - found);
+            }
+        }
+        return kinds;
     }
 
     @Override

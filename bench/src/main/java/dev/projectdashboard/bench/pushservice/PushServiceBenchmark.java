@@ -59,8 +59,12 @@ public final class PushServiceBenchmark {
     private static final int CLOSED_LOOP_MAX_RATE = 5000;
 
     private static final double CLOSED_LOOP_RAMP_SECONDS = 3;
-    private static final double REFERENCE_WARM_UP_SECONDS = 2;
+    private static final double REFERENCE_WARM_UP_SECONDS = 5;
     private static final int IDLE_SECONDS = 10;
+    /** push-service and PostgreSQL together below this many cores: nothing left over from the previous step. */
+    private static final double QUIET_CORES = 0.15;
+
+    private static final int QUIET_SECONDS = 30;
     /** The start of a step, whose worst latency is told apart (the dead sink's first timeouts fall into it). */
     static final int EARLY_SECONDS = 3;
     /** The healthy sinks' webhook timeout: push-service's own default (source 003's 30 s). */
@@ -68,6 +72,8 @@ public final class PushServiceBenchmark {
 
     private static final Pattern WARN_OR_ERROR = Pattern.compile("^\\S+\\s+(WARN|ERROR)\\s");
     private static final String SHUTDOWN = "Commencing graceful shutdown";
+    private static final Pattern TAKEN_OVER =
+            Pattern.compile("Delivery ([0-9a-f-]{36}) was taken over by another replica");
     /** A stack trace's first line: a class name ending in Exception or Error, maybe a message. */
     private static final Pattern EXCEPTION = Pattern.compile("^[a-z][\\w.$]*\\.[A-Z][\\w$]*(Exception|Error)\\b");
 
@@ -360,7 +366,7 @@ public final class PushServiceBenchmark {
                 log("push-service ready (pid " + push.pid() + ")");
                 cpu.watch(PUSH, push.pid());
                 cpuGroups = cpu.groups();
-                measure(push, events, database, sinks, cpu);
+                measure(push, events, database, sinks, cpu, pushLog);
             } catch (Exception e) {
                 problem("push-service could not be measured", e);
             }
@@ -377,7 +383,8 @@ public final class PushServiceBenchmark {
         return problems.isEmpty();
     }
 
-    private void measure(ServiceProcess push, TaskEvents events, PushDatabase database, Sinks sinks, CpuUsage cpu)
+    private void measure(
+            ServiceProcess push, TaskEvents events, PushDatabase database, Sinks sinks, CpuUsage cpu, Path pushLog)
             throws Exception {
         WebhookApi api = new WebhookApi(push.uri(""), DevTokens.adminToken("root"));
         PushMetrics metrics = new PushMetrics(push.uri("/actuator/prometheus"));
@@ -408,7 +415,7 @@ public final class PushServiceBenchmark {
                 deadId = null;
                 LoadClients.sleep(REGISTRY_SETTLE_MS);
             }
-            awaitIdle(metrics);
+            awaitIdle(metrics, cpu);
             Step healthy =
                     paced(Kind.HEALTHY, run, settings.compareRate(), settings.seconds(), events, sinks, cpu, database);
             steps.add(healthy);
@@ -418,18 +425,18 @@ public final class PushServiceBenchmark {
             log("dead sink's webhook registered (timeout " + settings.deadTimeout() + " s)");
             LoadClients.sleep(REGISTRY_SETTLE_MS);
             for (double rate : settings.rates()) {
-                awaitIdle(metrics);
+                awaitIdle(metrics, cpu);
                 Step step = paced(Kind.WITH_DEAD, run, rate, settings.seconds(), events, sinks, cpu, database);
                 steps.add(step);
                 log("run " + run + ", " + Report.number(rate) + " events/s " + step.kind().label + ": "
                         + summary(step));
             }
-            awaitIdle(metrics);
+            awaitIdle(metrics, cpu);
             Step saturation = closedLoop(run, events, sinks, cpu, database);
             steps.add(saturation);
             log("run " + run + ", " + saturation.kind().label + " (" + settings.window() + " events outstanding): "
                     + summary(saturation));
-            awaitIdle(metrics);
+            awaitIdle(metrics, cpu);
             Reference reference = reference(run, sinks, cpu, Math.max(1, saturation.totalConnections()));
             references.add(reference);
             log(String.format(
@@ -448,11 +455,12 @@ public final class PushServiceBenchmark {
         }
         attemptsAtEnd = metrics.attempts();
         if (!settings.quick()) {
-            awaitIdle(metrics);
+            awaitIdle(metrics, cpu);
             CpuUsage.Snapshot quiet = cpu.snapshot();
             LoadClients.sleep(IDLE_SECONDS * 1000L);
             idle = CpuUsage.cores(quiet, cpu.snapshot(), cpuGroups);
         }
+        takenOver(database, pushLog);
         if (deadId != null) {
             notes.add(String.format(
                     Locale.ROOT,
@@ -481,6 +489,37 @@ public final class PushServiceBenchmark {
         }
         if (!publishErrors.isEmpty()) {
             notes.add("publishing failed: " + publishErrors);
+        }
+    }
+
+    /**
+     * push-service warns "Delivery … was taken over by another replica before its outcome was stored" when an
+     * attempt's outcome finds the delivery no longer leased to it; with one replica that should not happen. Looks the
+     * named deliveries up while they still exist.
+     */
+    private void takenOver(PushDatabase database, Path log) {
+        try {
+            List<String> ids = new ArrayList<>();
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                var named = TAKEN_OVER.matcher(line);
+                if (named.find()) {
+                    ids.add(named.group(1));
+                }
+            }
+            if (!ids.isEmpty()) {
+                List<String> kinds = new ArrayList<>();
+                database.describe(ids, healthyIds, deadId)
+                        .forEach((kind, count) -> kinds.add(String.format(Locale.ROOT, "%,d × %s", count, kind)));
+                notes.add(String.format(
+                        Locale.ROOT,
+                        "push-service warned %,d time(s) that a delivery \"was taken over by another replica before its"
+                                + " outcome was stored\" (it runs as one replica); those deliveries, looked up after"
+                                + " the runs: %s",
+                        ids.size(),
+                        String.join("; ", kinds)));
+            }
+        } catch (Exception e) {
+            notes.add("the deliveries push-service warned about could not be looked up: " + e);
         }
     }
 
@@ -742,20 +781,48 @@ public final class PushServiceBenchmark {
     }
 
     /**
-     * Waits until push-service's group has handled every event published (up to a minute), and at least 2 s between
-     * steps.
+     * Waits until push-service's group has handled every event published (up to a minute), then until push-service
+     * and PostgreSQL are quiet ({@value #QUIET_CORES} cores together over a second, up to {@value #QUIET_SECONDS} s:
+     * deleting the dead sink's deliveries, and the autovacuum after it, must not run into the next step); at least
+     * 2 s between steps.
      */
-    private void awaitIdle(PushMetrics metrics) {
+    private void awaitIdle(PushMetrics metrics, CpuUsage cpu) {
         LoadClients.sleep(2000);
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (System.nanoTime() < deadline) {
+        while (true) {
             long consumed = metrics.consumed();
             if (consumed < 0 || consumed >= publishedTotal) {
-                return;
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                notes.add("push-service had not handled every published event a minute after a step");
+                break;
             }
             LoadClients.sleep(250);
         }
-        notes.add("push-service had not handled every published event a minute after a step");
+        long started = System.nanoTime();
+        long quietDeadline = started + Duration.ofSeconds(QUIET_SECONDS).toNanos();
+        double busy = Double.NaN;
+        while (System.nanoTime() < quietDeadline) {
+            CpuUsage.Snapshot from = cpu.snapshot();
+            LoadClients.sleep(1000);
+            Map<String, Double> cores = CpuUsage.cores(from, cpu.snapshot(), cpuGroups);
+            busy = cores.getOrDefault(PUSH, 0.0) + cores.getOrDefault(CpuUsage.POSTGRES, 0.0);
+            if (busy < QUIET_CORES) {
+                if (System.nanoTime() - started > Duration.ofSeconds(2).toNanos()) {
+                    log(String.format(
+                            Locale.ROOT,
+                            "push-service and PostgreSQL quiet after %.0f s",
+                            (System.nanoTime() - started) / 1e9));
+                }
+                return;
+            }
+        }
+        notes.add(String.format(
+                Locale.ROOT,
+                "push-service and PostgreSQL still used %.2f cores %d s after a step; the next one started anyway",
+                busy,
+                QUIET_SECONDS));
     }
 
     /** A sink's request: which step's which event it carries. */
@@ -1115,7 +1182,9 @@ public final class PushServiceBenchmark {
                         + " every healthy sink), %s s ramp then %s s measured; the **reference**. Paced steps publish"
                         + " for %s s, what is due every ~1 ms (open loop: a slow service shows as latency). Before"
                         + " each step the bench waits (2 s, up to 60 s) until push-service's consumer group has"
-                        + " handled every event published.%n",
+                        + " handled every event published, then (up to 30 s) until push-service and PostgreSQL"
+                        + " together use under 0.15 cores over a second (deleting the dead sink's deliveries, and"
+                        + " the autovacuum after it, would otherwise run into the next step).%n",
                 Report.number(settings.warmUpSeconds()),
                 Report.number(settings.compareRate()),
                 settings.runs(),
