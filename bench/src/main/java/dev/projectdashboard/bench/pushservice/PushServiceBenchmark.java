@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -72,6 +74,8 @@ public final class PushServiceBenchmark {
 
     private static final Pattern WARN_OR_ERROR = Pattern.compile("^\\S+\\s+(WARN|ERROR)\\s");
     private static final String SHUTDOWN = "Commencing graceful shutdown";
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final Pattern TAKEN_OVER =
             Pattern.compile("Delivery ([0-9a-f-]{36}) was taken over by another replica");
     /** A stack trace's first line: a class name ending in Exception or Error, maybe a message. */
@@ -228,6 +232,9 @@ public final class PushServiceBenchmark {
     private final Map<String, String> publishErrors = new ConcurrentHashMap<>();
     private final List<String> healthyIds = new ArrayList<>();
     private final Map<Integer, String> secrets = new LinkedHashMap<>();
+    /** When the dead sink's webhook was deleted, HH:mm:ss UTC. */
+    private final List<String> deletions = new ArrayList<>();
+
     private List<String> cpuGroups = List.of();
     private Map<String, Double> idle = Map.of();
     private Map<String, Long> attemptsAtEnd = Map.of();
@@ -411,6 +418,7 @@ public final class PushServiceBenchmark {
         for (int run = 1; run <= settings.runs(); run++) {
             if (deadId != null) {
                 log("deleting the dead sink's webhook (and its pending deliveries)");
+                deletions.add(CLOCK.format(Instant.now()));
                 api.delete(deadId);
                 deadId = null;
                 LoadClients.sleep(REGISTRY_SETTLE_MS);
@@ -460,7 +468,6 @@ public final class PushServiceBenchmark {
             LoadClients.sleep(IDLE_SECONDS * 1000L);
             idle = CpuUsage.cores(quiet, cpu.snapshot(), cpuGroups);
         }
-        takenOver(database, pushLog);
         if (deadId != null) {
             notes.add(String.format(
                     Locale.ROOT,
@@ -470,20 +477,21 @@ public final class PushServiceBenchmark {
                     database.pending(deadId),
                     sinks.deadRequests(),
                     sinks.deadConnections()));
-            if (allSteps().stream().anyMatch(step -> step.lost() > 0)) {
-                // with the dead sink's deliveries gone, does what the healthy sinks still miss come?
-                api.delete(deadId);
-                deadId = null;
-                long deadline = System.nanoTime()
-                        + Duration.ofSeconds(settings.quick() ? 10 : 30).toNanos();
-                while (System.nanoTime() < deadline
-                        && allSteps().stream()
-                                .anyMatch(step -> !byStep.get(step.id()).complete())) {
-                    LoadClients.sleep(100);
-                }
-                lateArrivals();
+            // with the dead sink's deliveries gone, does what the healthy sinks still miss come?
+            deletions.add(CLOCK.format(Instant.now()));
+            api.delete(deadId);
+            deadId = null;
+            long deadline = System.nanoTime()
+                    + Duration.ofSeconds(settings.quick() ? 10 : 30).toNanos();
+            while (System.nanoTime() < deadline
+                    && allSteps().stream()
+                            .anyMatch(step -> !byStep.get(step.id()).complete())) {
+                LoadClients.sleep(100);
             }
+            LoadClients.sleep(2000); // what the flushed deliveries log and whatever comes twice
         }
+        lateArrivals();
+        takenOver(database, pushLog);
         if (unparsed.sum() > 0) {
             notes.add(unparsed.sum() + " request(s) reached a healthy sink without a bench task id in the body");
         }
@@ -500,10 +508,13 @@ public final class PushServiceBenchmark {
     private void takenOver(PushDatabase database, Path log) {
         try {
             List<String> ids = new ArrayList<>();
+            Map<String, Long> when = new LinkedHashMap<>();
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
                 var named = TAKEN_OVER.matcher(line);
                 if (named.find()) {
                     ids.add(named.group(1));
+                    // the log's ISO timestamp, to the second
+                    when.merge(line.length() > 19 ? line.substring(11, 19) : "?", 1L, Long::sum);
                 }
             }
             if (!ids.isEmpty()) {
@@ -513,9 +524,15 @@ public final class PushServiceBenchmark {
                 notes.add(String.format(
                         Locale.ROOT,
                         "push-service warned %,d time(s) that a delivery \"was taken over by another replica before its"
-                                + " outcome was stored\" (it runs as one replica); those deliveries, looked up after"
-                                + " the runs: %s",
+                                + " outcome was stored\" (it runs as one replica), at %s UTC (the dead sink's webhook"
+                                + " was deleted at %s); those deliveries, looked up at the end: %s",
                         ids.size(),
+                        String.join(
+                                ", ",
+                                when.entrySet().stream()
+                                        .map(entry -> entry.getKey() + " (" + entry.getValue() + ")")
+                                        .toList()),
+                        deletions.isEmpty() ? "no time" : String.join(", ", deletions),
                         String.join("; ", kinds)));
             }
         } catch (Exception e) {
@@ -530,22 +547,29 @@ public final class PushServiceBenchmark {
         for (Step step : allSteps()) {
             Arrivals arrivals = byStep.get(step.id());
             long later = arrivals.delivered() - step.delivered();
+            long twice = arrivals.duplicates() - step.duplicates();
             stillMissing += arrivals.expected() - arrivals.delivered();
-            if (later > 0) {
+            if (later > 0 || twice > 0) {
                 Histogram latency = arrivals.takeLatencies();
                 parts.add(String.format(
-                        Locale.ROOT,
-                        "%s run %d: %,d, %.0f–%.0f s after their XADD",
-                        stepName(step),
-                        step.run(),
-                        later,
-                        latency.getMinValue() / 1e6,
-                        latency.getMaxValue() / 1e6));
+                                Locale.ROOT,
+                                "%s%s: %,d",
+                                stepName(step),
+                                step.run() == 0 ? "" : " run " + step.run(),
+                                later)
+                        + (later > 0
+                                ? String.format(
+                                        Locale.ROOT,
+                                        ", %.0f–%.0f s after their XADD",
+                                        latency.getMinValue() / 1e6,
+                                        latency.getMaxValue() / 1e6)
+                                : "")
+                        + (twice > 0 ? String.format(Locale.ROOT, ", and **%,d duplicate(s)**", twice) : ""));
             }
         }
         notes.add("deliveries to healthy sinks that arrived after the bench had stopped waiting for their step (the"
                 + " dead sink's webhook, with its deliveries, is deleted before each run's (a), and once more after"
-                + " the runs, up to " + (settings.quick() ? 10 : 30) + " s before the end), by step: "
+                + " the runs, then up to " + (settings.quick() ? 10 : 30) + " s for what is missing), by step: "
                 + (parts.isEmpty() ? "none" : String.join("; ", parts))
                 + String.format(Locale.ROOT, "; still missing at the end: %,d", stillMissing));
     }
