@@ -1257,7 +1257,7 @@ public final class PushServiceBenchmark {
             long lost = saturation.stream().mapToLong(Step::lost).sum();
             out.append(String.format(
                     Locale.ROOT,
-                    "- ≥ 2,000 deliveries/s: **%s** — %d of %d runs; saturated (closed loop, dead sink registered):"
+                    "- ≥ 2,000 deliveries/s: **%s** — %d of %d runs met it; saturated (closed loop, dead sink registered):"
                             + " median %,.0f deliveries/s to the healthy sinks (runs %s), %s the sinks' own accept"
                             + " rate; %s; highest paced rate kept up with in every run (lossless, ≥ 95 %%): %s\n",
                     met == saturation.size() ? "met" : "NOT met",
@@ -1317,7 +1317,7 @@ public final class PushServiceBenchmark {
             out.append(String.format(
                     Locale.ROOT,
                     "- p99 ≤ 50 ms at 1,000 deliveries/s (%s events/s × %d healthy endpoints, the dead one"
-                            + " registered): **%s** — %d of %d runs; p99 %s ms (median %s; p50 %s ms), lost %,d, dup"
+                            + " registered): **%s** — %d of %d runs met it; p99 %s ms (median %s; p50 %s ms), lost %,d, dup"
                             + " %,d; without the dead one p99 %s ms\n",
                     Report.number(goalRate),
                     settings.sinks(),
@@ -1340,7 +1340,7 @@ public final class PushServiceBenchmark {
             out.append(String.format(
                     Locale.ROOT,
                     "- Healthy endpoints' p99 within 2× while one endpoint times out (%s events/s, (b) / (a) of the"
-                            + " same run): **%s** — %d of %d runs; ratios %s (median %.2f)\n",
+                            + " same run): **%s** — %d of %d runs met it; ratios %s (median %.2f)\n",
                     Report.number(settings.compareRate()),
                     met == ratios.length ? "met" : "NOT met",
                     met,
