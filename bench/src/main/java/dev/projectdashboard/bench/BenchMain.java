@@ -3,6 +3,7 @@ package dev.projectdashboard.bench;
 import dev.projectdashboard.bench.deploynotifier.DeployNotifierBenchmark;
 import dev.projectdashboard.bench.devicebridge.CameraSmoke;
 import dev.projectdashboard.bench.devicebridge.DeviceBridgeBenchmark;
+import dev.projectdashboard.bench.pushservice.PushServiceBenchmark;
 import dev.projectdashboard.bench.realtime.RealtimeBenchmark;
 
 /**
@@ -21,6 +22,7 @@ public final class BenchMain {
                     case RealtimeBenchmark.NAME -> RealtimeBenchmark.main(args);
                     case DeployNotifierBenchmark.NAME -> DeployNotifierBenchmark.main(args);
                     case DeviceBridgeBenchmark.NAME -> DeviceBridgeBenchmark.main(args);
+                    case PushServiceBenchmark.NAME -> PushServiceBenchmark.main(args);
                     case CameraSmoke.NAME -> CameraSmoke.main(args);
                     default -> usage();
                 };
@@ -34,6 +36,7 @@ public final class BenchMain {
         System.err.print(RealtimeBenchmark.USAGE);
         System.err.print(DeployNotifierBenchmark.USAGE);
         System.err.print(DeviceBridgeBenchmark.USAGE);
+        System.err.print(PushServiceBenchmark.USAGE);
         System.err.print(CameraSmoke.USAGE);
         return CommandLine.WRONG_USAGE;
     }
