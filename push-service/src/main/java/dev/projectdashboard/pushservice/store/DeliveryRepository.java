@@ -81,7 +81,19 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
                 .all()
                 .map(delivery -> new DueDelivery(delivery, event))
                 .collectList();
-        return storeEvent.then(storeDeliveries).as(transactions::transactional);
+        return committed(storeEvent.then(storeDeliveries), List.of());
+    }
+
+    /**
+     * The value of {@code work} run in one transaction, emitted only once the transaction has committed: a
+     * transactional {@code Mono} hands its value on before the commit, and a delivery attempted from that value could
+     * find its row not yet visible (its outcome then not written, its lease left to expire and the delivery sent a
+     * second time).
+     */
+    private <T> Mono<T> committed(Mono<T> work, T ifEmpty) {
+        return Flux.from(work.as(transactions::transactional))
+                .collectList()
+                .map(values -> values.isEmpty() ? ifEmpty : values.get(0));
     }
 
     @Override
@@ -129,8 +141,7 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
                 .bind("at", at(attempted.at()))
                 .fetch()
                 .rowsUpdated();
-        return move.flatMap(rows -> rows > 0 ? insertLog(entry).thenReturn(true) : Mono.just(false))
-                .as(transactions::transactional);
+        return committed(move.flatMap(rows -> rows > 0 ? insertLog(entry).thenReturn(true) : Mono.just(false)), false);
     }
 
     @Override
