@@ -9,6 +9,8 @@ import dev.projectdashboard.pushservice.delivery.DeliveryStore;
 import dev.projectdashboard.pushservice.delivery.PushLogStore;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +34,11 @@ class PushController {
 
     static final String BASE = "/api/v1/push";
 
+    /** Task ids are matched as they are stored: text without control characters (PostgreSQL refuses NUL). */
+    static final String NO_CONTROL = "[^\\p{Cntrl}]*";
+
+    static final String NO_CONTROL_RULE = "must not contain control characters";
+
     private final DeliveryStore deliveries;
     private final PushLogStore logs;
     private final Clock clock;
@@ -44,7 +51,10 @@ class PushController {
 
     @GetMapping("/logs")
     Mono<PushLogPage> logs(
-            @RequestParam(name = "task_id", required = false) String taskId,
+            @RequestParam(name = "task_id", required = false)
+                    @Size(max = 255)
+                    @Pattern(regexp = NO_CONTROL, message = NO_CONTROL_RULE)
+                    String taskId,
             @RequestParam(name = "webhook_id", required = false) UUID webhookId,
             @RequestParam(required = false) Boolean success,
             @RequestParam(required = false) Instant from,
@@ -59,7 +69,9 @@ class PushController {
 
     /** A task's deliveries: its push status per webhook. */
     @GetMapping("/deliveries")
-    Mono<List<DeliveryView>> deliveries(@RequestParam(name = "task_id") String taskId) {
+    Mono<List<DeliveryView>> deliveries(
+            @RequestParam(name = "task_id") @Size(max = 255) @Pattern(regexp = NO_CONTROL, message = NO_CONTROL_RULE)
+                    String taskId) {
         return deliveries.ofTask(taskId).map(DeliveryView::of).collectList();
     }
 
@@ -82,7 +94,8 @@ class PushController {
      */
     @PostMapping("/dlq/{taskId}/retry")
     Mono<RepushResult> retryTask(
-            @PathVariable String taskId, @RequestParam(name = "webhook_id", required = false) UUID webhookId) {
+            @PathVariable @Size(max = 255) @Pattern(regexp = NO_CONTROL, message = NO_CONTROL_RULE) String taskId,
+            @RequestParam(name = "webhook_id", required = false) UUID webhookId) {
         return deliveries
                 .repush(new DeliveryStore.DeadFilter(taskId, webhookId, null, null, null), clock.instant())
                 .map(count -> count > 0

@@ -168,6 +168,20 @@ class WebhookApiIntegrationTests extends PushTestSupport {
                 .isForbidden();
     }
 
+    @Test
+    void aTaskIdWithAControlCharacterIsABadRequestNotAServerError() {
+        for (String path : List.of("/api/v1/push/logs", "/api/v1/push/deliveries")) {
+            assertThat(ProblemFields.ofBadRequest(client.get()
+                            .uri(builder -> builder.path(path)
+                                    .queryParam("task_id", "a\u0000b")
+                                    .build())
+                            .header(HttpHeaders.AUTHORIZATION, "Bearer " + ADMIN)
+                            .exchange()))
+                    .as(path)
+                    .containsExactly("task_id");
+        }
+    }
+
     private List<String> problemFields(Map<String, Object> body) {
         return ProblemFields.ofBadRequest(client.post()
                 .uri("/api/v1/webhooks")
