@@ -14,6 +14,7 @@ import dev.projectdashboard.pushservice.files.FileServiceUrls;
 import dev.projectdashboard.pushservice.secret.SecretBox;
 import dev.projectdashboard.pushservice.ssrf.AddressPolicy;
 import dev.projectdashboard.pushservice.webhook.EndpointGuard;
+import dev.projectdashboard.pushservice.webhook.WebhookProperties;
 import dev.projectdashboard.pushservice.webhook.WebhookRegistry;
 import dev.projectdashboard.starter.security.DashboardSecurityProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,8 +72,15 @@ class PushConfiguration {
             FileUrls files,
             EventPublisher events,
             DeliveryProperties properties,
+            WebhookProperties webhooks,
             MeterRegistry meters,
             Clock clock) {
+        if (properties.lease().compareTo(properties.endpointWait().plus(webhooks.maxTimeout())) <= 0) {
+            // a delivery waiting its turn, then sent, would outlive its lease and another replica would send it too
+            throw new IllegalStateException("dashboard.push.delivery.lease (" + properties.lease()
+                    + ") must exceed dashboard.push.delivery.endpoint-wait (" + properties.endpointWait()
+                    + ") plus the longest webhook timeout (" + webhooks.maxTimeout() + ")");
+        }
         // a lease names its replica; a restarted replica is another one and takes over only what expired
         String owner = "push-" + UUID.randomUUID().toString().substring(0, 8);
         return new DeliveryAttempts(
@@ -97,7 +105,8 @@ class PushConfiguration {
             DeliveryProperties properties,
             MeterRegistry meters,
             Clock clock) {
-        return new DeliveryScheduler(store, logs, attempts::attempt, attempts.owner(), properties, meters, clock);
+        return new DeliveryScheduler(
+                store, logs, attempts::attempt, attempts::unavailable, attempts.owner(), properties, meters, clock);
     }
 
     @Bean

@@ -16,17 +16,14 @@ import dev.projectdashboard.pushservice.template.TemplateValues;
 import dev.projectdashboard.pushservice.webhook.EndpointGuard;
 import dev.projectdashboard.pushservice.webhook.Webhook;
 import dev.projectdashboard.pushservice.webhook.WebhookRegistry;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -54,9 +52,11 @@ import tools.jackson.databind.JsonNode;
  * (2xx delivered; 5xx, 429, timeouts and connection errors retried on the schedule; other 4xx not; 410 also disables
  * the webhook); the log row and the delivery's next state written together; then a {@code webhook.*} event.
  *
- * <p>Each endpoint is isolated: a circuit breaker pauses one that keeps failing, a bulkhead bounds its attempts in
- * flight and an optional rate limiter its requests per second. A delivery that finds its endpoint paused or busy is
- * given back, due later, without counting as an attempt.
+ * <p>Each endpoint is isolated: a circuit breaker pauses one that keeps failing, its {@link EndpointLane} bounds its
+ * attempts in flight (more wait their turn in memory, bounded in number and time) and an optional rate limiter its
+ * requests per second. A delivery that finds its endpoint paused is given back, due at once, without counting as an
+ * attempt: this replica leaves it alone while the endpoint stays paused ({@link #paused()}, {@link #unavailable()}),
+ * so a paused endpoint's backlog costs nothing until its probe succeeds.
  */
 public class DeliveryAttempts {
 
@@ -77,7 +77,7 @@ public class DeliveryAttempts {
     private final Clock clock;
     private final String owner;
     private final CircuitBreakerRegistry breakers;
-    private final BulkheadRegistry bulkheads;
+    private final Map<UUID, EndpointLane> lanes = new ConcurrentHashMap<>();
     private final RateLimiterRegistry rateLimiters = RateLimiterRegistry.ofDefaults();
     private final Map<String, BodyTemplate> templates = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
@@ -113,13 +113,10 @@ public class DeliveryAttempts {
                 .failureRateThreshold(100)
                 .waitDurationInOpenState(properties.breakerPause())
                 .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
-        this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-                .maxConcurrentCalls(properties.endpointConcurrency())
-                .maxWaitDuration(Duration.ZERO)
+                // half-open when the pause ends, whether or not a delivery asks: the scheduler claims the probe
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
-        TaggedBulkheadMetrics.ofBulkheadRegistry(bulkheads).bindTo(meters);
         this.latency = Timer.builder("push_delivery_latency")
                 .description("Event time to the endpoint's 2xx, retries included")
                 .publishPercentileHistogram()
@@ -129,6 +126,56 @@ public class DeliveryAttempts {
     /** The replica name that leases deliveries. */
     public String owner() {
         return owner;
+    }
+
+    /** Webhooks whose endpoint is paused here (its circuit breaker is open): their new deliveries are stored unleased. */
+    public Set<UUID> paused() {
+        return breakers.getAllCircuitBreakers().stream()
+                .filter(breaker -> breaker.getState() == CircuitBreaker.State.OPEN
+                        || breaker.getState() == CircuitBreaker.State.FORCED_OPEN)
+                .map(breaker -> UUID.fromString(breaker.getName()))
+                .collect(Collectors.toSet());
+    }
+
+    /**
+     * Webhooks this replica should not lease more deliveries of now: paused, probing (half-open with its probe in
+     * flight), or with attempts already waiting their turn.
+     */
+    public Set<UUID> unavailable() {
+        Set<UUID> unavailable = paused();
+        breakers.getAllCircuitBreakers().stream()
+                .filter(breaker -> breaker.getState() == CircuitBreaker.State.HALF_OPEN)
+                .map(breaker -> UUID.fromString(breaker.getName()))
+                .filter(webhook -> {
+                    EndpointLane lane = lanes.get(webhook);
+                    return lane != null && lane.inFlight() > 0;
+                })
+                .forEach(unavailable::add);
+        lanes.forEach((webhook, lane) -> {
+            if (lane.waiting() > 0) {
+                unavailable.add(webhook);
+            }
+        });
+        return unavailable;
+    }
+
+    private EndpointLane lane(UUID webhook) {
+        return lanes.computeIfAbsent(webhook, id -> {
+            EndpointLane lane = new EndpointLane(
+                    properties.endpointConcurrency(),
+                    properties.endpointQueue(),
+                    properties.endpointWait().toNanos(),
+                    System::nanoTime);
+            Gauge.builder("push_endpoint_in_flight", lane, EndpointLane::inFlight)
+                    .description("Attempts to the webhook's endpoint in flight on this replica")
+                    .tag("webhook", id.toString())
+                    .register(meters);
+            Gauge.builder("push_endpoint_waiting", lane, EndpointLane::waiting)
+                    .description("Deliveries waiting their turn for the webhook's endpoint on this replica")
+                    .tag("webhook", id.toString())
+                    .register(meters);
+            return lane;
+        });
     }
 
     /** Attempts a delivery this replica leased; completes when its outcome is stored. Never errors. */
@@ -195,23 +242,26 @@ public class DeliveryAttempts {
     }
 
     private Mono<Void> attempt(DueDelivery due, Webhook webhook) {
+        UUID id = due.delivery().id();
+        return lane(webhook.id())
+                .run(Mono.defer(() -> start(due, webhook)))
+                .onErrorResume(EndpointLane.Full.class, full -> store.postpone(
+                                id, owner, clock.instant().plusSeconds(1))
+                        .then())
+                .onErrorResume(EndpointLane.Expired.class, expired -> store.postpone(id, owner, clock.instant())
+                        .then());
+    }
+
+    /** The attempt, once it is the delivery's turn at its endpoint. */
+    private Mono<Void> start(DueDelivery due, Webhook webhook) {
         Delivery delivery = due.delivery();
-        String endpoint = webhook.id().toString();
-        CircuitBreaker breaker = breakers.circuitBreaker(endpoint);
+        CircuitBreaker breaker = breakers.circuitBreaker(webhook.id().toString());
         if (!breaker.tryAcquirePermission()) {
-            // paused: try again when the breaker lets a probe through
-            return store.postpone(delivery.id(), owner, clock.instant().plus(properties.breakerPause()))
-                    .then();
-        }
-        Bulkhead bulkhead = bulkheads.bulkhead(endpoint);
-        if (!bulkhead.tryAcquirePermission()) {
-            breaker.releasePermission();
-            return store.postpone(delivery.id(), owner, clock.instant().plusMillis(200))
-                    .then();
+            // paused: back to the table, due now; this replica leaves it there until the breaker lets a probe through
+            return store.postpone(delivery.id(), owner, clock.instant()).then();
         }
         if (webhook.rateLimit() != null && !rateLimiter(webhook).acquirePermission()) {
             breaker.releasePermission();
-            bulkhead.onComplete();
             return store.postpone(
                             delivery.id(), owner, clock.instant().plusMillis(Math.max(50, 1000 / webhook.rateLimit())))
                     .then();
@@ -224,8 +274,7 @@ public class DeliveryAttempts {
                     log.warn("Delivery {} waits for file-service: {}", delivery.id(), unavailable.getMessage());
                     return store.postpone(delivery.id(), owner, clock.instant().plusSeconds(10))
                             .then();
-                })
-                .doFinally(signal -> bulkhead.onComplete());
+                });
     }
 
     private RateLimiter rateLimiter(Webhook webhook) {

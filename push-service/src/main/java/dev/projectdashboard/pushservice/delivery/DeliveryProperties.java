@@ -23,6 +23,10 @@ import org.springframework.validation.annotation.Validated;
  * @param claimBatch deliveries leased by one look at most
  * @param concurrency attempts in flight per replica at most, from the scheduler
  * @param endpointConcurrency attempts in flight to one webhook at once per replica; more wait their turn
+ * @param endpointQueue deliveries waiting their turn for one webhook per replica at most; more are given back, due a
+ *     second later
+ * @param endpointWait how long a delivery waits its turn at most before it is given back (due at once); {@code lease}
+ *     must exceed it plus the longest webhook timeout
  * @param breakerFailures consecutive failed attempts (5xx, 429, timeouts, connection errors) that pause an endpoint
  * @param breakerPause how long a paused endpoint waits before one probe attempt
  * @param maxConnections connections in the pool shared by all endpoints
@@ -40,6 +44,8 @@ public record DeliveryProperties(
         @Min(1) @Max(1000) @DefaultValue("100") int claimBatch,
         @Min(1) @DefaultValue("256") int concurrency,
         @Min(1) @DefaultValue("32") int endpointConcurrency,
+        @Min(0) @DefaultValue("1000") int endpointQueue,
+        @NotNull @DefaultValue("10s") Duration endpointWait,
         @Min(1) @DefaultValue("5") int breakerFailures,
         @NotNull @DefaultValue("30s") Duration breakerPause,
         @Min(1) @DefaultValue("1000") int maxConnections,

@@ -5,8 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -18,7 +22,9 @@ import reactor.core.publisher.Mono;
  * Attempts what is due and nobody holds (docs/push-service.md, Durability): retries whose backoff ended, deliveries a
  * replica gave back, and those whose lease expired because their replica died. Each replica looks every
  * {@code poll-interval}; {@code FOR UPDATE SKIP LOCKED} leasing lets any number of them look at once, each delivery
- * going to one. Also keeps the dead-letter gauge and trims the push log.
+ * going to one. A look starts the attempts it leases and does not wait for them (a slow endpoint never holds the next
+ * look up); at most {@code concurrency} of its attempts are out at once, and it leases nothing for endpoints this
+ * replica has paused or already queues deliveries for. Also keeps the dead-letter gauge and trims the push log.
  */
 public class DeliveryScheduler implements SmartLifecycle {
 
@@ -29,6 +35,8 @@ public class DeliveryScheduler implements SmartLifecycle {
     private final DeliveryStore store;
     private final PushLogStore logs;
     private final Function<DueDelivery, Mono<Void>> attempt;
+    private final Supplier<Set<UUID>> unavailable;
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final String owner;
     private final DeliveryProperties properties;
     private final Clock clock;
@@ -38,12 +46,14 @@ public class DeliveryScheduler implements SmartLifecycle {
 
     /**
      * @param attempt attempts a leased delivery ({@link DeliveryAttempts#attempt}); completes when its outcome is stored
+     * @param unavailable webhooks whose deliveries not to lease now ({@link DeliveryAttempts#unavailable()})
      * @param owner the replica name that leases ({@link DeliveryAttempts#owner()})
      */
     public DeliveryScheduler(
             DeliveryStore store,
             PushLogStore logs,
             Function<DueDelivery, Mono<Void>> attempt,
+            Supplier<Set<UUID>> unavailable,
             String owner,
             DeliveryProperties properties,
             MeterRegistry meters,
@@ -51,6 +61,7 @@ public class DeliveryScheduler implements SmartLifecycle {
         this.store = store;
         this.logs = logs;
         this.attempt = attempt;
+        this.unavailable = unavailable;
         this.owner = owner;
         this.properties = properties;
         this.clock = clock;
@@ -60,22 +71,47 @@ public class DeliveryScheduler implements SmartLifecycle {
     }
 
     /**
-     * Leases what is due now and attempts it, batch after batch while batches come back full (a backlog is drained
-     * at once, not one batch per poll); completes when those attempts are stored, with how many there were.
+     * Leases what is due now and starts its attempts, batch after batch while batches come back full and fewer than
+     * {@code concurrency} attempts are out (a backlog is drained at once, not one batch per poll); completes once they
+     * are started, with how many there were.
      */
     public Mono<Long> runOnce() {
         return claimBatch()
-                .expand(claimed -> claimed >= properties.claimBatch() ? claimBatch() : Mono.empty())
-                .reduce(0L, Long::sum);
+                .expand(claimed -> claimed.full() ? claimBatch() : Mono.empty())
+                .reduce(0L, (sum, claimed) -> sum + claimed.count());
     }
 
-    private Mono<Long> claimBatch() {
+    /** Attempts this scheduler started that have not ended yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    private record Claimed(long count, boolean full) {}
+
+    private Mono<Claimed> claimBatch() {
         return Mono.defer(() -> {
+            int limit = Math.min(properties.claimBatch(), properties.concurrency() - inFlight.get());
+            if (limit <= 0) {
+                return Mono.just(new Claimed(0, false));
+            }
             Instant now = clock.instant();
-            return store.claimDue(owner, now, now.plus(properties.lease()), properties.claimBatch())
-                    .flatMap(due -> attempt.apply(due).thenReturn(due), properties.concurrency())
-                    .count();
+            return store.claimDue(owner, now, now.plus(properties.lease()), limit, unavailable.get())
+                    .doOnNext(this::start)
+                    .count()
+                    .map(count -> new Claimed(count, count == limit));
         });
+    }
+
+    private void start(DueDelivery due) {
+        inFlight.incrementAndGet();
+        attempt.apply(due)
+                .doFinally(signal -> inFlight.decrementAndGet())
+                .subscribe(
+                        done -> {},
+                        error -> log.warn(
+                                "Attempt of delivery {} failed: {}",
+                                due.delivery().id(),
+                                error.toString()));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.projectdashboard.pushservice.delivery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -13,17 +14,21 @@ import reactor.core.publisher.Mono;
 public interface DeliveryStore {
 
     /**
-     * Stores the event and one delivery per webhook, leased to {@code owner} until {@code leaseUntil}, in one
-     * transaction. A delivery of the same event to the same webhook stored before (the event bus handing the event over
+     * Stores the event and one delivery per webhook, due {@code now}, in one transaction: leased to {@code owner}
+     * until {@code leaseUntil}, except those of the {@code unleased} webhooks (paused endpoints, left to the
+     * scheduler). A delivery of the same event to the same webhook stored before (the event bus handing the event over
      * again) is left as it is.
      *
-     * @return the deliveries created now, leased to {@code owner}
+     * @return the deliveries created now and leased to {@code owner}
      */
     Mono<List<DueDelivery>> record(
-            PushEvent event, List<UUID> webhookIds, String owner, Instant now, Instant leaseUntil);
+            PushEvent event, List<UUID> webhookIds, Set<UUID> unleased, String owner, Instant now, Instant leaseUntil);
 
-    /** Leases up to {@code limit} pending deliveries due by {@code now} whose lease is free or expired. */
-    Flux<DueDelivery> claimDue(String owner, Instant now, Instant leaseUntil, int limit);
+    /**
+     * Leases up to {@code limit} pending deliveries due by {@code now} whose lease is free or expired, none of the
+     * {@code skipped} webhooks.
+     */
+    Flux<DueDelivery> claimDue(String owner, Instant now, Instant leaseUntil, int limit, Set<UUID> skipped);
 
     /** What an attempt ended in: the log row, and the delivery's next state. */
     record Attempted(PushLog log, DeliveryStatus status, int attempts, Instant nextAttemptAt, Instant at) {}

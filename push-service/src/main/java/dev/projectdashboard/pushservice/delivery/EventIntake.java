@@ -8,6 +8,8 @@ import dev.projectdashboard.pushservice.webhook.WebhookRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
@@ -59,8 +61,10 @@ public class EventIntake implements EventHandler {
                     taskId == null || taskId.isNull() ? null : taskId.asString(),
                     event.time() != null ? event.time() : now,
                     data);
-            List<java.util.UUID> ids = webhooks.stream().map(Webhook::id).toList();
-            return store.record(pushEvent, ids, attempts.owner(), now, now.plus(properties.lease()))
+            List<UUID> ids = webhooks.stream().map(Webhook::id).toList();
+            // a paused endpoint's deliveries wait in the table, not leased, until its probe succeeds
+            Set<UUID> paused = attempts.paused();
+            return store.record(pushEvent, ids, paused, attempts.owner(), now, now.plus(properties.lease()))
                     .doOnNext(created ->
                             created.forEach(due -> attempts.attempt(due).subscribe()))
                     .then();

@@ -10,6 +10,7 @@ import dev.projectdashboard.pushservice.delivery.DueDelivery;
 import dev.projectdashboard.pushservice.delivery.PushEvent;
 import dev.projectdashboard.pushservice.delivery.PushLog;
 import dev.projectdashboard.pushservice.delivery.PushLogStore;
+import dev.projectdashboard.starter.batch.Batcher;
 import io.r2dbc.spi.Readable;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +18,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -44,6 +47,10 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
     private final DatabaseClient database;
     private final TransactionalOperator transactions;
     private final JsonMapper json;
+    private final Batcher<Postponement, Boolean> postponements =
+            new Batcher<>("postponing deliveries", this::postponeAll, 500, 2);
+
+    private record Postponement(UUID id, String owner, Instant next) {}
 
     DeliveryRepository(DatabaseClient database, TransactionalOperator transactions, JsonMapper json) {
         this.database = database;
@@ -53,7 +60,7 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
 
     @Override
     public Mono<List<DueDelivery>> record(
-            PushEvent event, List<UUID> webhookIds, String owner, Instant now, Instant leaseUntil) {
+            PushEvent event, List<UUID> webhookIds, Set<UUID> unleased, String owner, Instant now, Instant leaseUntil) {
         Mono<Long> storeEvent = database.sql("insert into push_event (event_id, event_type, subject, task_id,"
                         + " event_time, data) values (:id, :type, :subject, :task, :time, cast(:data as jsonb))"
                         + " on conflict (event_id) do nothing")
@@ -68,8 +75,10 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
         Mono<List<DueDelivery>> storeDeliveries = database.sql("insert into delivery as d (id, webhook_id,"
                         + " event_id, task_id, event_type, status, attempts, next_attempt_at, lease_owner,"
                         + " lease_until, created_at, updated_at) select gen_random_uuid(), webhook, :event, :task,"
-                        + " :type, 'PENDING', 0, :now, :owner, :lease_until, :now, :now from unnest(:webhooks) as"
-                        + " webhook on conflict (event_id, webhook_id) do nothing returning " + DELIVERY_COLUMNS)
+                        + " :type, 'PENDING', 0, :now, case when webhook = any(:unleased) then null else :owner end,"
+                        + " case when webhook = any(:unleased) then null else :lease_until end, :now, :now"
+                        + " from unnest(:webhooks) as webhook on conflict (event_id, webhook_id) do nothing"
+                        + " returning " + DELIVERY_COLUMNS)
                 .bind("event", event.eventId())
                 .bind("task", Parameter.fromOrEmpty(event.taskId(), String.class))
                 .bind("type", event.type())
@@ -77,8 +86,10 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
                 .bind("owner", owner)
                 .bind("lease_until", at(leaseUntil))
                 .bind("webhooks", webhookIds.toArray(UUID[]::new))
+                .bind("unleased", unleased.toArray(UUID[]::new))
                 .map(DeliveryRepository::delivery)
                 .all()
+                .filter(delivery -> !unleased.contains(delivery.webhookId()))
                 .map(delivery -> new DueDelivery(delivery, event))
                 .collectList();
         return committed(storeEvent.then(storeDeliveries), List.of());
@@ -97,10 +108,10 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
     }
 
     @Override
-    public Flux<DueDelivery> claimDue(String owner, Instant now, Instant leaseUntil, int limit) {
+    public Flux<DueDelivery> claimDue(String owner, Instant now, Instant leaseUntil, int limit, Set<UUID> skipped) {
         return database.sql("with due as (select id from delivery where status = 'PENDING' and next_attempt_at <= :now"
-                        + " and (lease_until is null or lease_until < :now) order by next_attempt_at limit :limit"
-                        + " for update skip locked)"
+                        + " and (lease_until is null or lease_until < :now) and not (webhook_id = any(:skipped))"
+                        + " order by next_attempt_at limit :limit for update skip locked)"
                         + " update delivery d set lease_owner = :owner, lease_until = :lease_until, updated_at = :now"
                         + " from due, push_event e where d.id = due.id and e.event_id = d.event_id"
                         + " returning " + DELIVERY_COLUMNS + ", e.subject, e.event_time, e.data::text as data")
@@ -108,6 +119,7 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
                 .bind("limit", limit)
                 .bind("owner", owner)
                 .bind("lease_until", at(leaseUntil))
+                .bind("skipped", skipped.toArray(UUID[]::new))
                 .map(row -> {
                     Delivery delivery = delivery(row);
                     PushEvent event = new PushEvent(
@@ -182,14 +194,24 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
 
     @Override
     public Mono<Boolean> postpone(UUID deliveryId, String owner, Instant next) {
-        return database.sql("update delivery set next_attempt_at = :next, lease_owner = null, lease_until = null,"
-                        + " updated_at = now() where id = :id and lease_owner = :owner")
-                .bind("id", deliveryId)
-                .bind("owner", owner)
-                .bind("next", at(next))
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows > 0);
+        return postponements.submit(new Postponement(deliveryId, owner, next));
+    }
+
+    /** One statement for many give-backs: a paused endpoint's waiting deliveries all come back at once. */
+    private Mono<List<Boolean>> postponeAll(List<Postponement> batch) {
+        return database.sql("update delivery d set next_attempt_at = v.next, lease_owner = null, lease_until = null,"
+                        + " updated_at = now() from unnest(:ids, :owners, cast(:nexts as timestamptz[]))"
+                        + " as v(id, owner, next) where d.id = v.id and d.lease_owner = v.owner returning d.id")
+                .bind("ids", batch.stream().map(Postponement::id).toArray(UUID[]::new))
+                .bind("owners", batch.stream().map(Postponement::owner).toArray(String[]::new))
+                .bind(
+                        "nexts",
+                        batch.stream().map(item -> item.next().toString()).toArray(String[]::new))
+                .map(row -> row.get("id", UUID.class))
+                .all()
+                .collect(Collectors.toSet())
+                .map(applied ->
+                        batch.stream().map(item -> applied.contains(item.id())).toList());
     }
 
     @Override

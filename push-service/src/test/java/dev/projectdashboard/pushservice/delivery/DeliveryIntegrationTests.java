@@ -7,6 +7,8 @@ import dev.projectdashboard.eventbus.Streams;
 import dev.projectdashboard.eventbus.test.StreamContents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -306,14 +308,7 @@ class DeliveryIntegrationTests extends PushTestSupport {
         assertThat(delivered.get("webhook_id").asString()).isEqualTo(webhookId);
         assertThat(delivered.get("http_status").asInt()).isEqualTo(200);
         assertThat(delivered.get("retry_count").asInt()).isEqualTo(1);
-        String metrics = client.get()
-                .uri("/actuator/prometheus")
-                .exchange()
-                .expectStatus()
-                .isOk()
-                .expectBody(String.class)
-                .returnResult()
-                .getResponseBody();
+        String metrics = prometheus();
         assertThat(metrics.lines()
                         .filter(line -> line.startsWith("push_attempts_total{")
                                 && line.contains("webhook=\"" + webhookId + "\"")))
@@ -342,6 +337,51 @@ class DeliveryIntegrationTests extends PushTestSupport {
         Duration pause = Duration.between(
                 requests.get(atOpening - 1).at(), requests.get(atOpening).at());
         assertThat(pause).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void whatArrivesWhileAnEndpointIsPausedWaitsUntouchedAndGoesOnceItsProbeSucceeds() {
+        sink.answer(
+                WebhookSink.Answer.status(503),
+                WebhookSink.Answer.status(503),
+                WebhookSink.Answer.status(503),
+                WebhookSink.Answer.status(503),
+                WebhookSink.Answer.status(503));
+        String webhookId = register(Map.of("name", "recovering", "url", sink.url("/recovering")))
+                .get("id")
+                .asString();
+        for (int i = 0; i < 5; i++) {
+            completed(unique("T"));
+        }
+        await().atMost(WAIT).until(() -> sink.received().size() == 5);
+        Instant opened = sink.received().get(4).at();
+
+        List<String> whilePaused = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            whilePaused.add(unique("T_PAUSED"));
+            completed(whilePaused.get(i));
+        }
+
+        // the five retried and the ten new ones each arrive once, none before the pause (2 s) has ended
+        await().atMost(WAIT).until(() -> sink.received().size() == 20);
+        List<WebhookSink.Received> afterOpening = sink.received().subList(5, 20);
+        assertThat(afterOpening).allSatisfy(request -> assertThat(Duration.between(opened, request.at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1500)));
+        assertThat(afterOpening)
+                .extracting(request -> request.header("webhook-id"))
+                .doesNotHaveDuplicates();
+        // each delivery that arrived while paused was attempted exactly once: given back without an attempt
+        for (String taskId : whilePaused) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(
+                            get("/api/v1/push/logs?task_id=" + taskId + "&webhook_id=" + webhookId)
+                                    .get("logs"))
+                    .singleElement()
+                    .satisfies(log -> assertThat(log.get("http_status").asInt()).isEqualTo(200)));
+        }
+        String metrics = prometheus();
+        assertThat(metrics.lines().filter(line -> line.contains("webhook=\"" + webhookId + "\"")))
+                .anyMatch(line -> line.startsWith("push_endpoint_in_flight{") && line.endsWith(" 0.0"))
+                .anyMatch(line -> line.startsWith("push_endpoint_waiting{") && line.endsWith(" 0.0"));
     }
 
     @Test

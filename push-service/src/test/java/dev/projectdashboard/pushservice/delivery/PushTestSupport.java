@@ -170,4 +170,16 @@ abstract class PushTestSupport {
         events.publish(event).block(Duration.ofSeconds(10));
         return event.id();
     }
+
+    /** What Prometheus would scrape now. */
+    String prometheus() {
+        return client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+    }
 }

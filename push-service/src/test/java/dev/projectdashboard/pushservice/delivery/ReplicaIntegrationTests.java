@@ -103,7 +103,16 @@ class ReplicaIntegrationTests {
         // the first attempt hangs past the replica's life; its lease then runs out
         sink.answer(new WebhookSink.Answer(200, Map.of(), Duration.ofSeconds(20)));
         String taskId = "T_LEASE_" + UUID.randomUUID();
-        Map<String, String> shortLease = Map.of("dashboard.push.delivery.lease", "3s");
+        Map<String, String> shortLease = Map.of(
+                "dashboard.push.delivery.lease",
+                "3s",
+                // a lease must outlast the longest wait for the endpoint plus the longest timeout
+                "dashboard.push.delivery.endpoint-wait",
+                "1s",
+                "dashboard.push.webhooks.max-timeout",
+                "1s",
+                "dashboard.push.webhooks.default-timeout",
+                "1s");
         try (PushReplica first = PushReplica.start(shortLease)) {
             WebTestClient admin = first.client();
             register(admin, "/lease");

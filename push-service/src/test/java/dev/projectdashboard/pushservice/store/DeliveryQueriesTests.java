@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class DeliveryQueriesTests {
 
     private DueDelivery recorded(String taskId, String owner, Instant leaseUntil) {
         List<DueDelivery> created = deliveries
-                .record(event(taskId), List.of(webhook), owner, NOW, leaseUntil)
+                .record(event(taskId), List.of(webhook), Set.of(), owner, NOW, leaseUntil)
                 .block(WAIT);
         assertThat(created).hasSize(1);
         return created.get(0);
@@ -117,10 +118,10 @@ class DeliveryQueriesTests {
         PushEvent event = event("T_TWICE_" + webhook);
 
         List<DueDelivery> first = deliveries
-                .record(event, List.of(webhook), "a", NOW, NOW.plusSeconds(60))
+                .record(event, List.of(webhook), Set.of(), "a", NOW, NOW.plusSeconds(60))
                 .block(WAIT);
         List<DueDelivery> again = deliveries
-                .record(event, List.of(webhook), "b", NOW, NOW.plusSeconds(60))
+                .record(event, List.of(webhook), Set.of(), "b", NOW, NOW.plusSeconds(60))
                 .block(WAIT);
 
         assertThat(first).hasSize(1);
@@ -139,7 +140,7 @@ class DeliveryQueriesTests {
         Instant later = NOW.plusSeconds(61);
         List<List<DueDelivery>> claims = Flux.range(0, 4)
                 .flatMap(i -> deliveries
-                        .claimDue("replica-" + i, later, later.plusSeconds(60), 1000)
+                        .claimDue("replica-" + i, later, later.plusSeconds(60), 1000, Set.of())
                         .collectList())
                 .collectList()
                 .block(WAIT);
@@ -147,6 +148,50 @@ class DeliveryQueriesTests {
                         .id()
                         .equals(leased.delivery().id())))
                 .hasSize(1);
+    }
+
+    @Test
+    void aPausedWebhooksDeliveryIsStoredUnleasedAndClaimedOnlyByAReplicaThatDoesNotSkipIt() {
+        PushEvent event = event("T_PAUSED_" + webhook);
+
+        List<DueDelivery> leased = deliveries
+                .record(event, List.of(webhook), Set.of(webhook), "a", NOW, NOW.plusSeconds(60))
+                .block(WAIT);
+
+        assertThat(leased).isEmpty();
+        assertThat(deliveries
+                        .claimDue("b", NOW, NOW.plusSeconds(60), 1000, Set.of(webhook))
+                        .collectList()
+                        .block(WAIT))
+                .noneMatch(due -> due.event().eventId().equals(event.eventId()));
+        assertThat(claimAll("b", NOW))
+                .filteredOn(due -> due.event().eventId().equals(event.eventId()))
+                .hasSize(1);
+    }
+
+    @Test
+    void postponementsMadeTogetherAreEachAppliedOnlyForTheLeaseHolder() {
+        List<DueDelivery> mine = Flux.range(0, 60)
+                .map(i -> recorded("T_POSTPONE_" + i + "_" + webhook, "a", NOW.plusSeconds(60)))
+                .collectList()
+                .block(WAIT);
+        DueDelivery theirs = recorded("T_POSTPONE_THEIRS_" + webhook, "c", NOW.plusSeconds(60));
+        Instant next = NOW.plusSeconds(30);
+
+        List<Boolean> applied = Flux.fromIterable(mine)
+                .flatMap(due -> deliveries.postpone(due.delivery().id(), "a", next))
+                .concatWith(deliveries.postpone(theirs.delivery().id(), "a", next))
+                .collectList()
+                .block(WAIT);
+
+        assertThat(applied).containsOnly(true, false).filteredOn(value -> value).hasSize(60);
+        List<UUID> claimed =
+                claimAll("b", next).stream().map(due -> due.delivery().id()).toList();
+        assertThat(claimed)
+                .containsAll(mine.stream().map(due -> due.delivery().id()).toList());
+        assertThat(claimed).doesNotContain(theirs.delivery().id());
+        assertThat(deliveries.find(mine.get(0).delivery().id()).block(WAIT).nextAttemptAt())
+                .isEqualTo(next);
     }
 
     @Test
@@ -233,7 +278,7 @@ class DeliveryQueriesTests {
 
     private List<DueDelivery> claimAll(String owner, Instant now) {
         return deliveries
-                .claimDue(owner, now, now.plusSeconds(60), 1000)
+                .claimDue(owner, now, now.plusSeconds(60), 1000, Set.of())
                 .collectList()
                 .block(WAIT);
     }

@@ -1,4 +1,4 @@
-package dev.projectdashboard.devicebridge.upload;
+package dev.projectdashboard.starter.batch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

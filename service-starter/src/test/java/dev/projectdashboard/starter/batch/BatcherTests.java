@@ -1,4 +1,4 @@
-package dev.projectdashboard.devicebridge.upload;
+package dev.projectdashboard.starter.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
