@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
@@ -51,6 +53,11 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
             new Batcher<>("postponing deliveries", this::postponeAll, 500, 2);
 
     private record Postponement(UUID id, String owner, Instant next) {}
+
+    private final Batcher<Outcome, Boolean> outcomes =
+            new Batcher<>("storing attempt outcomes", this::storeOutcomes, 200, 4);
+
+    private record Outcome(UUID deliveryId, String owner, Attempted attempted) {}
 
     DeliveryRepository(DatabaseClient database, TransactionalOperator transactions, JsonMapper json) {
         this.database = database;
@@ -136,58 +143,98 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
 
     @Override
     public Mono<Boolean> attempted(UUID deliveryId, String owner, Attempted attempted) {
-        PushLog entry = attempted.log();
-        Mono<Long> move = database.sql("update delivery set status = :status, attempts = :attempts, next_attempt_at ="
-                        + " coalesce(:next, next_attempt_at), last_status = :last_status, last_error = :last_error,"
-                        + " lease_owner = null, lease_until = null, updated_at = :at,"
-                        + " delivered_at = case when :status = 'DELIVERED' then :at else delivered_at end,"
-                        + " dead_at = case when :status = 'PUSH_FAILED' then :at else dead_at end"
-                        + " where id = :id and lease_owner = :owner")
-                .bind("id", deliveryId)
-                .bind("owner", owner)
-                .bind("status", attempted.status().name())
-                .bind("attempts", attempted.attempts())
-                .bind("next", Parameter.fromOrEmpty(at(attempted.nextAttemptAt()), OffsetDateTime.class))
-                .bind("last_status", Parameter.fromOrEmpty(entry.httpStatus(), Integer.class))
-                .bind("last_error", Parameter.fromOrEmpty(entry.errorMessage(), String.class))
-                .bind("at", at(attempted.at()))
-                .fetch()
-                .rowsUpdated();
-        return committed(move.flatMap(rows -> rows > 0 ? insertLog(entry).thenReturn(true) : Mono.just(false)), false);
+        return outcomes.submit(new Outcome(deliveryId, owner, attempted));
+    }
+
+    /**
+     * The outcomes of attempts that ended together, in one transaction of two statements: every delivery whose lease
+     * its replica still holds moved on, then the log rows of those (and only those) appended.
+     */
+    private Mono<List<Boolean>> storeOutcomes(List<Outcome> batch) {
+        Mono<Set<UUID>> move = database.sql("update delivery d set status = v.status, attempts = v.attempts,"
+                        + " next_attempt_at = coalesce(v.next, d.next_attempt_at), last_status = v.last_status,"
+                        + " last_error = v.last_error, lease_owner = null, lease_until = null, updated_at = v.at,"
+                        + " delivered_at = case when v.status = 'DELIVERED' then v.at else d.delivered_at end,"
+                        + " dead_at = case when v.status = 'PUSH_FAILED' then v.at else d.dead_at end"
+                        + " from unnest(:ids, :owners, :statuses, :attempts, cast(:nexts as timestamptz[]),"
+                        + " :last_statuses, :last_errors, cast(:ats as timestamptz[]))"
+                        + " as v(id, owner, status, attempts, next, last_status, last_error, at)"
+                        + " where d.id = v.id and d.lease_owner = v.owner returning d.id")
+                .bind("ids", column(batch, Outcome::deliveryId, UUID[]::new))
+                .bind("owners", column(batch, Outcome::owner, String[]::new))
+                .bind(
+                        "statuses",
+                        column(batch, item -> item.attempted().status().name(), String[]::new))
+                .bind("attempts", column(batch, item -> item.attempted().attempts(), Integer[]::new))
+                .bind("nexts", column(batch, item -> text(item.attempted().nextAttemptAt()), String[]::new))
+                .bind(
+                        "last_statuses",
+                        column(batch, item -> item.attempted().log().httpStatus(), Integer[]::new))
+                .bind(
+                        "last_errors",
+                        column(batch, item -> item.attempted().log().errorMessage(), String[]::new))
+                .bind("ats", column(batch, item -> text(item.attempted().at()), String[]::new))
+                .map(row -> row.get("id", UUID.class))
+                .all()
+                .collect(Collectors.toSet());
+        Mono<List<Boolean>> stored = move.flatMap(applied -> {
+            List<PushLog> entries = batch.stream()
+                    .filter(item -> applied.contains(item.deliveryId()))
+                    .map(item -> item.attempted().log())
+                    .toList();
+            List<Boolean> answers = batch.stream()
+                    .map(item -> applied.contains(item.deliveryId()))
+                    .toList();
+            return entries.isEmpty() ? Mono.just(answers) : insertLogs(entries).thenReturn(answers);
+        });
+        return committed(stored, List.of()).retryWhen(Deadlocks.retry());
+    }
+
+    private static <T, C> C[] column(List<T> items, Function<T, C> value, IntFunction<C[]> array) {
+        return items.stream().map(value).toArray(array);
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     @Override
     public Mono<Void> append(PushLog log) {
-        return insertLog(log).then();
+        return insertLogs(List.of(log)).then();
     }
 
-    private Mono<Long> insertLog(PushLog entry) {
+    private Mono<Long> insertLogs(List<PushLog> entries) {
         return database.sql("insert into push_log (delivery_id, webhook_id, task_id, event_id, success,"
                         + " http_status, request_headers, request_body, response_headers, response_body, duration_ms,"
-                        + " retry_count, error_message, created_at) values (:delivery, :webhook, :task, :event,"
-                        + " :success, :status, cast(:request_headers as jsonb), :request_body, cast(:response_headers as jsonb),"
-                        + " :response_body,"
-                        + " :duration, :retry_count, :error, :at)")
-                .bind("delivery", entry.deliveryId())
-                .bind("webhook", entry.webhookId())
-                .bind("task", Parameter.fromOrEmpty(entry.taskId(), String.class))
-                .bind("event", entry.eventId())
-                .bind("success", entry.success())
-                .bind("status", Parameter.fromOrEmpty(entry.httpStatus(), Integer.class))
-                .bind("request_headers", json.writeValueAsString(entry.requestHeaders()))
-                .bind("request_body", Parameter.fromOrEmpty(entry.requestBody(), String.class))
+                        + " retry_count, error_message, created_at) select * from unnest(:deliveries, :webhooks,"
+                        + " :tasks, :events, :successes, :statuses, cast(:request_headers as jsonb[]), :request_bodies,"
+                        + " cast(:response_headers as jsonb[]), :response_bodies, :durations, :retry_counts, :errors,"
+                        + " cast(:ats as timestamptz[]))")
+                .bind("deliveries", column(entries, PushLog::deliveryId, UUID[]::new))
+                .bind("webhooks", column(entries, PushLog::webhookId, UUID[]::new))
+                .bind("tasks", column(entries, PushLog::taskId, String[]::new))
+                .bind("events", column(entries, PushLog::eventId, String[]::new))
+                .bind("successes", column(entries, PushLog::success, Boolean[]::new))
+                .bind("statuses", column(entries, PushLog::httpStatus, Integer[]::new))
+                .bind(
+                        "request_headers",
+                        column(entries, entry -> json.writeValueAsString(entry.requestHeaders()), String[]::new))
+                .bind("request_bodies", column(entries, PushLog::requestBody, String[]::new))
                 .bind(
                         "response_headers",
-                        Parameter.fromOrEmpty(
-                                entry.responseHeaders() == null
+                        column(
+                                entries,
+                                entry -> entry.responseHeaders() == null
                                         ? null
                                         : json.writeValueAsString(entry.responseHeaders()),
-                                String.class))
-                .bind("response_body", Parameter.fromOrEmpty(entry.responseBody(), String.class))
-                .bind("duration", (int) Math.min(Integer.MAX_VALUE, entry.durationMs()))
-                .bind("retry_count", entry.retryCount())
-                .bind("error", Parameter.fromOrEmpty(entry.errorMessage(), String.class))
-                .bind("at", at(entry.createdAt()))
+                                String[]::new))
+                .bind("response_bodies", column(entries, PushLog::responseBody, String[]::new))
+                .bind(
+                        "durations",
+                        column(entries, entry -> (int) Math.min(Integer.MAX_VALUE, entry.durationMs()), Integer[]::new))
+                .bind("retry_counts", column(entries, PushLog::retryCount, Integer[]::new))
+                .bind("errors", column(entries, PushLog::errorMessage, String[]::new))
+                .bind("ats", column(entries, entry -> text(entry.createdAt()), String[]::new))
                 .fetch()
                 .rowsUpdated();
     }
@@ -202,16 +249,15 @@ public class DeliveryRepository implements DeliveryStore, PushLogStore {
         return database.sql("update delivery d set next_attempt_at = v.next, lease_owner = null, lease_until = null,"
                         + " updated_at = now() from unnest(:ids, :owners, cast(:nexts as timestamptz[]))"
                         + " as v(id, owner, next) where d.id = v.id and d.lease_owner = v.owner returning d.id")
-                .bind("ids", batch.stream().map(Postponement::id).toArray(UUID[]::new))
-                .bind("owners", batch.stream().map(Postponement::owner).toArray(String[]::new))
-                .bind(
-                        "nexts",
-                        batch.stream().map(item -> item.next().toString()).toArray(String[]::new))
+                .bind("ids", column(batch, Postponement::id, UUID[]::new))
+                .bind("owners", column(batch, Postponement::owner, String[]::new))
+                .bind("nexts", column(batch, item -> text(item.next()), String[]::new))
                 .map(row -> row.get("id", UUID.class))
                 .all()
                 .collect(Collectors.toSet())
                 .map(applied ->
-                        batch.stream().map(item -> applied.contains(item.id())).toList());
+                        batch.stream().map(item -> applied.contains(item.id())).toList())
+                .retryWhen(Deadlocks.retry());
     }
 
     @Override

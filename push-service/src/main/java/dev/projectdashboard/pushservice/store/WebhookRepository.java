@@ -107,11 +107,13 @@ public class WebhookRepository implements WebhookStore {
 
     @Override
     public Mono<Boolean> delete(UUID id) {
+        // cascades to the webhook's deliveries, which batches of outcomes may be locking at the same moment
         return database.sql("delete from webhook_subscription where id = :id")
                 .bind("id", id)
                 .fetch()
                 .rowsUpdated()
-                .map(rows -> rows > 0);
+                .map(rows -> rows > 0)
+                .retryWhen(Deadlocks.retry());
     }
 
     @Override

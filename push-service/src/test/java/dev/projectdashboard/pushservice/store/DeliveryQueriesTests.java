@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.projectdashboard.eventbus.CloudEvent;
 import dev.projectdashboard.localstack.LocalStackTest;
+import dev.projectdashboard.pushservice.delivery.Delivery;
 import dev.projectdashboard.pushservice.delivery.DeliveryStatus;
 import dev.projectdashboard.pushservice.delivery.DeliveryStore;
 import dev.projectdashboard.pushservice.delivery.DueDelivery;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -192,6 +194,38 @@ class DeliveryQueriesTests {
         assertThat(claimed).doesNotContain(theirs.delivery().id());
         assertThat(deliveries.find(mine.get(0).delivery().id()).block(WAIT).nextAttemptAt())
                 .isEqualTo(next);
+    }
+
+    @Test
+    void outcomesStoredTogetherMoveOnAndLogOnlyTheDeliveriesWhoseLeaseIsHeld() {
+        String task = "T_OUTCOMES_" + webhook;
+        List<DueDelivery> mine = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            mine.add(recorded(task, "a", NOW.plusSeconds(60)));
+        }
+        DueDelivery theirs = recorded(task, "c", NOW.plusSeconds(60));
+        Instant retryAt = NOW.plusSeconds(90);
+
+        List<Boolean> applied = Flux.fromIterable(mine)
+                .concatWithValues(theirs)
+                .flatMap(due -> deliveries.attempted(
+                        due.delivery().id(),
+                        "a",
+                        new DeliveryStore.Attempted(
+                                log(due, NOW, false, 503), DeliveryStatus.PENDING, 1, retryAt, NOW)))
+                .collectList()
+                .block(WAIT);
+
+        assertThat(applied).filteredOn(value -> value).hasSize(40);
+        assertThat(applied).filteredOn(value -> !value).hasSize(1);
+        assertThat(logCount(task)).isEqualTo(40);
+        Delivery moved = deliveries.find(mine.get(7).delivery().id()).block(WAIT);
+        assertThat(moved.attempts()).isEqualTo(1);
+        assertThat(moved.lastStatus()).isEqualTo(503);
+        assertThat(moved.nextAttemptAt()).isEqualTo(retryAt);
+        Delivery untouched = deliveries.find(theirs.delivery().id()).block(WAIT);
+        assertThat(untouched.attempts()).isZero();
+        assertThat(untouched.lastStatus()).isNull();
     }
 
     @Test
