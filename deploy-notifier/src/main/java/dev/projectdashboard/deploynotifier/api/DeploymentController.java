@@ -92,13 +92,15 @@ class DeploymentController {
                     @Min(value = 1, message = "must be between 1 and " + MAX_LOG_LIMIT)
                     @Max(value = MAX_LOG_LIMIT, message = "must be between 1 and " + MAX_LOG_LIMIT)
                     int limit) {
+        // no lines after `after`: the next call asks from the same place (0 when it was not given)
+        long from = after == null ? 0 : after;
         return find(user, id, project).flatMap(deployment -> queries.logs(
-                        deployment.project(), deployment.deploymentId(), after == null ? 0 : after, limit)
+                        deployment.project(), deployment.deploymentId(), from, limit)
                 .map(lines -> new DeploymentViews.Logs(
                         deployment.project(),
                         deployment.deploymentId(),
                         lines.stream().map(DeploymentViews.LogLine::of).toList(),
-                        lines.isEmpty() ? after : lines.get(lines.size() - 1).seq())));
+                        lines.isEmpty() ? from : lines.get(lines.size() - 1).seq())));
     }
 
     @GetMapping("/projects")

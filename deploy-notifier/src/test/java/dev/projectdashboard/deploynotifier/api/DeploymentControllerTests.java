@@ -224,6 +224,18 @@ class DeploymentControllerTests {
     }
 
     @Test
+    void aDeploymentWithoutLogLinesAnswersAnEmptyPageFromTheStart() {
+        when(queries.find(any(), eq("d1"), isNull()))
+                .thenReturn(Flux.just(deployment("p", "d1", Instant.parse("2024-01-01T12:00:30Z"))));
+        when(queries.logs("p", "d1", 0, 200)).thenReturn(Mono.just(List.of()));
+
+        JsonNode empty = ok("/api/v1/deployments/d1/logs", ADMIN);
+
+        assertThat(empty.path("items")).isEmpty();
+        assertThat(empty.path("next_after").asLong()).isZero();
+    }
+
+    @Test
     void metricsCoverTheWindowBeforeNowByTheServicesClock() {
         when(queries.statistics(eq("p"), any(), any())).thenAnswer(call -> {
             Duration window = call.getArgument(1);
