@@ -335,7 +335,11 @@ export class RealtimeClient {
     const current = this.positions.get(channel);
     if (asked && data.recovered) {
       // the replayed publications follow; once they are through the page stands at data.offset
-      entry.replay = { remaining: Number(data.replayed) || 0, target: data.offset };
+      entry.replay = {
+        remaining: Number(data.replayed) || 0,
+        target: data.offset,
+        kind: entry.backfilling ? 'backfill' : 'recovery',
+      };
       if (!current || current.epoch !== data.epoch) {
         this.positions.set(channel, data.epoch, asked.offset);
       }
@@ -367,6 +371,9 @@ export class RealtimeClient {
       this.positions.advance(channel, offset);
       const entry = this.#channels.get(channel);
       if (entry?.replay) {
+        // what the page missed (`recovery`) or what happened before it opened (`backfill`): panels may want to
+        // show it without the toasts live news gets
+        frame.replayed ??= entry.replay.kind;
         entry.replay.remaining -= 1;
         this.#finishReplayIfDone(channel, entry);
       }
