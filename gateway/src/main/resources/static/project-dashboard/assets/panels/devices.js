@@ -3,7 +3,16 @@
 
 import { encodePath } from '../api.js';
 import { badge, emptyState, h, renderScheduler, setData, setProgress, setText, syncList, updateBadge } from '../dom.js';
-import { etaSeconds, formatAgo, formatBytes, formatDuration, formatEta, formatPercent, formatSpeedKbps } from '../format.js';
+import {
+  etaSeconds,
+  formatAgo,
+  formatBytes,
+  formatDuration,
+  formatEta,
+  formatPercent,
+  formatSpeedKbps,
+  toMillis,
+} from '../format.js';
 import {
   activeUploads,
   applyDeviceFrame,
@@ -148,7 +157,9 @@ export function createDevicesPanel(ctx) {
     }
     setText(element.querySelector('.device-meta'), parts.join(' · '));
 
-    syncList(element.querySelector('.upload-list'), activeUploads(device), (u) => u.id, createUpload, updateUpload);
+    syncList(element.querySelector('.upload-list'), activeUploads(device), (u) => u.id, createUpload, (item, u) =>
+      updateUpload(item, u, ctx.now()),
+    );
 
     const finished = finishedUploads(device);
     const details = element.querySelector('.finished');
@@ -210,7 +221,10 @@ function createUpload(upload) {
   );
 }
 
-function updateUpload(element, upload) {
+/** An upload without a report for this long is shown as stalled rather than with a stale ETA. */
+const STALLED_AFTER_MS = 60000;
+
+function updateUpload(element, upload, now) {
   setData(element, 'status', upload.status);
   const name = element.querySelector('.upload-name');
   setText(name, uploadName(upload));
@@ -225,8 +239,11 @@ function updateUpload(element, upload) {
         ? formatBytes(upload.total_bytes)
         : null;
   const speed = upload.upload_speed_kbps !== null ? formatSpeedKbps(upload.upload_speed_kbps) : null;
-  const eta = formatEta(etaSeconds(upload));
-  setText(element.querySelector('.upload-detail'), [waiting, bytes, speed, eta].filter(Boolean).join(' · '));
+  const quiet = now - (toMillis(upload.updated_at) ?? now);
+  const stalled = quiet > STALLED_AFTER_MS;
+  setData(element, 'stalled', stalled);
+  const eta = stalled ? `no report for ${formatAgo(upload.updated_at, now).replace(' ago', '')}` : formatEta(etaSeconds(upload));
+  setText(element.querySelector('.upload-detail'), [waiting, bytes, stalled ? null : speed, eta].filter(Boolean).join(' · '));
 }
 
 function cssId(value) {
