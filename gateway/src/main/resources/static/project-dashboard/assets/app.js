@@ -91,6 +91,7 @@ let retryCountdown = null;
 function setConnection(state, info = {}) {
   const element = $('connection-state');
   element.dataset.state = state;
+  element.classList.toggle('connection-failed', Boolean(info.fatal));
   const text = $('connection-text');
   const button = $('reconnect-button');
   clearInterval(retryCountdown);

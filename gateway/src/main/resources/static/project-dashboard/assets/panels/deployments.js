@@ -17,7 +17,7 @@ import { encodePath } from '../api.js';
 const SHOWN_PER_PROJECT = 5;
 const DETAILED_PER_PROJECT = 3;
 const CHART_POINTS = 20;
-const DISCOVERY_INTERVAL_MS = 15000;
+const DISCOVERY_INTERVAL_MS = 10000;
 
 const STEP_ICONS = { completed: '✓', success: '✓', failed: '✕', retrying: '↻', skipped: '–', cancelled: '–' };
 const RESULT_TEXT = {
@@ -143,11 +143,14 @@ export function createDeploymentsPanel(ctx) {
       problem ?? (projects.length ? `${projects.length} project${projects.length === 1 ? '' : 's'} · last 30 days` : ''),
     );
     if (projects.length === 0) {
-      if (discovered && !body.querySelector('.empty')) {
+      if (!discovered) {
+        body.replaceChildren(h('p', { class: 'loading muted', text: 'Loading deployments…' }));
+      } else if (!body.querySelector('.empty')) {
         body.replaceChildren(emptyDeployments(ctx));
       }
       return;
     }
+    body.querySelector(':scope > .loading')?.remove();
     body.querySelector(':scope > .empty')?.remove();
     let list = body.querySelector(':scope > .project-list');
     if (!list) {
@@ -283,7 +286,7 @@ export function createDeploymentsPanel(ctx) {
       setText(duration, formatDuration(deployment.duration));
     } else {
       const started = toMillis(deployment.started_at);
-      setText(duration, started ? `${formatDuration((ctx.now() - started) / 1000)} so far` : '');
+      setText(duration, started ? `${formatDuration(Math.round((ctx.now() - started) / 1000))} so far` : '');
     }
 
     const steps = element.querySelector('.steps');

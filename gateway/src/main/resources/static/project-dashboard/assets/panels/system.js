@@ -12,6 +12,8 @@ export function createSystemPanel(ctx) {
   const services = document.getElementById('system-services');
   const stats = document.getElementById('system-stats');
   const presence = document.getElementById('system-presence');
+  const presenceEmpty = document.getElementById('system-presence-empty');
+  const activeUsers = document.getElementById('system-active-users');
   const note = document.getElementById('system-note');
   const form = document.getElementById('notify-form');
   const keyField = document.getElementById('notify-key-field');
@@ -69,9 +71,11 @@ export function createSystemPanel(ctx) {
       ([label]) => h('div', { class: 'stat' }, h('dt', { text: label }), h('dd')),
       (element, [, value]) => setText(element.querySelector('dd'), value),
     );
-    if (realtime?.active_users?.length) {
-      stats.title = `Active: ${realtime.active_users.join(', ')}`;
-    }
+    const users = realtime?.active_users ?? [];
+    setText(
+      activeUsers,
+      users.length ? `Active: ${users.join(', ')}${realtime.active_users_truncated ? ', …' : ''}` : '',
+    );
 
     syncList(
       presence,
@@ -84,6 +88,7 @@ export function createSystemPanel(ctx) {
           `${p.num_clients} connection${p.num_clients === 1 ? '' : 's'} · ${p.num_users} user${p.num_users === 1 ? '' : 's'}`,
         ),
     );
+    presenceEmpty.hidden = channels.length > 0;
   }
 
   form.addEventListener('submit', async (event) => {
@@ -124,6 +129,8 @@ export function createSystemPanel(ctx) {
     start() {
       keyField.hidden = !sessionStorage.getItem(API_KEY_STORAGE);
       refresh();
+      // once more when the deployments panel has found the projects whose presence is worth showing
+      setTimeout(refresh, 3000);
       setInterval(refresh, REFRESH_MS);
     },
     tick: render,
