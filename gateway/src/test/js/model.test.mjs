@@ -250,6 +250,17 @@ describe('devices', () => {
     assert.deepEqual([failed.status, failed.error_code], ['failed', 'NETWORK_ERROR']);
   });
 
+  test('active uploads: the most recently reported first', () => {
+    const store = createDeviceStore();
+    const progress = (request, offset, at) =>
+      applyDeviceFrame(store, { ...report('device.upload_progress', { request_id: request, progress_percentage: 10 }, offset) }, at);
+    progress('older', 1, NOW);
+    progress('newer', 2, NOW + 1000);
+    progress('older', 3, NOW + 2000);
+    progress('newer', 4, NOW + 3000);
+    assert.deepEqual(activeUploads(store.devices.get('ESP32P4_CAM_001')).map((u) => u.id), ['newer', 'older']);
+  });
+
   test("the registry's current upload shows as active until reports finish it", () => {
     const store = createDeviceStore();
     const device = mergeDevice(store, {

@@ -140,7 +140,7 @@ export function createDevicesPanel(ctx) {
       h('ul', { class: 'upload-list', attrs: { 'aria-label': `Active uploads of ${device.device_id}` } }),
       h(
         'details',
-        { class: 'finished' },
+        { class: 'finished', open: true },
         h('summary', { text: 'Recent uploads' }),
         h('ul', { class: 'finished-list' }),
       ),
