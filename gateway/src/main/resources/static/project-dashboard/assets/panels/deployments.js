@@ -45,13 +45,18 @@ export function createDeploymentsPanel(ctx) {
         names = (answer?.items ?? []).map((item) => String(item.project));
       }
       problem = null;
+      let added = false;
       for (const name of names) {
         projectOf(store, name);
         if (!watched.has(name)) {
           watched.add(name);
+          added = true;
           ctx.client.watch(`project:${name}`);
           load(name);
         }
+      }
+      if (added) {
+        ctx.events.dispatchEvent(new Event('projects'));
       }
     } catch (error) {
       problem = `Projects could not be listed: ${error.message}`;

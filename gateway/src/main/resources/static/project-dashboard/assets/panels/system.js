@@ -3,7 +3,7 @@
 // (POST /api/v1/realtime/notifications, which takes an admin JWT or X-Api-Key).
 
 import { encodePath } from '../api.js';
-import { badge, h, renderScheduler, setText, syncList, updateBadge } from '../dom.js';
+import { badge, debounce, h, renderScheduler, setText, syncList, updateBadge } from '../dom.js';
 
 const REFRESH_MS = 15000;
 const API_KEY_STORAGE = 'dashboard-api-key';
@@ -129,8 +129,8 @@ export function createSystemPanel(ctx) {
     start() {
       keyField.hidden = !sessionStorage.getItem(API_KEY_STORAGE);
       refresh();
-      // once more when the deployments panel has found the projects whose presence is worth showing
-      setTimeout(refresh, 3000);
+      // and when the deployments panel follows new projects, whose presence is worth showing
+      ctx.events.addEventListener('projects', debounce(refresh, 500));
       setInterval(refresh, REFRESH_MS);
     },
     tick: render,
