@@ -2,7 +2,18 @@
 // `device:upload` frames of each `device:{id}` channel (source 001's upload_started / _progress / _completed / _failed).
 
 import { encodePath } from '../api.js';
-import { badge, emptyState, h, renderScheduler, setData, setProgress, setText, syncList, updateBadge } from '../dom.js';
+import {
+  badge,
+  emptyState,
+  h,
+  listOrEmpty,
+  renderScheduler,
+  setData,
+  setProgress,
+  setText,
+  syncList,
+  updateBadge,
+} from '../dom.js';
 import {
   etaSeconds,
   formatAgo,
@@ -110,19 +121,18 @@ export function createDevicesPanel(ctx) {
           ? `${devices.length} camera${devices.length === 1 ? '' : 's'} · ${active} active upload${active === 1 ? '' : 's'}`
           : ''),
     );
-    if (devices.length === 0) {
-      if (loaded && !body.querySelector('.empty')) {
-        body.replaceChildren(emptyDevices(ctx));
-      }
+    if (!loaded && devices.length === 0) {
       return;
     }
-    body.querySelector(':scope > .empty')?.remove();
-    let list = body.querySelector(':scope > .device-list');
-    if (!list) {
-      list = h('ul', { class: 'device-list', attrs: { 'aria-label': 'Cameras' } });
-      body.append(list);
+    const list = listOrEmpty(
+      body,
+      devices.length > 0,
+      () => h('ul', { class: 'device-list', attrs: { 'aria-label': 'Cameras' } }),
+      () => emptyDevices(ctx),
+    );
+    if (list) {
+      syncList(list, devices, (d) => d.device_id, createDevice, updateDevice);
     }
-    syncList(list, devices, (d) => d.device_id, createDevice, updateDevice);
   }
 
   function createDevice(device) {

@@ -3,7 +3,7 @@
 // (POST /api/v1/realtime/notifications, which takes an admin JWT or X-Api-Key).
 
 import { encodePath } from '../api.js';
-import { badge, debounce, h, renderScheduler, setText, syncList, updateBadge } from '../dom.js';
+import { badge, debounce, h, renderScheduler, setText, syncList, syncStats, updateBadge } from '../dom.js';
 
 const REFRESH_MS = 15000;
 const API_KEY_STORAGE = 'dashboard-api-key';
@@ -64,13 +64,7 @@ export function createSystemPanel(ctx) {
           ['Replicas', realtime.replicas ?? '—'],
         ]
       : [['Realtime stats', 'unavailable']];
-    syncList(
-      stats,
-      statRows,
-      ([label]) => label,
-      ([label]) => h('div', { class: 'stat' }, h('dt', { text: label }), h('dd')),
-      (element, [, value]) => setText(element.querySelector('dd'), value),
-    );
+    syncStats(stats, statRows);
     const users = realtime?.active_users ?? [];
     setText(
       activeUsers,
