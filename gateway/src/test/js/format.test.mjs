@@ -72,7 +72,24 @@ test('times: ISO strings and epoch seconds as cameras send them', () => {
   assert.equal(toMillis(1691234567000), 1691234567000);
   assert.equal(toMillis('not a time'), null);
   assert.equal(toMillis(null), null);
-  assert.equal(formatClock('2024-01-01T12:00:13.000Z'), '12:00:13');
+});
+
+test("log times are the viewer's clock", () => {
+  const zone = process.env.TZ;
+  try {
+    process.env.TZ = 'UTC';
+    assert.equal(formatClock('2024-01-01T12:00:13.000Z'), '12:00:13');
+    process.env.TZ = 'Asia/Shanghai';
+    assert.equal(formatClock('2024-01-01T12:00:13.000Z'), '20:00:13');
+    assert.equal(formatClock(1704110413), '20:00:13');
+    assert.equal(formatClock(null), '');
+  } finally {
+    if (zone === undefined) {
+      delete process.env.TZ;
+    } else {
+      process.env.TZ = zone;
+    }
+  }
 });
 
 test('ago', () => {

@@ -135,13 +135,14 @@ export function formatAgo(time, now) {
   return `${Math.floor(seconds / 86400)} d ago`;
 }
 
-/** Clock time of an event for log lines: "12:00:13". */
+/** Clock time of an event for log lines, in the viewer's time zone: "12:00:13". */
 export function formatClock(time) {
   const at = toMillis(time);
   if (at === null) {
     return '';
   }
-  return new Date(at).toISOString().slice(11, 19);
+  const d = new Date(at);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
 function pad2(n) {
