@@ -187,6 +187,24 @@ describe('tasks', () => {
     assert.equal(store.tasks.get('T1').progress, 60);
   });
 
+  test('a status from before the page opened still shows when only progress arrived live since', () => {
+    const store = createTaskStore();
+    applyTaskFrame(store, frame('task:progress', { progress: 71 }, 9), NOW);
+    applyTaskFrame(store, frame('task:status', { status: 'rendering' }, 1, { replayed: 'backfill' }), NOW);
+    applyTaskFrame(store, frame('task:progress', { progress: 40 }, 2, { replayed: 'backfill' }), NOW);
+    const task = store.tasks.get('T1');
+    assert.deepEqual([task.status, task.progress], ['rendering', 71]);
+  });
+
+  test('a completion seen live is not undone by older frames replayed after it', () => {
+    const store = createTaskStore();
+    applyTaskFrame(store, frame('task:completed', { result_files: [] }, 5), NOW);
+    applyTaskFrame(store, frame('task:progress', { progress: 40 }, 2, { replayed: 'backfill' }), NOW);
+    applyTaskFrame(store, frame('task:status', { status: 'rendering' }, 3, { replayed: 'backfill' }), NOW);
+    const task = store.tasks.get('T1');
+    assert.deepEqual([task.status, task.progress], ['completed', 100]);
+  });
+
   test('a backfilled frame is shown without pretending to know when it happened', () => {
     const store = createTaskStore();
     const task = applyTaskFrame(store, frame('task:progress', { progress: 10 }, 1, { replayed: 'backfill' }), NOW);

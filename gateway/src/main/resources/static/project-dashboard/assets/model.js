@@ -13,14 +13,13 @@ const MAX_ACTIVITY = 50;
  * True when the record already saw a newer publication on one of the frame's channels: a replay (backfill) can
  * arrive after live frames, and must not move a progress bar back.
  */
-export function isStale(record, frame) {
-  return framePositions(frame).some(([channel, offset]) => (record.seen?.[channel] ?? 0) >= offset);
+function isStale(seen, frame) {
+  return framePositions(frame).some(([channel, offset]) => (seen[channel] ?? 0) >= offset);
 }
 
-function markSeen(record, frame) {
-  record.seen ??= {};
+function markSeen(seen, frame) {
   for (const [channel, offset] of framePositions(frame)) {
-    record.seen[channel] = Math.max(record.seen[channel] ?? 0, offset);
+    seen[channel] = Math.max(seen[channel] ?? 0, offset);
   }
 }
 
@@ -91,10 +90,10 @@ export function applyDeploymentFrame(store, frame, now) {
     return null;
   }
   const deployment = deploymentOf(store, String(data.project), String(data.deployment_id));
-  if (isStale(deployment, frame)) {
+  if (isStale(deployment.seen, frame)) {
     return null;
   }
-  markSeen(deployment, frame);
+  markSeen(deployment.seen, frame);
   if (data.workflow_name) {
     deployment.workflow_name = data.workflow_name;
   }
@@ -216,6 +215,18 @@ export function deploymentsNewestFirst(project) {
 
 const PENDING_STATUSES = new Set(['', 'queued', 'pending', 'created', 'waiting']);
 
+/**
+ * What each task event says something about. A replayed (older) frame is applied to the parts no newer frame has
+ * spoken for: a status from before the page opened still shows when only progress arrived live since.
+ */
+const TASK_PARTS = {
+  'task:progress': ['progress'],
+  'task:status': ['status'],
+  'task:completed': ['status', 'progress'],
+  'task:failed': ['status'],
+  'task:log': ['log'],
+};
+
 /** Tasks by id, from source 000's task events. */
 export function createTaskStore() {
   return { tasks: new Map(), sequence: 0 };
@@ -228,7 +239,8 @@ export function createTaskStore() {
  */
 export function applyTaskFrame(store, frame, now) {
   const data = frame.data ?? {};
-  if (typeof frame.event !== 'string' || !frame.event.startsWith('task:') || data.task_id === undefined) {
+  const parts = TASK_PARTS[frame.event];
+  if (!parts || data.task_id === undefined) {
     return null;
   }
   const id = String(data.task_id);
@@ -250,14 +262,17 @@ export function applyTaskFrame(store, frame, now) {
       logs: [],
       updatedAt: null,
       order: 0,
-      seen: {},
+      seen: { progress: {}, status: {}, log: {} },
     };
     store.tasks.set(id, task);
   }
-  if (isStale(task, frame)) {
+  const fresh = new Set(parts.filter((part) => !isStale(task.seen[part], frame)));
+  if (fresh.size === 0) {
     return null;
   }
-  markSeen(task, frame);
+  for (const part of fresh) {
+    markSeen(task.seen[part], frame);
+  }
   store.sequence += 1;
   task.order = store.sequence;
   // a backfilled frame happened before the page opened, at a time the frame does not say
@@ -276,6 +291,7 @@ export function applyTaskFrame(store, frame, now) {
       task.total_frames = data.total_frames ?? task.total_frames;
       task.message = data.message ?? task.message;
       if (PENDING_STATUSES.has(task.status)) {
+        // progress without a status yet: running, until a status event says more
         task.status = 'running';
       }
       break;
@@ -284,11 +300,15 @@ export function applyTaskFrame(store, frame, now) {
       task.message = data.message ?? task.message;
       break;
     case 'task:completed':
-      task.status = 'completed';
-      task.progress = 100;
-      task.result_files = Array.isArray(data.result_files) ? data.result_files.map(String) : task.result_files;
-      task.render_time = data.render_time ?? task.render_time;
-      task.cost = data.cost ?? task.cost;
+      if (fresh.has('progress')) {
+        task.progress = 100;
+      }
+      if (fresh.has('status')) {
+        task.status = 'completed';
+        task.result_files = Array.isArray(data.result_files) ? data.result_files.map(String) : task.result_files;
+        task.render_time = data.render_time ?? task.render_time;
+        task.cost = data.cost ?? task.cost;
+      }
       break;
     case 'task:failed':
       task.status = 'failed';
@@ -412,10 +432,10 @@ export function applyDeviceFrame(store, frame, now) {
     return null;
   }
   const device = deviceOf(store, String(data.device_id));
-  if (isStale(device, frame)) {
+  if (isStale(device.seen, frame)) {
     return null;
   }
-  markSeen(device, frame);
+  markSeen(device.seen, frame);
   device.last_seen_at = new Date(now).toISOString();
   const id = data.request_id ?? data.cloud_file_path ?? data.cloud_path ?? data.file_path;
   if (id === undefined) {
