@@ -106,7 +106,8 @@ export function createDeploymentsPanel(ctx) {
   }
 
   async function loadLogs(project, id) {
-    const answer = await ctx.api.get(`api/v1/deployments/${encodePath(id)}/logs`, { project, limit: 1000 });
+    // after=0 spelled out: deploy-notifier answers 500 for a deployment without log lines when `after` is absent
+    const answer = await ctx.api.get(`api/v1/deployments/${encodePath(id)}/logs`, { project, after: 0, limit: 1000 });
     setDeploymentLogs(store, project, id, answer?.items ?? []);
   }
 
