@@ -12,6 +12,7 @@ import dev.projectdashboard.e2e.client.Tasks;
 import dev.projectdashboard.e2e.client.WebhookSink;
 import dev.projectdashboard.e2e.suite.EndToEnd;
 import dev.projectdashboard.e2e.suite.RunningSuite;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,7 @@ class DashboardPageEndToEndTests {
                     "completed");
         }
         assertThat(deployment.isDisplayed()).isTrue();
+        page.awaitToast(repository, Long.toString(run));
         page.assertNotReloaded();
     }
 
@@ -136,6 +138,7 @@ class DashboardPageEndToEndTests {
 
             tasks.completed(task, user);
             page.awaitAttribute(row, "data-status", "completed");
+            page.awaitToast(task);
             sink.await(received -> received.path().equals("/hook"), Duration.ofSeconds(30));
             page.awaitElement(
                     "the webhook delivery",
@@ -148,7 +151,7 @@ class DashboardPageEndToEndTests {
     void aFileUploadedThroughThePageIsListedAndOneUploadedElsewhereAppearsLive() throws Exception {
         String token = suite.userToken(user, List.of(), List.of());
         String task = Ids.unique("e2e-page-upload");
-        Path scene = Files.createTempFile("scene-", ".blend");
+        Path scene = Files.createTempFile("scene-", ".zip");
         Files.write(scene, Ids.randomBytes(150_000));
         page.open(token);
 
@@ -161,7 +164,13 @@ class DashboardPageEndToEndTests {
         WebElement listed = page.awaitElement(
                 "the uploaded file in #files-list",
                 By.cssSelector("#files-list [data-object-key$='/" + task + "/" + filename + "']"));
-        assertThat(listed.findElement(By.tagName("a")).getText()).contains(filename);
+        assertThat(listed.getText()).contains(filename);
+        // the link becomes file-service's presigned URL: what it serves is what the browser read from disk
+        WebElement link = listed.findElement(By.tagName("a"));
+        String href = page.await(
+                "a presigned download link",
+                b -> link.getDomProperty("href").contains("X-Amz-Signature") ? link.getDomProperty("href") : null);
+        assertThat(gateway.fetch(URI.create(href))).isEqualTo(Files.readAllBytes(scene));
         page.await(
                 "#upload-progress at 100",
                 b -> DashboardPage.progressOf(b.findElement(By.id("upload-progress"))) == 100);

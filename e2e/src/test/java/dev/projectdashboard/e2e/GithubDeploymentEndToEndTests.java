@@ -52,7 +52,7 @@ class GithubDeploymentEndToEndTests {
                                 f.path("data").path("deployment_id").asString("")));
                 assertThat(completed.path("data").path("project").asString()).isEqualTo(repository);
                 assertThat(completed.path("data").path("status").asString()).isEqualTo("success");
-                assertThat(completed.path("data").path("duration").asInt()).isEqualTo(119);
+                assertThat(completed.path("data").path("duration").asLong()).isEqualTo(GithubWebhooks.RUN_SECONDS);
                 assertThat(watcher.frames().stream()
                                 .filter(f ->
                                         "deployment:step".equals(f.path("event").asString("")))

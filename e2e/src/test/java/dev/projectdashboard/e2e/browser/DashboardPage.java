@@ -2,6 +2,7 @@ package dev.projectdashboard.e2e.browser;
 
 import dev.projectdashboard.e2e.suite.RunningSuite;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -75,6 +76,19 @@ public final class DashboardPage {
                 if (value.equals(element.getDomAttribute(attribute))
                         || value.equals(element.getDomProperty(attribute))) {
                     return element;
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Waits for a toast ({@code #toasts .toast}) whose text holds all the given parts. */
+    public WebElement awaitToast(String... parts) {
+        return await("a toast saying " + String.join(" … ", parts), b -> {
+            for (WebElement toast : b.findElements(By.cssSelector("#toasts .toast"))) {
+                String text = toast.getText();
+                if (Arrays.stream(parts).allMatch(text::contains)) {
+                    return toast;
                 }
             }
             return null;

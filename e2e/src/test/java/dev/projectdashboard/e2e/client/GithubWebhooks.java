@@ -1,6 +1,8 @@
 package dev.projectdashboard.e2e.client;
 
 import java.net.http.HttpRequest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -17,9 +19,20 @@ public final class GithubWebhooks {
     private final Gateway gateway;
     private final String secret;
 
+    /** How long the simulated run takes, {@code run_started_at} to the completed run's {@code updated_at}. */
+    public static final long RUN_SECONDS = 119;
+
+    private final Instant started;
+
+    /** GitHub's times are whole seconds; the run started two minutes ago and completes now. */
     public GithubWebhooks(Gateway gateway, String secret) {
         this.gateway = gateway;
         this.secret = secret;
+        this.started = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(RUN_SECONDS);
+    }
+
+    private String at(long seconds) {
+        return started.plusSeconds(seconds).toString();
     }
 
     /** {@code workflow_run} with {@code status} (and, once completed, {@code conclusion}). */
@@ -35,9 +48,9 @@ public final class GithubWebhooks {
                 .put("conclusion", conclusion)
                 .put("workflow_id", 71234567)
                 .put("html_url", "https://github.com/e2e/" + repository + "/actions/runs/" + runId)
-                .put("created_at", "2024-06-03T08:15:02Z")
-                .put("run_started_at", "2024-06-03T08:15:02Z")
-                .put("updated_at", "completed".equals(status) ? "2024-06-03T08:17:01Z" : "2024-06-03T08:15:02Z")
+                .put("created_at", at(0))
+                .put("run_started_at", at(0))
+                .put("updated_at", "completed".equals(status) ? at(RUN_SECONDS) : at(0))
                 .put("run_attempt", 1);
         repository(payload, repository);
         return deliver("workflow_run", payload);
@@ -53,8 +66,8 @@ public final class GithubWebhooks {
                 .put("name", job)
                 .put("status", status)
                 .put("conclusion", "completed".equals(status) ? "success" : null)
-                .put("started_at", "2024-06-03T08:15:10Z")
-                .put("completed_at", "completed".equals(status) ? "2024-06-03T08:16:50Z" : null)
+                .put("started_at", at(8))
+                .put("completed_at", "completed".equals(status) ? at(108) : null)
                 .put("runner_name", "GitHub Actions 2");
         ArrayNode listed = workflowJob.putArray("steps");
         for (int i = 0; i < steps.size(); i++) {
@@ -63,8 +76,8 @@ public final class GithubWebhooks {
                     .put("status", status)
                     .put("conclusion", "completed".equals(status) ? "success" : null)
                     .put("number", i + 1)
-                    .put("started_at", "2024-06-03T08:15:1" + i + "Z")
-                    .put("completed_at", "2024-06-03T08:16:1" + i + "Z");
+                    .put("started_at", at(10 + 40 * i))
+                    .put("completed_at", at(50 + 40 * i));
         }
         repository(payload, repository);
         return deliver("workflow_job", payload);
