@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -68,7 +70,10 @@ public final class BrowserExtension implements ExecutionCondition, ParameterReso
         return classStore(context)
                 .computeIfAbsent(
                         Browser.class,
-                        key -> new Browser(Chromium.start(screenshots().resolveSibling("chromium"))),
+                        key -> {
+                            Path profile = Chromium.freshProfile(screenshots().resolveSibling("chromium"));
+                            return new Browser(Chromium.start(profile), profile);
+                        },
                         Browser.class);
     }
 
@@ -86,11 +91,16 @@ public final class BrowserExtension implements ExecutionCondition, ParameterReso
         return Path.of(System.getProperty(SCREENSHOTS_PROPERTY, "target/screenshots"));
     }
 
-    private record Browser(ChromeDriver driver) implements AutoCloseable {
+    private record Browser(ChromeDriver driver, Path profile) implements AutoCloseable {
 
         @Override
-        public void close() {
+        public void close() throws IOException {
             driver.quit();
+            try (Stream<Path> files = Files.walk(profile)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 }

@@ -29,7 +29,18 @@ public final class Chromium {
         return "skip".equalsIgnoreCase(System.getenv().getOrDefault(SWITCH, "").strip());
     }
 
-    public static ChromeDriver start(Path profiles) {
+    /** A new, empty {@code --user-data-dir} below {@code parent}: no state from an earlier browser. */
+    public static Path freshProfile(Path parent) {
+        try {
+            Files.createDirectories(parent);
+            return Files.createTempDirectory(parent, "chromium-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a Chromium profile under " + parent, e);
+        }
+    }
+
+    /** Starts the browser with the given (empty) profile folder. */
+    public static ChromeDriver start(Path profile) {
         Map<String, String> env = System.getenv();
         Path binary = Path.of(env.getOrDefault(BINARY, "/usr/bin/chromium"));
         Path driver = Path.of(env.getOrDefault(DRIVER, "/usr/bin/chromedriver"));
@@ -39,13 +50,6 @@ public final class Chromium {
                         + " (apt-get install -y chromium chromium-driver; .ci/run does), point " + BINARY + " / "
                         + DRIVER + " elsewhere, or set " + SWITCH + "=skip to skip the browser tests");
             }
-        }
-        Path profile;
-        try {
-            Files.createDirectories(profiles);
-            profile = Files.createTempDirectory(profiles, "chromium-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a Chromium profile under " + profiles, e);
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(binary.toFile());
