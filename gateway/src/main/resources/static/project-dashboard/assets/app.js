@@ -91,9 +91,12 @@ let retryCountdown = null;
 function setConnection(state, info = {}) {
   const element = $('connection-state');
   element.dataset.state = state;
+  element.classList.toggle('connection-failed', Boolean(info.fatal));
   const text = $('connection-text');
   const button = $('reconnect-button');
+  const retry = $('connection-retry');
   clearInterval(retryCountdown);
+  retry.textContent = '';
   button.hidden = !(state === State.RECONNECTING || (state === State.DISCONNECTED && info.fatal));
   switch (state) {
     case State.CONNECTING:
@@ -103,9 +106,11 @@ function setConnection(state, info = {}) {
       text.textContent = 'Live';
       break;
     case State.RECONNECTING: {
+      // the countdown sits outside what screen readers hear: the live region announces the state once, not every second
+      text.textContent = 'Reconnecting';
       const show = () => {
         const seconds = info.retryAt ? Math.max(0, Math.ceil((info.retryAt - Date.now()) / 1000)) : 0;
-        text.textContent = seconds > 0 ? `Reconnecting in ${seconds} s…` : 'Reconnecting…';
+        retry.textContent = seconds > 0 ? ` in ${seconds} s…` : '…';
       };
       show();
       if (info.retryAt) {
@@ -163,6 +168,8 @@ function start(token, access) {
     token: () => token,
     now: () => Date.now(),
     toast: (toast) => toasts.show(toast),
+    /** news between panels: 'projects' when the deployments panel follows new project channels */
+    events: new EventTarget(),
   };
 
   panels.deployments = createDeploymentsPanel(ctx);

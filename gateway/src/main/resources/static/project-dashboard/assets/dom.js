@@ -86,6 +86,38 @@ export function syncList(parent, items, keyOf, create, update) {
   }
 }
 
+/**
+ * A panel body that holds either its list or, when there is nothing to list, an empty state (made once by
+ * `createEmpty`). Returns the list element to fill (made once by `createList`), or null while the empty state shows.
+ */
+export function listOrEmpty(body, hasItems, createList, createEmpty) {
+  const current = body.firstElementChild;
+  if (!hasItems) {
+    if (!current?.classList.contains('empty')) {
+      body.replaceChildren(createEmpty());
+    }
+    return null;
+  }
+  if (current?.dataset.list !== undefined) {
+    return current;
+  }
+  const list = createList();
+  list.dataset.list = '';
+  body.replaceChildren(list);
+  return list;
+}
+
+/** A <dl> of [label, value] rows, updated in place. */
+export function syncStats(dl, rows) {
+  syncList(
+    dl,
+    rows,
+    ([label]) => label,
+    ([label]) => h('div', { class: 'stat' }, h('dt', { text: label }), h('dd')),
+    (item, [, value]) => setText(item.querySelector('dd'), value),
+  );
+}
+
 /** Sets text only when it changed (keeps screen readers and selections calm). */
 export function setText(element, text) {
   const value = text === null || text === undefined ? '' : String(text);

@@ -8,11 +8,8 @@ export function formatDuration(seconds) {
     return DASH;
   }
   const s = Number(seconds);
-  if (s < 10) {
+  if (s < 59.95) {
     return `${trimZeros(s.toFixed(1))} s`;
-  }
-  if (s < 60) {
-    return `${Math.round(s)} s`;
   }
   const total = Math.round(s);
   if (total < 3600) {
@@ -145,21 +142,6 @@ export function formatClock(time) {
     return '';
   }
   return new Date(at).toISOString().slice(11, 19);
-}
-
-/**
- * The p-th percentile (0–100) with linear interpolation between closest ranks, as deploy-notifier computes its
- * p50/p95; null for no values.
- */
-export function percentile(values, p) {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) {
-    return null;
-  }
-  const rank = (Math.min(100, Math.max(0, p)) / 100) * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.ceil(rank);
-  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
 }
 
 function pad2(n) {

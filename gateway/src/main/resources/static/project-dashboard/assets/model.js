@@ -463,8 +463,11 @@ export function applyDeviceFrame(store, frame, now) {
   return device;
 }
 
+/** Uploads still under way, the most recently reported first. */
 export function activeUploads(device) {
-  return [...device.uploads.values()].filter((u) => ACTIVE_UPLOADS.has(u.status));
+  return [...device.uploads.values()]
+    .filter((u) => ACTIVE_UPLOADS.has(u.status))
+    .sort((a, b) => (toMillis(b.updated_at) ?? 0) - (toMillis(a.updated_at) ?? 0));
 }
 
 /** Completed and failed uploads, newest first, at most a handful. */

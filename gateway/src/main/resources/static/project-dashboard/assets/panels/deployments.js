@@ -2,7 +2,19 @@
 // `deployment:*` frames of the `project:{name}` channels for what happens now.
 
 import { drawChart, durationChart } from '../chart.js';
-import { badge, debounce, emptyState, h, renderScheduler, setData, setText, syncList, updateBadge } from '../dom.js';
+import {
+  badge,
+  debounce,
+  emptyState,
+  h,
+  listOrEmpty,
+  renderScheduler,
+  setData,
+  setText,
+  syncList,
+  syncStats,
+  updateBadge,
+} from '../dom.js';
 import { formatAgo, formatClock, formatDuration, formatRate, toMillis } from '../format.js';
 import {
   applyDeploymentFrame,
@@ -17,7 +29,7 @@ import { encodePath } from '../api.js';
 const SHOWN_PER_PROJECT = 5;
 const DETAILED_PER_PROJECT = 3;
 const CHART_POINTS = 20;
-const DISCOVERY_INTERVAL_MS = 15000;
+const DISCOVERY_INTERVAL_MS = 10000;
 
 const STEP_ICONS = { completed: '✓', success: '✓', failed: '✕', retrying: '↻', skipped: '–', cancelled: '–' };
 const RESULT_TEXT = {
@@ -45,13 +57,18 @@ export function createDeploymentsPanel(ctx) {
         names = (answer?.items ?? []).map((item) => String(item.project));
       }
       problem = null;
+      let added = false;
       for (const name of names) {
         projectOf(store, name);
         if (!watched.has(name)) {
           watched.add(name);
+          added = true;
           ctx.client.watch(`project:${name}`);
           load(name);
         }
+      }
+      if (added) {
+        ctx.events.dispatchEvent(new Event('projects'));
       }
     } catch (error) {
       problem = `Projects could not be listed: ${error.message}`;
@@ -142,19 +159,19 @@ export function createDeploymentsPanel(ctx) {
       note,
       problem ?? (projects.length ? `${projects.length} project${projects.length === 1 ? '' : 's'} · last 30 days` : ''),
     );
-    if (projects.length === 0) {
-      if (discovered && !body.querySelector('.empty')) {
-        body.replaceChildren(emptyDeployments(ctx));
-      }
+    if (!discovered && projects.length === 0) {
+      body.replaceChildren(h('p', { class: 'muted', text: 'Loading deployments…' }));
       return;
     }
-    body.querySelector(':scope > .empty')?.remove();
-    let list = body.querySelector(':scope > .project-list');
-    if (!list) {
-      list = h('div', { class: 'project-list' });
-      body.append(list);
+    const list = listOrEmpty(
+      body,
+      projects.length > 0,
+      () => h('div', { class: 'project-list' }),
+      () => emptyDeployments(ctx),
+    );
+    if (list) {
+      syncList(list, projects, (p) => p.name, createProject, updateProject);
     }
-    syncList(list, projects, (p) => p.name, createProject, (element, project) => updateProject(element, project, ctx));
   }
 
   function tick() {
@@ -184,6 +201,7 @@ export function createDeploymentsPanel(ctx) {
       ),
       h('ol', { class: 'deployment-list', attrs: { 'aria-label': `Recent deployments of ${project.name}` } }),
     );
+    element.append(firstNotification(ctx, project.name));
     return element;
   }
 
@@ -196,13 +214,7 @@ export function createDeploymentsPanel(ctx) {
       ['p95', formatDuration(metrics.p95_duration)],
       ['Runs', metrics.count ?? '—'],
     ];
-    syncList(
-      stats,
-      statItems,
-      ([label]) => label,
-      ([label]) => h('div', { class: 'stat' }, h('dt', { text: label }), h('dd')),
-      (item, [, value]) => setText(item.querySelector('dd'), value),
-    );
+    syncStats(stats, statItems);
 
     const deployments = deploymentsNewestFirst(project);
     const points = deployments
@@ -215,6 +227,7 @@ export function createDeploymentsPanel(ctx) {
     ];
     const signature = JSON.stringify([points, marks]);
     const holder = element.querySelector('.chart-holder');
+    holder.hidden = points.length === 0;
     if (holder.dataset.signature !== signature) {
       holder.dataset.signature = signature;
       const chart = durationChart(points, { marks, width: 240, height: 48, slots: CHART_POINTS });
@@ -230,6 +243,7 @@ export function createDeploymentsPanel(ctx) {
       );
     }
 
+    element.querySelector(':scope > .empty').hidden = deployments.length > 0;
     syncList(
       element.querySelector('.deployment-list'),
       deployments.slice(0, SHOWN_PER_PROJECT),
@@ -283,7 +297,7 @@ export function createDeploymentsPanel(ctx) {
       setText(duration, formatDuration(deployment.duration));
     } else {
       const started = toMillis(deployment.started_at);
-      setText(duration, started ? `${formatDuration((ctx.now() - started) / 1000)} so far` : '');
+      setText(duration, started ? `${formatDuration(Math.round((ctx.now() - started) / 1000))} so far` : '');
     }
 
     const steps = element.querySelector('.steps');
@@ -369,12 +383,17 @@ function emptyDeployments(ctx) {
       './dashboard token --user alice --projects demo',
     );
   }
+  return firstNotification(ctx, 'demo');
+}
+
+/** The empty state of a project (or of all of them): how to post a first deployment notification. */
+function firstNotification(ctx, project) {
   const url = `${location.origin}${ctx.base}api/webhooks/deployment`;
   return emptyState(
     'No deployments yet. Post the first notification from a CI step (signed with DEPLOY_WEBHOOK_SECRET; ' +
       'docs/deploy-notifier.md and docs/github-actions.md have the rest):',
     [
-      `BODY='{"type":"step_started","project":"demo","deployment_id":"1","step_name":"build"}'`,
+      `BODY='{"type":"step_started","project":${JSON.stringify(project)},"deployment_id":"1","step_name":"build"}'`,
       `SIG=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$DEPLOY_WEBHOOK_SECRET" | sed 's/^.* //')`,
       `curl -s -X POST -H 'Content-Type: application/json' \\`,
       `  -H "X-Hub-Signature-256: sha256=$SIG" -d "$BODY" ${url}`,

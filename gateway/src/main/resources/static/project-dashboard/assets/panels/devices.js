@@ -2,8 +2,28 @@
 // `device:upload` frames of each `device:{id}` channel (source 001's upload_started / _progress / _completed / _failed).
 
 import { encodePath } from '../api.js';
-import { badge, emptyState, h, renderScheduler, setData, setProgress, setText, syncList, updateBadge } from '../dom.js';
-import { etaSeconds, formatAgo, formatBytes, formatDuration, formatEta, formatPercent, formatSpeedKbps } from '../format.js';
+import {
+  badge,
+  emptyState,
+  h,
+  listOrEmpty,
+  renderScheduler,
+  setData,
+  setProgress,
+  setText,
+  syncList,
+  updateBadge,
+} from '../dom.js';
+import {
+  etaSeconds,
+  formatAgo,
+  formatBytes,
+  formatDuration,
+  formatEta,
+  formatPercent,
+  formatSpeedKbps,
+  toMillis,
+} from '../format.js';
 import {
   activeUploads,
   applyDeviceFrame,
@@ -101,19 +121,18 @@ export function createDevicesPanel(ctx) {
           ? `${devices.length} camera${devices.length === 1 ? '' : 's'} · ${active} active upload${active === 1 ? '' : 's'}`
           : ''),
     );
-    if (devices.length === 0) {
-      if (loaded && !body.querySelector('.empty')) {
-        body.replaceChildren(emptyDevices(ctx));
-      }
+    if (!loaded && devices.length === 0) {
       return;
     }
-    body.querySelector(':scope > .empty')?.remove();
-    let list = body.querySelector(':scope > .device-list');
-    if (!list) {
-      list = h('ul', { class: 'device-list', attrs: { 'aria-label': 'Cameras' } });
-      body.append(list);
+    const list = listOrEmpty(
+      body,
+      devices.length > 0,
+      () => h('ul', { class: 'device-list', attrs: { 'aria-label': 'Cameras' } }),
+      () => emptyDevices(ctx),
+    );
+    if (list) {
+      syncList(list, devices, (d) => d.device_id, createDevice, updateDevice);
     }
-    syncList(list, devices, (d) => d.device_id, createDevice, updateDevice);
   }
 
   function createDevice(device) {
@@ -131,7 +150,7 @@ export function createDevicesPanel(ctx) {
       h('ul', { class: 'upload-list', attrs: { 'aria-label': `Active uploads of ${device.device_id}` } }),
       h(
         'details',
-        { class: 'finished' },
+        { class: 'finished', open: true },
         h('summary', { text: 'Recent uploads' }),
         h('ul', { class: 'finished-list' }),
       ),
@@ -148,7 +167,9 @@ export function createDevicesPanel(ctx) {
     }
     setText(element.querySelector('.device-meta'), parts.join(' · '));
 
-    syncList(element.querySelector('.upload-list'), activeUploads(device), (u) => u.id, createUpload, updateUpload);
+    syncList(element.querySelector('.upload-list'), activeUploads(device), (u) => u.id, createUpload, (item, u) =>
+      updateUpload(item, u, ctx.now()),
+    );
 
     const finished = finishedUploads(device);
     const details = element.querySelector('.finished');
@@ -210,7 +231,10 @@ function createUpload(upload) {
   );
 }
 
-function updateUpload(element, upload) {
+/** An upload without a report for this long is shown as stalled rather than with a stale ETA. */
+const STALLED_AFTER_MS = 60000;
+
+function updateUpload(element, upload, now) {
   setData(element, 'status', upload.status);
   const name = element.querySelector('.upload-name');
   setText(name, uploadName(upload));
@@ -225,8 +249,11 @@ function updateUpload(element, upload) {
         ? formatBytes(upload.total_bytes)
         : null;
   const speed = upload.upload_speed_kbps !== null ? formatSpeedKbps(upload.upload_speed_kbps) : null;
-  const eta = formatEta(etaSeconds(upload));
-  setText(element.querySelector('.upload-detail'), [waiting, bytes, speed, eta].filter(Boolean).join(' · '));
+  const quiet = now - (toMillis(upload.updated_at) ?? now);
+  const stalled = quiet > STALLED_AFTER_MS;
+  setData(element, 'stalled', stalled);
+  const eta = stalled ? `no report for ${formatAgo(upload.updated_at, now).replace(' ago', '')}` : formatEta(etaSeconds(upload));
+  setText(element.querySelector('.upload-detail'), [waiting, bytes, stalled ? null : speed, eta].filter(Boolean).join(' · '));
 }
 
 function cssId(value) {

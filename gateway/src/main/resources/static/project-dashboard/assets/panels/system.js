@@ -3,7 +3,7 @@
 // (POST /api/v1/realtime/notifications, which takes an admin JWT or X-Api-Key).
 
 import { encodePath } from '../api.js';
-import { badge, h, renderScheduler, setText, syncList, updateBadge } from '../dom.js';
+import { badge, debounce, h, renderScheduler, setText, syncList, syncStats, updateBadge } from '../dom.js';
 
 const REFRESH_MS = 15000;
 const API_KEY_STORAGE = 'dashboard-api-key';
@@ -12,6 +12,8 @@ export function createSystemPanel(ctx) {
   const services = document.getElementById('system-services');
   const stats = document.getElementById('system-stats');
   const presence = document.getElementById('system-presence');
+  const presenceEmpty = document.getElementById('system-presence-empty');
+  const activeUsers = document.getElementById('system-active-users');
   const note = document.getElementById('system-note');
   const form = document.getElementById('notify-form');
   const keyField = document.getElementById('notify-key-field');
@@ -62,16 +64,12 @@ export function createSystemPanel(ctx) {
           ['Replicas', realtime.replicas ?? '—'],
         ]
       : [['Realtime stats', 'unavailable']];
-    syncList(
-      stats,
-      statRows,
-      ([label]) => label,
-      ([label]) => h('div', { class: 'stat' }, h('dt', { text: label }), h('dd')),
-      (element, [, value]) => setText(element.querySelector('dd'), value),
+    syncStats(stats, statRows);
+    const users = realtime?.active_users ?? [];
+    setText(
+      activeUsers,
+      users.length ? `Active: ${users.join(', ')}${realtime.active_users_truncated ? ', …' : ''}` : '',
     );
-    if (realtime?.active_users?.length) {
-      stats.title = `Active: ${realtime.active_users.join(', ')}`;
-    }
 
     syncList(
       presence,
@@ -84,6 +82,7 @@ export function createSystemPanel(ctx) {
           `${p.num_clients} connection${p.num_clients === 1 ? '' : 's'} · ${p.num_users} user${p.num_users === 1 ? '' : 's'}`,
         ),
     );
+    presenceEmpty.hidden = channels.length > 0;
   }
 
   form.addEventListener('submit', async (event) => {
@@ -124,6 +123,8 @@ export function createSystemPanel(ctx) {
     start() {
       keyField.hidden = !sessionStorage.getItem(API_KEY_STORAGE);
       refresh();
+      // and when the deployments panel follows new projects, whose presence is worth showing
+      ctx.events.addEventListener('projects', debounce(refresh, 500));
       setInterval(refresh, REFRESH_MS);
     },
     tick: render,

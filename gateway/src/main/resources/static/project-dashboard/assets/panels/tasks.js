@@ -2,7 +2,18 @@
 // known, its `task:{id}` channel, which also carries the task's webhook deliveries); there is no task REST API, so
 // what happened before the page opened comes from the channel's history (a backfill on subscribe).
 
-import { badge, emptyState, h, renderScheduler, setData, setProgress, setText, syncList, updateBadge } from '../dom.js';
+import {
+  badge,
+  emptyState,
+  h,
+  listOrEmpty,
+  renderScheduler,
+  setData,
+  setProgress,
+  setText,
+  syncList,
+  updateBadge,
+} from '../dom.js';
 import { formatAgo, formatDuration, formatPercent } from '../format.js';
 import { applyTaskFrame, createTaskStore, tasksForDisplay } from '../model.js';
 
@@ -62,19 +73,15 @@ export function createTasksPanel(ctx) {
 
   function draw() {
     const tasks = tasksForDisplay(store).slice(0, SHOWN);
-    if (tasks.length === 0) {
-      if (!body.querySelector('.empty')) {
-        body.replaceChildren(emptyTasks(ctx));
-      }
-      return;
+    const list = listOrEmpty(
+      body,
+      tasks.length > 0,
+      () => h('ul', { class: 'task-list', attrs: { 'aria-label': 'Tasks' } }),
+      () => emptyTasks(ctx),
+    );
+    if (list) {
+      syncList(list, tasks, (t) => t.task_id, createTask, (element, task) => updateTask(element, task, ctx));
     }
-    body.querySelector(':scope > .empty')?.remove();
-    let list = body.querySelector(':scope > .task-list');
-    if (!list) {
-      list = h('ul', { class: 'task-list', attrs: { 'aria-label': 'Tasks' } });
-      body.append(list);
-    }
-    syncList(list, tasks, (t) => t.task_id, createTask, (element, task) => updateTask(element, task, ctx));
   }
 
   form.addEventListener('submit', (event) => {

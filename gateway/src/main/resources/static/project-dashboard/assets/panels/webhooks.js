@@ -141,10 +141,9 @@ export function createWebhooksPanel(ctx) {
           'li',
           { class: 'activity' },
           badge('delivered'),
-          h('code', { class: 'activity-task' }),
-          h('span', { class: 'activity-webhook' }),
-          h('span', { class: 'activity-detail muted' }),
+          h('span', { class: 'activity-main' }, h('code', { class: 'activity-task' }), h('span', { class: 'activity-webhook' })),
           h('span', { class: 'activity-when muted' }),
+          h('span', { class: 'activity-detail muted' }),
         ),
       (element, e) => {
         setData(element, 'taskId', e.task_id ?? '');
