@@ -42,6 +42,8 @@ public record FileProperties(
                     "application/zip",
                     "application/gzip",
                     "application/x-tar",
+                    // what browsers declare for a Blender scene (.blend) picked in a file input
+                    "application/x-blender",
                     "application/json",
                     "text/plain",
                     "image/*",

@@ -19,6 +19,9 @@ class FilePropertiesTests {
             assertThat(properties.pending().sweepBatch()).isEqualTo(100);
             assertThat(properties.device().partSize().toMegabytes()).isEqualTo(16);
             assertThat(properties.device().singlePutLimit().toGigabytes()).isEqualTo(5);
+            // a Blender scene picked in a browser's file input is declared as application/x-blender
+            assertThat(properties.allows("application/x-blender")).isTrue();
+            assertThat(properties.allows("text/html")).isFalse();
         });
     }
 
