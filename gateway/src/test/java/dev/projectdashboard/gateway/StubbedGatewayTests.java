@@ -1,6 +1,8 @@
 package dev.projectdashboard.gateway;
 
+import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
+import java.util.Arrays;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -10,7 +12,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** The gateway on a random port in front of stub backends, with the development JWT secret. */
+/**
+ * The gateway on a random port in front of stub backends, with the development JWT secret and the local stack's Redis
+ * for its rate limits.
+ */
+@LocalStackTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT20S")
 abstract class StubbedGatewayTests {
@@ -29,6 +35,27 @@ abstract class StubbedGatewayTests {
 
     @LocalServerPort
     protected int port;
+
+    /**
+     * The value of a sample on {@code /actuator/prometheus} whose name is {@code name} and whose labels include every
+     * {@code label="value"} given; 0 when there is none.
+     */
+    protected double metric(String name, String... labels) {
+        String scrape = client.get()
+                .uri("/actuator/prometheus")
+                .exchange()
+                .expectStatus()
+                .isOk()
+                .expectBody(String.class)
+                .returnResult()
+                .getResponseBody();
+        return scrape.lines()
+                .filter(line -> line.startsWith(name + "{"))
+                .filter(line -> Arrays.stream(labels)
+                        .allMatch(label -> line.contains(label + ",") || line.contains(label + "}")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
 
     /** A WebSocket handshake request as a browser sends it, answered like any HTTP request until it is upgraded. */
     protected WebTestClient.ResponseSpec upgrade(String path) {

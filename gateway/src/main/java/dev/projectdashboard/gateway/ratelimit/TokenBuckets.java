@@ -1,0 +1,37 @@
+package dev.projectdashboard.gateway.ratelimit;
+
+import java.time.Duration;
+import reactor.core.publisher.Mono;
+
+/** Token buckets shared by every gateway replica, one per bucket name, created full on first use. */
+interface TokenBuckets {
+
+    /**
+     * Takes one token from the bucket, or tells when the next one will be there.
+     *
+     * @param bucket the bucket's name (route and caller)
+     * @param limit its size and refill rate
+     * @return the decision; an error when the store does not answer
+     */
+    Mono<Decision> take(String bucket, RateLimitProperties.Limit limit);
+
+    /**
+     * @param allowed whether a token was taken
+     * @param remaining tokens left in the bucket
+     * @param retryAfter when a refused caller may expect a token again (zero when allowed)
+     */
+    record Decision(boolean allowed, long remaining, Duration retryAfter) {
+
+        static Decision allowed(long remaining) {
+            return new Decision(true, remaining, Duration.ZERO);
+        }
+
+        /**
+         * A refusal: the script refills once a second (Redis's clock in whole seconds) and a limit's rate is at least a
+         * token a second, so the next token is there within a second.
+         */
+        static Decision refused(long remaining) {
+            return new Decision(false, remaining, Duration.ofSeconds(1));
+        }
+    }
+}
