@@ -41,7 +41,17 @@ abstract class StubbedGatewayTests {
      * {@code label="value"} given; 0 when there is none.
      */
     protected double metric(String name, String... labels) {
-        String scrape = client.get()
+        return scrape().lines()
+                .filter(line -> line.startsWith(name + "{"))
+                .filter(line -> Arrays.stream(labels)
+                        .allMatch(label -> line.contains(label + ",") || line.contains(label + "}")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** What Prometheus scrapes. */
+    protected String scrape() {
+        return client.get()
                 .uri("/actuator/prometheus")
                 .exchange()
                 .expectStatus()
@@ -49,12 +59,6 @@ abstract class StubbedGatewayTests {
                 .expectBody(String.class)
                 .returnResult()
                 .getResponseBody();
-        return scrape.lines()
-                .filter(line -> line.startsWith(name + "{"))
-                .filter(line -> Arrays.stream(labels)
-                        .allMatch(label -> line.contains(label + ",") || line.contains(label + "}")))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
     }
 
     /** A WebSocket handshake request as a browser sends it, answered like any HTTP request until it is upgraded. */

@@ -8,8 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -17,7 +16,6 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -54,12 +52,17 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
     public GatewayFilter apply(Config config) {
         DataSize limit = properties.limit(config.getLimit());
         long maximum = limit.toBytes();
+        String route = config.getRouteId() == null ? "none" : config.getRouteId();
+        Counter declaredTooLarge = rejections(route, config.getLimit(), "content-length");
+        Counter streamedTooLarge = rejections(route, config.getLimit(), "streamed");
+        String detail = "The request body is larger than the " + readable(limit) + " this path accepts.";
         return new OrderedGatewayFilter(
                 (exchange, chain) -> {
                     ServerHttpRequest request = exchange.getRequest();
                     long declared = request.getHeaders().getContentLength();
                     if (declared > maximum) {
-                        return Mono.error(tooLarge(exchange, config.getLimit(), limit, "content-length"));
+                        declaredTooLarge.increment();
+                        return Mono.error(new ProblemException(HttpStatus.CONTENT_TOO_LARGE, detail));
                     }
                     ServerHttpRequest counted = new ServerHttpRequestDecorator(request) {
                         @Override
@@ -68,7 +71,8 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
                             return super.getBody().map(buffer -> {
                                 if (seen.addAndGet(buffer.readableByteCount()) > maximum) {
                                     DataBufferUtils.release(buffer);
-                                    throw new BodyTooLarge(tooLarge(exchange, config.getLimit(), limit, "streamed"));
+                                    streamedTooLarge.increment();
+                                    throw new BodyTooLarge(new ProblemException(HttpStatus.CONTENT_TOO_LARGE, detail));
                                 }
                                 return buffer;
                             });
@@ -80,18 +84,14 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
                 ORDER);
     }
 
-    private ProblemException tooLarge(ServerWebExchange exchange, String name, DataSize limit, String check) {
-        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        Counter.builder(REJECTIONS)
+    // registered with the route, so that every series is scraped (as 0) before the first refusal
+    private Counter rejections(String route, String limit, String check) {
+        return Counter.builder(REJECTIONS)
                 .description("Requests refused with 413 because their body was larger than the route's limit")
-                .tag("route", route == null ? "none" : route.getId())
-                .tag("limit", name)
+                .tag("route", route)
+                .tag("limit", limit)
                 .tag("check", check)
-                .register(meters)
-                .increment();
-        return new ProblemException(
-                HttpStatus.CONTENT_TOO_LARGE,
-                "The request body is larger than the " + readable(limit) + " this path accepts.");
+                .register(meters);
     }
 
     /** The cut-off, however the routing filter wrapped it on its way back. */
@@ -137,8 +137,9 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
     }
 
     /** The limit a route uses, by name ({@code dashboard.gateway.body-limit.limits.<name>}). */
-    public static class Config {
+    public static class Config implements HasRouteId {
 
+        private String routeId;
         private String limit;
 
         /** Name of the limit. */
@@ -148,6 +149,16 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
 
         public void setLimit(String limit) {
             this.limit = limit;
+        }
+
+        @Override
+        public String getRouteId() {
+            return routeId;
+        }
+
+        @Override
+        public void setRouteId(String routeId) {
+            this.routeId = routeId;
         }
     }
 }

@@ -7,7 +7,9 @@ import dev.projectdashboard.starter.security.DashboardAuthentication;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.Principal;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -15,8 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -42,6 +43,9 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
     public static final int ORDER = 100;
 
     static final String REJECTIONS = "gateway.rate.limit.rejections";
+    private static final String USER = "user";
+    private static final String SERVICE = "service";
+    private static final String ADDRESS = "address";
     static final String UNCHECKED = "gateway.rate.limit.unchecked";
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitGatewayFilterFactory.class);
@@ -73,6 +77,18 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         if (config.getUser() != null) {
             properties.limit(config.getUser());
         }
+        String route = config.getRouteId() == null ? "none" : config.getRouteId();
+        // registered with the route, so that every series is scraped (as 0) before the first refusal
+        Map<String, Counter> rejections = new HashMap<>();
+        rejections.put(ADDRESS, rejections(route, config.getAddress(), ADDRESS));
+        if (config.getUser() != null) {
+            rejections.put(USER, rejections(route, config.getUser(), USER));
+            rejections.put(SERVICE, rejections(route, config.getUser(), SERVICE));
+        }
+        Counter unchecked = Counter.builder(UNCHECKED)
+                .description("Requests let through without a rate-limit check because Redis did not answer")
+                .tag("route", route)
+                .register(meters);
         return new OrderedGatewayFilter(
                 (exchange, chain) -> {
                     if (!properties.enabled()) {
@@ -81,47 +97,53 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
                     return exchange.getPrincipal()
                             .map(Optional::of)
                             .defaultIfEmpty(Optional.empty())
-                            .flatMap(principal -> check(exchange, caller(principal, exchange, config)))
+                            .flatMap(principal -> {
+                                Caller caller = caller(principal, exchange, config);
+                                return check(route, caller, rejections.get(caller.kind()), unchecked);
+                            })
                             .then(chain.filter(exchange));
                 },
                 ORDER);
+    }
+
+    private Counter rejections(String route, String limit, String key) {
+        return Counter.builder(REJECTIONS)
+                .description("Requests refused with 429 by the gateway's rate limits")
+                .tag("route", route)
+                .tag("limit", limit)
+                .tag("key", key)
+                .register(meters);
     }
 
     private Caller caller(Optional<Principal> principal, ServerWebExchange exchange, Config config) {
         String address = addresses.clientAddress(exchange.getRequest());
         if (config.getUser() != null && principal.isPresent()) {
             if (principal.get() instanceof DashboardAuthentication user) {
-                return new Caller("user", user.getName(), config.getUser());
+                return new Caller(USER, user.getName(), config.getUser());
             }
             if (principal.get() instanceof ApiKeyAuthentication) {
-                return new Caller("service", address, config.getUser());
+                return new Caller(SERVICE, address, config.getUser());
             }
         }
-        return new Caller("address", address, config.getAddress());
+        return new Caller(ADDRESS, address, config.getAddress());
     }
 
-    private Mono<Void> check(ServerWebExchange exchange, Caller caller) {
-        String route = routeId(exchange);
+    private Mono<Void> check(String route, Caller caller, Counter rejected, Counter unchecked) {
         RateLimitProperties.Limit limit = properties.limit(caller.limit());
         return buckets.take(route + ":" + caller.kind() + ":" + caller.key(), limit)
                 .timeout(properties.redisTimeout())
                 .doOnNext(decision -> storeAnswers())
                 .map(Optional::of)
                 .onErrorResume(error -> {
-                    storeFails(route, error);
+                    unchecked.increment();
+                    storeFails(error);
                     return Mono.just(Optional.empty());
                 })
                 .flatMap(decision -> {
                     if (decision.isEmpty() || decision.get().allowed()) {
                         return Mono.<Void>empty();
                     }
-                    Counter.builder(REJECTIONS)
-                            .description("Requests refused with 429 by the gateway's rate limits")
-                            .tag("route", route)
-                            .tag("limit", caller.limit())
-                            .tag("key", caller.kind())
-                            .register(meters)
-                            .increment();
+                    rejected.increment();
                     long seconds = decision.get().retryAfter().toSeconds();
                     ProblemException tooMany = new ProblemException(
                             HttpStatus.TOO_MANY_REQUESTS,
@@ -137,12 +159,7 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         }
     }
 
-    private void storeFails(String route, Throwable error) {
-        Counter.builder(UNCHECKED)
-                .description("Requests let through without a rate-limit check because Redis did not answer")
-                .tag("route", route)
-                .register(meters)
-                .increment();
+    private void storeFails(Throwable error) {
         if (storeAnswering.compareAndSet(true, false)) {
             log.warn(
                     "Redis does not answer the rate limiter ({}); requests pass unchecked until it does",
@@ -150,17 +167,13 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         }
     }
 
-    private static String routeId(ServerWebExchange exchange) {
-        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        return route == null ? "none" : route.getId();
-    }
-
     /** Who is counted: {@code kind} is {@code user}, {@code service} or {@code address}. */
     private record Caller(String kind, String key, String limit) {}
 
     /** The limits a route uses, by name ({@code dashboard.gateway.rate-limit.limits.<name>}). */
-    public static class Config {
+    public static class Config implements HasRouteId {
 
+        private String routeId;
         private String address;
         private String user;
 
@@ -180,6 +193,16 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
 
         public void setUser(String user) {
             this.user = user;
+        }
+
+        @Override
+        public String getRouteId() {
+            return routeId;
+        }
+
+        @Override
+        public void setRouteId(String routeId) {
+            this.routeId = routeId;
         }
     }
 }
