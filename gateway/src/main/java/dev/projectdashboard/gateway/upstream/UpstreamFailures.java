@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
 /**
@@ -49,7 +50,8 @@ final class UpstreamFailures {
                     || current instanceof NoRouteToHostException) {
                 return Kind.UNREACHABLE;
             }
-            if (current instanceof PrematureCloseException) {
+            if (current instanceof PrematureCloseException || current instanceof AbortedException) {
+                // closed before or while the request was sent, or before the answer
                 return Kind.CLOSED;
             }
             if (current instanceof ClientGone) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ResponseStatusException;
+import reactor.netty.channel.AbortedException;
 
 class UpstreamFailuresTests {
 
@@ -65,8 +66,13 @@ class UpstreamFailuresTests {
 
     @Test
     void callsAConnectionTheServiceDroppedABadGateway() {
-        assertThat(problem(new IOException("Connection reset by peer")).getStatusCode())
-                .isEqualTo(HttpStatus.BAD_GATEWAY);
+        for (Throwable error : new Throwable[] {
+            new IOException("Connection reset by peer"),
+            new AbortedException("Connection has been closed BEFORE send operation")
+        }) {
+            assertThat(problem(error).getStatusCode()).isEqualTo(HttpStatus.BAD_GATEWAY);
+            assertThat(UpstreamFailures.isFailureOfService(error)).isTrue();
+        }
     }
 
     /** The gateway's own pool is full: the service is busy, not failing; its breaker must not open for it. */
