@@ -9,17 +9,13 @@ import org.springframework.validation.annotation.Validated;
  * Security headers the gateway sets ({@code dashboard.gateway.headers.*}).
  *
  * @param pageContentSecurityPolicy the page's and its assets' {@code Content-Security-Policy}
- *     ({@code GATEWAY_PAGE_CONTENT_SECURITY_POLICY}): scripts and styles from the gateway's own files only, no inline
- *     script, WebSocket and fetch to the same origin, never framed
+ *     ({@code GATEWAY_PAGE_CONTENT_SECURITY_POLICY}, its default in {@code application.yml}): scripts and styles from
+ *     the gateway's own files only, no inline script, WebSocket and fetch to the same origin, never framed
  * @param apiContentSecurityPolicy set on every other answer that has none of its own: JSON needs no resources, and a
  *     response opened in a browser runs nothing
  */
 @Validated
 @ConfigurationProperties("dashboard.gateway.headers")
 public record SecurityHeadersProperties(
-        @NotBlank
-                @DefaultValue("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-                        + " connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self';"
-                        + " form-action 'self'; object-src 'none'")
-                String pageContentSecurityPolicy,
+        @NotBlank String pageContentSecurityPolicy,
         @NotBlank @DefaultValue("default-src 'none'; frame-ancestors 'none'") String apiContentSecurityPolicy) {}
