@@ -192,14 +192,9 @@ class GatewayAdversarialTests extends StubbedGatewayTests {
                 .expectHeader()
                 .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
         // a cross-site page opening the dashboard's WebSocket with a token it got hold of
-        client.get()
-                .uri("/project-dashboard/ws?token=" + DevTokens.userToken("alice", List.of("user")))
-                .header(HttpHeaders.ORIGIN, "https://elsewhere.example")
-                .header(HttpHeaders.CONNECTION, "Upgrade")
-                .header(HttpHeaders.UPGRADE, "websocket")
-                .header("Sec-WebSocket-Version", "13")
-                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .exchange()
+        upgrade(
+                        "/project-dashboard/ws?token=" + DevTokens.userToken("alice", List.of("user")),
+                        headers -> headers.setOrigin("https://elsewhere.example"))
                 .expectStatus()
                 .isForbidden();
     }

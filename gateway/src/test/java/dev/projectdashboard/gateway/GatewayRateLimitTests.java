@@ -20,14 +20,19 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * callers and the webhook ingest paths by client address (X-Forwarded-For only from a trusted proxy, here loopback),
  * a refusal is a 429 problem with Retry-After that never reaches the service, and a Redis outage lets requests through.
  */
+// ten tokens a request at one token a second: a bucket gives back a request only every ten seconds, so no test's
+// requests straddle a refill
 @TestPropertySource(
         properties = {
             "dashboard.gateway.rate-limit.limits.user.replenish-rate=1",
-            "dashboard.gateway.rate-limit.limits.user.burst-capacity=3",
+            "dashboard.gateway.rate-limit.limits.user.burst-capacity=30",
+            "dashboard.gateway.rate-limit.limits.user.requested-tokens=10",
             "dashboard.gateway.rate-limit.limits.anonymous.replenish-rate=1",
-            "dashboard.gateway.rate-limit.limits.anonymous.burst-capacity=2",
+            "dashboard.gateway.rate-limit.limits.anonymous.burst-capacity=20",
+            "dashboard.gateway.rate-limit.limits.anonymous.requested-tokens=10",
             "dashboard.gateway.rate-limit.limits.webhook.replenish-rate=1",
-            "dashboard.gateway.rate-limit.limits.webhook.burst-capacity=2",
+            "dashboard.gateway.rate-limit.limits.webhook.burst-capacity=20",
+            "dashboard.gateway.rate-limit.limits.webhook.requested-tokens=10",
         })
 class GatewayRateLimitTests extends StubbedGatewayTests {
 
@@ -49,12 +54,13 @@ class GatewayRateLimitTests extends StubbedGatewayTests {
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader()
                 .value(HttpHeaders.RETRY_AFTER, retryAfter -> assertThat(Integer.parseInt(retryAfter))
-                        .isBetween(1, 2))
+                        .isBetween(9, 10))
                 .expectBody()
                 .jsonPath("$.status")
                 .isEqualTo(429)
                 .jsonPath("$.detail")
-                .value(detail -> assertThat((String) detail).startsWith("Too many requests"));
+                .value(detail ->
+                        assertThat((String) detail).matches("Too many requests; try again in (9|10) seconds."));
         assertThat(BACKENDS.named("file-service").receivedPaths()).hasSize(before);
     }
 

@@ -75,18 +75,12 @@ class GatewayUpstreamFailureTests extends StubbedGatewayTests {
 
     @Test
     void answersAStoppedServiceWithA503ProblemNamingIt() {
-        get("/project-dashboard/api/v1/devices/cam-1")
-                .expectStatus()
-                .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectHeader()
-                .valueEquals(HttpHeaders.RETRY_AFTER, "60")
-                .expectBody()
+        WebTestClient.ResponseSpec response = get("/project-dashboard/api/v1/devices/cam-1");
+
+        response.expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "60");
+        expectServiceProblem(response, HttpStatus.SERVICE_UNAVAILABLE, "device-bridge")
                 .jsonPath("$.status")
                 .isEqualTo(503)
-                .jsonPath("$.service")
-                .isEqualTo("device-bridge")
                 .jsonPath("$.detail")
                 .value(detail -> assertThat((String) detail).contains("device-bridge"))
                 .jsonPath("$.correlation_id")
@@ -99,14 +93,7 @@ class GatewayUpstreamFailureTests extends StubbedGatewayTests {
 
     @Test
     void answersAServiceThatDoesNotAnswerInTimeWithA504Problem() {
-        get("/project-dashboard/api/v1/push/logs")
-                .expectStatus()
-                .isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.service")
-                .isEqualTo("push-service")
+        expectServiceProblem(get("/project-dashboard/api/v1/push/logs"), HttpStatus.GATEWAY_TIMEOUT, "push-service")
                 .jsonPath("$.detail")
                 .isEqualTo("The push-service service did not answer in time.");
     }
@@ -157,14 +144,8 @@ class GatewayUpstreamFailureTests extends StubbedGatewayTests {
             get("/project-dashboard/api/v1/realtime/stats").expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
         }
 
-        upgrade("/project-dashboard/ws?token=" + token)
-                .expectStatus()
-                .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                .expectHeader()
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody()
-                .jsonPath("$.service")
-                .isEqualTo("realtime-service");
+        expectServiceProblem(
+                upgrade("/project-dashboard/ws?token=" + token), HttpStatus.SERVICE_UNAVAILABLE, "realtime-service");
     }
 
     @Test

@@ -12,7 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.Disposable;
@@ -50,17 +49,13 @@ class GatewayUpstreamPoolTests extends StubbedGatewayTests {
             endless.tryEmitNext(Unpooled.wrappedBuffer(new byte[1024]));
             await().atMost(Duration.ofSeconds(10)).until(() -> files.receivedBodyBytes() > before);
 
-            client.get()
-                    .uri("/project-dashboard/api/v1/files/info/x")
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                    .exchange()
-                    .expectStatus()
-                    .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-                    .expectHeader()
-                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                    .expectBody()
-                    .jsonPath("$.service")
-                    .isEqualTo("file-service")
+            expectServiceProblem(
+                            client.get()
+                                    .uri("/project-dashboard/api/v1/files/info/x")
+                                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                                    .exchange(),
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "file-service")
                     .jsonPath("$.detail")
                     .value(detail -> assertThat((String) detail).contains("busy"));
         } finally {

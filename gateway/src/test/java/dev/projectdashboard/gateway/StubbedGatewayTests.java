@@ -3,11 +3,14 @@ package dev.projectdashboard.gateway;
 import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -63,12 +66,30 @@ abstract class StubbedGatewayTests {
 
     /** A WebSocket handshake request as a browser sends it, answered like any HTTP request until it is upgraded. */
     protected WebTestClient.ResponseSpec upgrade(String path) {
+        return upgrade(path, headers -> {});
+    }
+
+    /** The same handshake with further headers (an {@code Origin}, say). */
+    protected WebTestClient.ResponseSpec upgrade(String path, Consumer<HttpHeaders> extra) {
         return client.get()
                 .uri(path)
                 .header(HttpHeaders.CONNECTION, "Upgrade")
                 .header(HttpHeaders.UPGRADE, "websocket")
                 .header("Sec-WebSocket-Version", "13")
                 .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .headers(extra)
                 .exchange();
+    }
+
+    /** Asserts a problem of that status naming the service ({@code service} member); the body for more checks. */
+    protected static WebTestClient.BodyContentSpec expectServiceProblem(
+            WebTestClient.ResponseSpec response, HttpStatus status, String service) {
+        return response.expectStatus()
+                .isEqualTo(status)
+                .expectHeader()
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.service")
+                .isEqualTo(service);
     }
 }

@@ -1,5 +1,6 @@
 package dev.projectdashboard.gateway.bodylimit;
 
+import dev.projectdashboard.gateway.filter.RouteFilterConfig;
 import dev.projectdashboard.starter.problem.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
@@ -52,7 +52,7 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
     public GatewayFilter apply(Config config) {
         DataSize limit = properties.limit(config.getLimit());
         long maximum = limit.toBytes();
-        String route = config.getRouteId() == null ? "none" : config.getRouteId();
+        String route = config.routeOrNone();
         Counter declaredTooLarge = rejections(route, config.getLimit(), "content-length");
         Counter streamedTooLarge = rejections(route, config.getLimit(), "streamed");
         String detail = "The request body is larger than the " + readable(limit) + " this path accepts.";
@@ -137,9 +137,8 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
     }
 
     /** The limit a route uses, by name ({@code dashboard.gateway.body-limit.limits.<name>}). */
-    public static class Config implements HasRouteId {
+    public static class Config extends RouteFilterConfig {
 
-        private String routeId;
         private String limit;
 
         /** Name of the limit. */
@@ -149,16 +148,6 @@ public class BodyLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
 
         public void setLimit(String limit) {
             this.limit = limit;
-        }
-
-        @Override
-        public String getRouteId() {
-            return routeId;
-        }
-
-        @Override
-        public void setRouteId(String routeId) {
-            this.routeId = routeId;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.projectdashboard.gateway.ratelimit;
 
+import dev.projectdashboard.gateway.filter.RouteFilterConfig;
 import dev.projectdashboard.gateway.forwarded.ClientAddresses;
 import dev.projectdashboard.starter.problem.ProblemException;
 import dev.projectdashboard.starter.security.ApiKeyAuthentication;
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.support.HasRouteId;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -77,7 +77,7 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         if (config.getUser() != null) {
             properties.limit(config.getUser());
         }
-        String route = config.getRouteId() == null ? "none" : config.getRouteId();
+        String route = config.routeOrNone();
         // registered with the route, so that every series is scraped (as 0) before the first refusal
         Map<String, Counter> rejections = new HashMap<>();
         rejections.put(ADDRESS, rejections(route, config.getAddress(), ADDRESS));
@@ -171,9 +171,8 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
     private record Caller(String kind, String key, String limit) {}
 
     /** The limits a route uses, by name ({@code dashboard.gateway.rate-limit.limits.<name>}). */
-    public static class Config implements HasRouteId {
+    public static class Config extends RouteFilterConfig {
 
-        private String routeId;
         private String address;
         private String user;
 
@@ -193,16 +192,6 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
 
         public void setUser(String user) {
             this.user = user;
-        }
-
-        @Override
-        public String getRouteId() {
-            return routeId;
-        }
-
-        @Override
-        public void setRouteId(String routeId) {
-            this.routeId = routeId;
         }
     }
 }

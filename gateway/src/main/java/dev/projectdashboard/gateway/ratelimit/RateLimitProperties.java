@@ -30,17 +30,20 @@ public record RateLimitProperties(
         @NotNull @DefaultValue Map<String, @Valid @NotNull Limit> limits) {
 
     /**
-     * A token bucket: a caller may send {@code burstCapacity} requests at once and {@code replenishRate} per second on
-     * average.
+     * A token bucket: a request takes {@code requestedTokens}; a caller may send {@code burstCapacity /
+     * requestedTokens} requests at once and {@code replenishRate / requestedTokens} per second on average (a rate
+     * below one request a second needs {@code requestedTokens} above one).
      *
      * @param replenishRate tokens added per second
      * @param burstCapacity most tokens the bucket holds
+     * @param requestedTokens tokens one request takes
      */
-    public record Limit(@Min(1) int replenishRate, @Min(1) long burstCapacity) {
+    public record Limit(
+            @Min(1) int replenishRate, @Min(1) long burstCapacity, @DefaultValue("1") @Min(1) int requestedTokens) {
 
-        @AssertTrue(message = "burst-capacity must be at least replenish-rate")
-        public boolean isBurstCapacityAtLeastReplenishRate() {
-            return burstCapacity >= replenishRate;
+        @AssertTrue(message = "burst-capacity must be at least replenish-rate and requested-tokens")
+        public boolean isBurstCapacityLargeEnough() {
+            return burstCapacity >= replenishRate && burstCapacity >= requestedTokens;
         }
     }
 

@@ -100,12 +100,12 @@ final class RedisTokenBuckets implements TokenBuckets, AutoCloseable {
                         Integer.toString(limit.replenishRate()),
                         Long.toString(limit.burstCapacity()),
                         "",
-                        "1")
+                        Integer.toString(limit.requestedTokens()))
                 .collectList()
                 .map(RedisTokenBuckets::flatten)
                 .map(result -> {
                     long remaining = result.get(1);
-                    return result.get(0) == 1L ? Decision.allowed(remaining) : Decision.refused(remaining);
+                    return result.get(0) == 1L ? Decision.allowed(remaining) : Decision.refused(remaining, limit);
                 });
     }
 

@@ -26,12 +26,11 @@ interface TokenBuckets {
             return new Decision(true, remaining, Duration.ZERO);
         }
 
-        /**
-         * A refusal: the script refills once a second (Redis's clock in whole seconds) and a limit's rate is at least a
-         * token a second, so the next token is there within a second.
-         */
-        static Decision refused(long remaining) {
-            return new Decision(false, remaining, Duration.ofSeconds(1));
+        /** A refusal, with the wait until the bucket holds a request's tokens again (Redis ticks in whole seconds). */
+        static Decision refused(long remaining, RateLimitProperties.Limit limit) {
+            long missing = Math.max(1, limit.requestedTokens() - remaining);
+            long seconds = Math.max(1, (missing + limit.replenishRate() - 1) / limit.replenishRate());
+            return new Decision(false, remaining, Duration.ofSeconds(seconds));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.projectdashboard.gateway.ratelimit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.projectdashboard.localstack.LocalStack;
@@ -15,7 +16,7 @@ import reactor.test.StepVerifier;
 @LocalStackTest
 class RedisTokenBucketsTests {
 
-    private static final RateLimitProperties.Limit TWO_PER_SECOND_BURST_THREE = new RateLimitProperties.Limit(2, 3);
+    private static final RateLimitProperties.Limit TWO_PER_SECOND_BURST_THREE = new RateLimitProperties.Limit(2, 3, 1);
 
     private RedisTokenBuckets buckets;
 
@@ -68,6 +69,25 @@ class RedisTokenBucketsTests {
 
         StepVerifier.create(buckets.take(fresh(), TWO_PER_SECOND_BURST_THREE))
                 .expectNextMatches(TokenBuckets.Decision::allowed)
+                .verifyComplete();
+    }
+
+    /** Ten tokens a request at one a second: a request every ten seconds on average. */
+    @Test
+    void takesSeveralTokensARequestForRatesBelowOneASecond() {
+        RateLimitProperties.Limit oneEveryTenSeconds = new RateLimitProperties.Limit(1, 20, 10);
+        String bucket = fresh();
+        for (int i = 0; i < 2; i++) {
+            StepVerifier.create(buckets.take(bucket, oneEveryTenSeconds))
+                    .expectNextMatches(TokenBuckets.Decision::allowed)
+                    .verifyComplete();
+        }
+
+        StepVerifier.create(buckets.take(bucket, oneEveryTenSeconds))
+                .assertNext(decision -> {
+                    assertThat(decision.allowed()).isFalse();
+                    assertThat(decision.retryAfter()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+                })
                 .verifyComplete();
     }
 
