@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Mono;
@@ -176,6 +177,26 @@ class GatewayAdversarialTests extends StubbedGatewayTests {
                 .expectHeader()
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(BACKENDS.named("file-service").receivedPaths()).hasSize(before);
+    }
+
+    /** With no CORS origin configured (the default) the gateway is same-origin only. */
+    @Test
+    void refusesCrossOriginRequestsWhenNoOriginIsConfigured() {
+        client.method(HttpMethod.OPTIONS)
+                .uri("/project-dashboard/api/v1/files/info/x")
+                .header(HttpHeaders.ORIGIN, "https://elsewhere.example")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
+                .exchange()
+                .expectStatus()
+                .isForbidden()
+                .expectHeader()
+                .doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+        // a cross-site page opening the dashboard's WebSocket with a token it got hold of
+        upgrade(
+                        "/project-dashboard/ws?token=" + DevTokens.userToken("alice", List.of("user")),
+                        headers -> headers.setOrigin("https://elsewhere.example"))
+                .expectStatus()
+                .isForbidden();
     }
 
     private String echo(String path) {

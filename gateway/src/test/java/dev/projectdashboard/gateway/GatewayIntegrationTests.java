@@ -2,6 +2,7 @@ package dev.projectdashboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.projectdashboard.localstack.LocalStackTest;
 import dev.projectdashboard.starter.DevDefaults;
 import dev.projectdashboard.starter.security.DevTokens;
 import dev.projectdashboard.starter.test.ServiceContractTests;
@@ -23,6 +24,7 @@ import org.springframework.test.web.reactive.server.HeaderAssertions;
  * The gateway against stub backends: the platform contract (readiness without backends, behind the public
  * prefix), the routes of docs/contracts.md, WebSockets, security at the edge, page and health.
  */
+@LocalStackTest
 class GatewayIntegrationTests extends ServiceContractTests {
 
     private static final StubBackends BACKENDS = new StubBackends();
