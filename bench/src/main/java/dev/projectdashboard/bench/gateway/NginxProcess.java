@@ -27,6 +27,8 @@ final class NginxProcess implements AutoCloseable {
     static NginxProcess start(NginxConfig config) throws IOException, InterruptedException {
         requireBinary();
         Files.createDirectories(config.prefix());
+        // nginx appends: the last run's lines would read as this run's
+        Files.deleteIfExists(config.errorLog());
         Files.writeString(config.confFile(), config.render(), StandardCharsets.UTF_8);
         String check = test(config);
         if (check != null) {

@@ -65,6 +65,17 @@ class GatewayBenchmarkTests {
     }
 
     @Test
+    void theWarmUpEndsOnceTwoSlicesInARowNoLongerBeatTheBestBeforeThem() {
+        assertThat(GatewayBenchmark.settled(List.of(300.0, 700.0))).isFalse();
+        // one slower slice is noise, not the end of compiling
+        assertThat(GatewayBenchmark.settled(List.of(300.0, 716.0, 688.0))).isFalse();
+        assertThat(GatewayBenchmark.settled(List.of(300.0, 716.0, 688.0, 1_200.0)))
+                .isFalse();
+        assertThat(GatewayBenchmark.settled(List.of(300.0, 2_000.0, 2_050.0, 1_990.0)))
+                .isTrue();
+    }
+
+    @Test
     void nginxsMasterAndWorkersCountAsOneProcess() {
         Map<String, Double> cores = new LinkedHashMap<>();
         cores.put("nginx", 0.01);
