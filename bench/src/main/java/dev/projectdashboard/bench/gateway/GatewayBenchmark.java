@@ -77,7 +77,7 @@ public final class GatewayBenchmark {
             usage: bench/run gateway [--quick] [--runs 3] [--warm-up-seconds 60] [--max-seconds 10]
                                      [--paced-seconds 20] [--load-fraction 0.5] [--connections 64]
                                      [--paced-connections 64] [--wrk-threads 1] [--nginx-workers N]
-                                     [--ws-clients 500] [--ws-rates 20,60,120] [--ws-seconds 8]
+                                     [--ws-clients 500] [--ws-rates 20,60,120,240] [--ws-seconds 8]
                                      [--gateway-jvm "-Xmx512m"] [--realtime-jvm "-Xmx512m"] [--stub-jvm "-Xmx256m"]
                                      [--gateway-jar gateway/target/gateway-0.1.0-SNAPSHOT.jar]
                                      [--realtime-jar realtime-service/target/realtime-service-0.1.0-SNAPSHOT.jar]
@@ -216,7 +216,7 @@ public final class GatewayBenchmark {
         int wrkThreads = 1;
         int nginxWorkers = Runtime.getRuntime().availableProcessors();
         int wsClients = quick ? 100 : 500;
-        List<Double> wsRates = quick ? List.of(20.0) : List.of(20.0, 60.0, 120.0);
+        List<Double> wsRates = quick ? List.of(20.0) : List.of(20.0, 60.0, 120.0, 240.0);
         double wsSeconds = quick ? 4 : 8;
         List<String> gatewayJvm = List.of("-Xmx512m");
         List<String> realtimeJvm = List.of("-Xmx512m");

@@ -582,7 +582,40 @@ final class GatewayReport {
                     lossless,
                     compared));
         }
+        List<Double> peakRatios = new ArrayList<>();
+        List<Double> gatewayPeaks = new ArrayList<>();
+        List<Double> directPeaks = new ArrayList<>();
+        for (int run = 1; run <= settings.runs(); run++) {
+            double gateway = wsPeak(run, GATEWAY);
+            double direct = wsPeak(run, DIRECT);
+            if (gateway > 0 && direct > 0) {
+                gatewayPeaks.add(gateway);
+                directPeaks.add(direct);
+                peakRatios.add(gateway / direct);
+            }
+        }
+        if (!peakRatios.isEmpty()) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "- WebSocket fan-out, most deliveries/s in any step: gateway %s vs direct %s, gateway / direct %s%s\n",
+                    Spread.of(gatewayPeaks).format(v -> String.format(Locale.ROOT, "%,.0f", v)),
+                    Spread.of(directPeaks).format(v -> String.format(Locale.ROOT, "%,.0f", v)),
+                    Spread.of(peakRatios).format(Spread::percent),
+                    wsSteps.stream()
+                                    .anyMatch(step ->
+                                            step.target().equals(DIRECT) && (!step.lossless() || step.p99Ms() > 1000))
+                            ? ""
+                            : " (direct kept up with every rate: its peak is the top rate, not its limit)"));
+        }
         return Optional.of(out.toString());
+    }
+
+    private double wsPeak(int run, String target) {
+        return wsSteps.stream()
+                .filter(step -> step.run() == run && step.target().equals(target))
+                .mapToDouble(WsStep::deliveriesPerSecond)
+                .max()
+                .orElse(0);
     }
 
     static boolean ratioMet(Wrk.Result gateway, Wrk.Result nginx) {
