@@ -204,7 +204,8 @@ final class GatewayReport {
                     .append(" events/s, deliveries/s = rate × clients) for ")
                     .append(Report.number(settings.wsSeconds()))
                     .append(" s to one fleet's project, then the other's (order rotated per run); latency = receive"
-                            + " time − `sent_us` taken before the XADD (same clock). A step ends when all expected"
+                            + " time − `sent_us` taken before the XADD (same clock). Expected deliveries = events × the clients still"
+                            + " connected when the step starts (a saturated step can cost connections). A step ends when all expected"
                             + " deliveries arrived or none for 2 s; deliveries/s = received / (first publish → last"
                             + " receive). A fleet stops climbing at its first step that loses deliveries or has p99 >"
                             + " 1 s. A warm-up step per fleet is discarded.\n");
@@ -409,6 +410,7 @@ final class GatewayReport {
                     Integer.toString(step.run()),
                     Report.number(step.rate()),
                     step.target(),
+                    String.format(Locale.ROOT, "%,d", step.clients()),
                     String.format(Locale.ROOT, "%,d / %,d", step.received(), step.expected())
                             + (step.failed() > 0 ? " (" + step.failed() + " XADD failed)" : ""),
                     String.format(Locale.ROOT, "%,.0f", step.deliveriesPerSecond()),
@@ -428,6 +430,7 @@ final class GatewayReport {
                         "run",
                         "events/s",
                         "target",
+                        "clients connected",
                         "delivered / expected",
                         "deliveries/s",
                         "p50 ms",
