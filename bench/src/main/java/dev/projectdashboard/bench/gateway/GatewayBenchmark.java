@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
@@ -582,12 +584,11 @@ public final class GatewayBenchmark {
 
     static <T> List<T> rotated(List<T> list, int by) {
         List<T> out = new ArrayList<>(list);
-        java.util.Collections.rotate(out, -(by % list.size()));
+        Collections.rotate(out, -(by % list.size()));
         return out;
     }
 
-    private Wrk.Result wrk(URI target, int seconds, java.util.function.LongConsumer started)
-            throws IOException, InterruptedException {
+    private Wrk.Result wrk(URI target, int seconds, LongConsumer started) throws IOException, InterruptedException {
         return Wrk.run(
                 target, headers(), settings.wrkThreads(), settings.connections(), seconds, settings.workDir(), started);
     }
