@@ -3,6 +3,7 @@ package dev.projectdashboard.bench;
 import dev.projectdashboard.bench.deploynotifier.DeployNotifierBenchmark;
 import dev.projectdashboard.bench.devicebridge.CameraSmoke;
 import dev.projectdashboard.bench.devicebridge.DeviceBridgeBenchmark;
+import dev.projectdashboard.bench.gateway.GatewayBenchmark;
 import dev.projectdashboard.bench.pushservice.PushServiceBenchmark;
 import dev.projectdashboard.bench.realtime.RealtimeBenchmark;
 
@@ -23,6 +24,7 @@ public final class BenchMain {
                     case DeployNotifierBenchmark.NAME -> DeployNotifierBenchmark.main(args);
                     case DeviceBridgeBenchmark.NAME -> DeviceBridgeBenchmark.main(args);
                     case PushServiceBenchmark.NAME -> PushServiceBenchmark.main(args);
+                    case GatewayBenchmark.NAME -> GatewayBenchmark.main(args);
                     case CameraSmoke.NAME -> CameraSmoke.main(args);
                     default -> usage();
                 };
@@ -37,6 +39,7 @@ public final class BenchMain {
         System.err.print(DeployNotifierBenchmark.USAGE);
         System.err.print(DeviceBridgeBenchmark.USAGE);
         System.err.print(PushServiceBenchmark.USAGE);
+        System.err.print(GatewayBenchmark.USAGE);
         System.err.print(CameraSmoke.USAGE);
         return CommandLine.WRONG_USAGE;
     }
